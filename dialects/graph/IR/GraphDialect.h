@@ -1,0 +1,22 @@
+//===- GraphDialect.h - aicc graph dialect ----------------------*- C++ -*-===//
+//
+// Declares the graph dialect and its operations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AICC_DIALECTS_GRAPH_IR_GRAPHDIALECT_H
+#define AICC_DIALECTS_GRAPH_IR_GRAPHDIALECT_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "dialects/graph/IR/GraphDialect.h.inc"
+
+#define GET_OP_CLASSES
+#include "dialects/graph/IR/GraphOps.h.inc"
+
+#endif // AICC_DIALECTS_GRAPH_IR_GRAPHDIALECT_H

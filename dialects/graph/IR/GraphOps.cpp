@@ -1,0 +1,151 @@
+//===- GraphOps.cpp - aicc graph dialect ops: verifiers, shapes, folds ----===//
+
+#include "dialects/graph/IR/GraphDialect.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace aicc::graph;
+
+/// Result type of a broadcasting elementwise op: numpy's rule on the shapes,
+/// the lhs element type (the op's traits check the element types agree).
+static LogicalResult inferBroadcastType(std::optional<Location> loc, Type lhs,
+                                        Type rhs,
+                                        SmallVectorImpl<Type> &inferred) {
+  auto lhsType = cast<RankedTensorType>(lhs);
+  auto rhsType = cast<RankedTensorType>(rhs);
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhsType.getShape(),
+                                          rhsType.getShape(), shape))
+    return emitOptionalError(loc,
+                             "operands are not broadcast-compatible: ", lhsType,
+                             " and ", rhsType);
+  inferred.push_back(RankedTensorType::get(shape, lhsType.getElementType()));
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/graph/IR/GraphOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+//===----------------------------------------------------------------------===//
+// MatMulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto lhsType = cast<RankedTensorType>(adaptor.getLhs().getType());
+  auto rhsType = cast<RankedTensorType>(adaptor.getRhs().getType());
+  if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
+    return emitOptionalError(loc, "operands must have rank >= 1");
+
+  // Promote vectors to matrices as numpy does; drop the added dims at the end.
+  SmallVector<int64_t> lhs(lhsType.getShape()), rhs(rhsType.getShape());
+  bool lhsVector = lhs.size() == 1, rhsVector = rhs.size() == 1;
+  if (lhsVector)
+    lhs.insert(lhs.begin(), 1);
+  if (rhsVector)
+    rhs.push_back(1);
+
+  int64_t k = lhs.back(), rhsK = rhs[rhs.size() - 2];
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(rhsK) && k != rhsK)
+    return emitOptionalError(loc, "contracting dimensions differ: lhs has ", k,
+                             ", rhs has ", rhsK);
+
+  SmallVector<int64_t> batch;
+  if (!OpTrait::util::getBroadcastedShape(ArrayRef(lhs).drop_back(2),
+                                          ArrayRef(rhs).drop_back(2), batch))
+    return emitOptionalError(loc,
+                             "batch dimensions are not broadcast-"
+                             "compatible: ",
+                             lhsType, " and ", rhsType);
+  SmallVector<int64_t> shape(batch);
+  if (!lhsVector)
+    shape.push_back(lhs[lhs.size() - 2]);
+  if (!rhsVector)
+    shape.push_back(rhs.back());
+  inferred.push_back(RankedTensorType::get(shape, lhsType.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TransposeOp
+//===----------------------------------------------------------------------===//
+
+/// Returns true when `perm` holds each of 0..perm.size()-1 exactly once.
+static bool isPermutation(ArrayRef<int64_t> perm) {
+  SmallVector<bool> seen(perm.size(), false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(perm.size()) || seen[p])
+      return false;
+    seen[p] = true;
+  }
+  return true;
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *context,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  if (static_cast<int64_t>(perm.size()) != inputType.getRank() ||
+      !isPermutation(perm))
+    return emitOptionalError(loc, "perm must be a permutation of [0, ",
+                             inputType.getRank(), ")");
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(inputType.getDimSize(p));
+  inferred.push_back(RankedTensorType::get(shape, inputType.getElementType()));
+  return success();
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  // Transpose(x, identity) = x
+  if (llvm::equal(getPerm(), llvm::seq<int64_t>(0, getPerm().size())))
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// ReshapeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto inputType = getInput().getType();
+  auto resultType = getResult().getType();
+  if (!inputType.hasStaticShape() || !resultType.hasStaticShape())
+    return emitOpError("requires static shapes, got ")
+           << inputType << " -> " << resultType;
+  if (inputType.getNumElements() != resultType.getNumElements())
+    return emitOpError("input has ")
+           << inputType.getNumElements() << " elements but the result has "
+           << resultType.getNumElements();
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  // Reshape(x) = x when the shape does not change.
+  if (getInput().getType() == getResult().getType())
+    return getInput();
+  // Reshape(Reshape(x)) = Reshape(x)
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(producer.getInput());
+    return getResult();
+  }
+  // Reshape(constant) = constant with the new shape.
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getResult().getType());
+  return {};
+}

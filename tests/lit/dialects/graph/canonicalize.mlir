@@ -1,0 +1,41 @@
+// RUN: aicc-opt %s -canonicalize -split-input-file | FileCheck %s
+
+// CHECK-LABEL: func @transpose_identity
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @transpose_identity(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = graph.transpose %x [0, 1] : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_of_reshape
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: %[[R:.*]] = graph.reshape %[[X]] : tensor<2x3xf32> -> tensor<3x2xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @reshape_of_reshape(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  %0 = graph.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
+  %1 = graph.reshape %0 : tensor<6xf32> -> tensor<3x2xf32>
+  return %1 : tensor<3x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_constant
+// CHECK-NEXT: %[[C:.*]] = graph.constant dense<{{\[\[}}1, 2], [3, 4]]> : tensor<2x2xi32>
+// CHECK-NEXT: return %[[C]]
+func.func @reshape_constant() -> tensor<2x2xi32> {
+  %0 = graph.constant dense<[1, 2, 3, 4]> : tensor<4xi32>
+  %1 = graph.reshape %0 : tensor<4xi32> -> tensor<2x2xi32>
+  return %1 : tensor<2x2xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @no_fold_reshape_when_shape_changes
+// CHECK: graph.reshape
+func.func @no_fold_reshape_when_shape_changes(%x: tensor<2x3xf32>) -> tensor<6xf32> {
+  %0 = graph.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
+  return %0 : tensor<6xf32>
+}

@@ -1,0 +1,64 @@
+// RUN: aicc-opt %s | aicc-opt | FileCheck %s
+// RUN: aicc-opt %s --mlir-print-op-generic | aicc-opt | FileCheck %s
+
+// CHECK-LABEL: func @constant
+func.func @constant() -> tensor<1x2xf32> {
+  // CHECK: graph.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00]]> : tensor<1x2xf32>
+  %0 = graph.constant dense<[[1.0, 2.0]]> : tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
+// CHECK-LABEL: func @binary
+func.func @binary(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  // CHECK: %[[ADD:.*]] = graph.add %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %0 = graph.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: %[[SUB:.*]] = graph.sub %[[ADD]], %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %1 = graph.sub %0, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: %[[MUL:.*]] = graph.mul %[[SUB]], %[[ADD]] : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = graph.mul %1, %0 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  // CHECK: graph.div %[[MUL]], %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %3 = graph.div %2, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %3 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func @broadcast_both_ways
+func.func @broadcast_both_ways(%a: tensor<4x1xi32>, %b: tensor<1x5xi32>) -> tensor<4x5xi32> {
+  // CHECK: graph.add {{.*}} -> tensor<4x5xi32>
+  %0 = graph.add %a, %b : (tensor<4x1xi32>, tensor<1x5xi32>) -> tensor<4x5xi32>
+  return %0 : tensor<4x5xi32>
+}
+
+// CHECK-LABEL: func @unary
+func.func @unary(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: graph.relu %{{.*}} : tensor<4xf32>
+  %0 = graph.relu %x : tensor<4xf32>
+  // CHECK: graph.neg
+  %1 = graph.neg %0 : tensor<4xf32>
+  // CHECK: graph.exp
+  %2 = graph.exp %1 : tensor<4xf32>
+  // CHECK: graph.tanh
+  %3 = graph.tanh %2 : tensor<4xf32>
+  // CHECK: graph.sigmoid
+  %4 = graph.sigmoid %3 : tensor<4xf32>
+  return %4 : tensor<4xf32>
+}
+
+// CHECK-LABEL: func @matmul
+func.func @matmul(%a: tensor<8x2x3xf32>, %b: tensor<3x4xf32>, %v: tensor<3xf32>) -> (tensor<8x2x4xf32>, tensor<8x2xf32>, tensor<4xf32>) {
+  // CHECK: graph.matmul %{{.*}}, %{{.*}} : (tensor<8x2x3xf32>, tensor<3x4xf32>) -> tensor<8x2x4xf32>
+  %0 = graph.matmul %a, %b : (tensor<8x2x3xf32>, tensor<3x4xf32>) -> tensor<8x2x4xf32>
+  // CHECK: graph.matmul {{.*}} -> tensor<8x2xf32>
+  %1 = graph.matmul %a, %v : (tensor<8x2x3xf32>, tensor<3xf32>) -> tensor<8x2xf32>
+  // CHECK: graph.matmul {{.*}} -> tensor<4xf32>
+  %2 = graph.matmul %v, %b : (tensor<3xf32>, tensor<3x4xf32>) -> tensor<4xf32>
+  return %0, %1, %2 : tensor<8x2x4xf32>, tensor<8x2xf32>, tensor<4xf32>
+}
+
+// CHECK-LABEL: func @shapes
+func.func @shapes(%x: tensor<2x3x4xui8>) -> tensor<24xui8> {
+  // CHECK: %[[T:.*]] = graph.transpose %{{.*}} [2, 0, 1] : tensor<2x3x4xui8> -> tensor<4x2x3xui8>
+  %0 = graph.transpose %x [2, 0, 1] : tensor<2x3x4xui8> -> tensor<4x2x3xui8>
+  // CHECK: graph.reshape %[[T]] : tensor<4x2x3xui8> -> tensor<24xui8>
+  %1 = graph.reshape %0 : tensor<4x2x3xui8> -> tensor<24xui8>
+  return %1 : tensor<24xui8>
+}

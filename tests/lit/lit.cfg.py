@@ -1,0 +1,17 @@
+# lit configuration for aicc's FileCheck tests (tests/lit mirrors the source tree).
+import os
+
+import lit.formats
+
+config.name = "aicc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.aicc_obj_root, "tests", "lit")
+
+# aicc's tools first, then LLVM's FileCheck, not, count.
+config.environment["PATH"] = os.pathsep.join(
+    [config.aicc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")]
+)
+config.substitutions.append(("%aicc_src", config.aicc_src_root))
