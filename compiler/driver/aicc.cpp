@@ -1,33 +1,74 @@
 //===- aicc.cpp - the aicc compiler driver --------------------------------===//
 //
-// `aicc model.onnx -target=cpu -o model.aicc`: compiles an ONNX model.
+//   aicc model.onnx --emit=graph|linalg|llvm [-o file]   show a stage's IR
+//   aicc run model.onnx --input x=x.npy --output-dir out  compile and run (CPU)
+//
 // Flags follow LLVM's cl::opt conventions.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Version.h"
+#include "compiler/frontend/onnx/ImportModel.h"
+#include "compiler/jit/CpuJit.h"
+#include "compiler/pipeline/Pipelines.h"
 
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include "mlir/IR/Diagnostics.h"
 
 using namespace llvm;
 
 static cl::OptionCategory aiccCategory("aicc options");
+static cl::SubCommand runCommand("run",
+                                 "Compile a model for the CPU and run it");
 
+// Compile (top-level) options.
 static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::desc("<model.onnx>"),
                                           cl::cat(aiccCategory));
-
 static cl::opt<std::string>
     target("target", cl::desc("Target: cpu, cuda, x86_64, aarch64"),
            cl::init("cpu"), cl::cat(aiccCategory));
-
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
+                                           cl::init("-"),
                                            cl::cat(aiccCategory));
+enum class Emit { None, Graph, Linalg, LLVM };
+static cl::opt<Emit> emit(
+    "emit", cl::desc("Print a stage's IR instead of compiling"),
+    cl::values(clEnumValN(Emit::Graph, "graph", "the imported graph dialect"),
+               clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(Emit::LLVM, "llvm",
+                          "the LLVM dialect (reference CPU pipeline)")),
+    cl::init(Emit::None), cl::cat(aiccCategory));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Bind an input's shape: name=1x3x224x224"),
+                cl::sub(cl::SubCommand::getTopLevel()), cl::sub(runCommand),
+                cl::cat(aiccCategory));
+
+// `aicc run` options.
+static cl::opt<std::string> runModel(cl::Positional, cl::desc("<model.onnx>"),
+                                     cl::sub(runCommand), cl::Required,
+                                     cl::cat(aiccCategory));
+static cl::list<std::string>
+    runInputs("input",
+              cl::desc("An input tensor: name=file.npy or name=file.pb"),
+              cl::sub(runCommand), cl::cat(aiccCategory));
+static cl::opt<std::string>
+    runOutputDir("output-dir",
+                 cl::desc("Write each output as <dir>/<name>.npy"),
+                 cl::sub(runCommand), cl::cat(aiccCategory));
 
 static void printVersion(raw_ostream &os) {
   os << "aicc version " << AICC_VERSION << "\n"
@@ -40,6 +81,153 @@ static int fail(const Twine &message) {
   return 1;
 }
 
+/// Prints a diagnostic as `model.onnx: node: error: message`: the importer's
+/// locations are NameLoc(node name, NameLoc(model path)).
+static void printDiagnostic(mlir::Diagnostic &diag) {
+  SmallVector<StringRef, 2> names;
+  mlir::Location loc = diag.getLocation();
+  while (auto name = dyn_cast<mlir::NameLoc>(loc)) {
+    names.push_back(name.getName().getValue());
+    loc = name.getChildLoc();
+  }
+  if (auto file = dyn_cast<mlir::FileLineColLoc>(loc))
+    errs() << file.getFilename().getValue() << ":" << file.getLine() << ":"
+           << file.getColumn() << ": ";
+  for (StringRef name : llvm::reverse(names))
+    errs() << name << ": ";
+  switch (diag.getSeverity()) {
+  case mlir::DiagnosticSeverity::Error:
+    WithColor::error(errs(), "");
+    break;
+  case mlir::DiagnosticSeverity::Warning:
+    WithColor::warning(errs(), "");
+    break;
+  default:
+    WithColor::note(errs(), "");
+    break;
+  }
+  errs() << diag.str() << "\n";
+  for (const mlir::Diagnostic &note : diag.getNotes())
+    errs() << "  note: " << note.str() << "\n";
+}
+
+static bool parseInputShapes(aicc::OnnxImportOptions &options) {
+  for (StringRef spec : inputShapes) {
+    auto [name, dims] = spec.rsplit('=');
+    SmallVector<StringRef> parts;
+    dims.split(parts, 'x');
+    SmallVector<int64_t> shape;
+    for (StringRef part : parts) {
+      int64_t d;
+      if (part.getAsInteger(10, d) || d < 0) {
+        fail("bad --input-shape '" + spec + "' (expected name=1x3x224x224)");
+        return false;
+      }
+      shape.push_back(d);
+    }
+    if (name.empty() || dims.empty()) {
+      fail("bad --input-shape '" + spec + "' (expected name=1x3x224x224)");
+      return false;
+    }
+    options.inputShapes[name] = shape;
+  }
+  return true;
+}
+
+static mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &ctx,
+                                                     StringRef path) {
+  if (!sys::fs::exists(path)) {
+    fail("cannot open '" + path + "': no such file");
+    return nullptr;
+  }
+  aicc::OnnxImportOptions options;
+  if (!parseInputShapes(options))
+    return nullptr;
+  return aicc::importOnnxModel(ctx, path, options);
+}
+
+static int emitStage(mlir::MLIRContext &ctx) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = importModel(ctx, inputFilename);
+  if (!module)
+    return 1;
+  if (emit != Emit::Graph) {
+    mlir::PassManager pm(&ctx);
+    if (emit == Emit::Linalg)
+      aicc::buildGraphToLinalgPipeline(pm);
+    else
+      aicc::buildCpuReferencePipeline(pm);
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+  std::string error;
+  auto output = mlir::openOutputFile(outputFilename, &error);
+  if (!output)
+    return fail(error);
+  module->print(output->os());
+  output->keep();
+  return 0;
+}
+
+/// A file name for output `name` that stays inside the output folder.
+static std::string outputFileName(StringRef name) {
+  std::string file;
+  for (char c : name)
+    file.push_back(isAlnum(c) || c == '_' || c == '-' || c == '.' ? c : '_');
+  if (file.empty() || file[0] == '.')
+    file.insert(file.begin(), '_');
+  return file + ".npy";
+}
+
+static int runModelCommand(mlir::MLIRContext &ctx) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = importModel(ctx, runModel);
+  if (!module)
+    return 1;
+  auto model = aicc::CpuJitModel::compile(*module);
+  if (!model)
+    return fail(toString(model.takeError()));
+
+  // Bind inputs by name; every model input must be given exactly once.
+  StringMap<std::string> files;
+  for (StringRef spec : runInputs) {
+    auto [name, file] = spec.split('=');
+    if (file.empty())
+      return fail("bad --input '" + spec + "' (expected name=file.npy)");
+    if (!files.try_emplace(name, file.str()).second)
+      return fail("input '" + name + "' is given twice");
+  }
+  std::vector<aicc::HostTensor> inputs;
+  for (const auto &sig : (*model)->inputs()) {
+    auto it = files.find(sig.name);
+    if (it == files.end())
+      return fail("missing --input for model input '" + sig.name + "'");
+    auto tensor = aicc::readTensorFile(ctx, it->second);
+    if (!tensor)
+      return fail("input '" + sig.name + "': " + toString(tensor.takeError()));
+    inputs.push_back(std::move(*tensor));
+    files.erase(it);
+  }
+  if (!files.empty())
+    return fail("the model has no input named '" + files.begin()->getKey() +
+                "'");
+
+  auto outputs = (*model)->run(inputs);
+  if (!outputs)
+    return fail(toString(outputs.takeError()));
+  if (!runOutputDir.empty())
+    if (std::error_code ec = sys::fs::create_directories(runOutputDir))
+      return fail("cannot create '" + runOutputDir + "': " + ec.message());
+  for (auto [tensor, sig] : llvm::zip(*outputs, (*model)->outputs())) {
+    outs() << sig.name << ": " << tensor.describe() << "\n";
+    if (runOutputDir.empty())
+      continue;
+    SmallString<256> path(runOutputDir);
+    sys::path::append(path, outputFileName(sig.name));
+    if (Error err = aicc::writeNpy(tensor, path))
+      return fail(toString(std::move(err)));
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
   cl::HideUnrelatedOptions(aiccCategory);
@@ -48,15 +236,25 @@ int main(int argc, char **argv) {
                                    &errs()))
     return 1;
 
+  mlir::DialectRegistry registry;
+  aicc::registerPipelineDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  ctx.getDiagEngine().registerHandler(printDiagnostic);
+
+  if (runCommand)
+    return runModelCommand(ctx);
+
   if (inputFilename.empty())
     return fail("no input model given (try: aicc model.onnx -target=cpu)");
-  if (!sys::fs::exists(inputFilename))
-    return fail("cannot open '" + inputFilename + "': no such file");
   if (target != "cpu" && target != "cuda" && target != "x86_64" &&
       target != "aarch64")
     return fail("unknown target '" + target +
                 "' (expected cpu, cuda, x86_64 or aarch64)");
-
-  return fail("compiling '" + inputFilename +
-              "' is not implemented yet: the ONNX frontend has not landed");
+  if (emit != Emit::None)
+    return emitStage(ctx);
+  if (!sys::fs::exists(inputFilename))
+    return fail("cannot open '" + inputFilename + "': no such file");
+  return fail("writing a compiled artifact is not implemented yet; use "
+              "--emit=graph|linalg|llvm to see the IR, or `aicc run " +
+              inputFilename + " --input ...` to compile and run on the CPU");
 }

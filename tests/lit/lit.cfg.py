@@ -15,3 +15,4 @@ config.environment["PATH"] = os.pathsep.join(
     [config.aicc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")]
 )
 config.substitutions.append(("%aicc_src", config.aicc_src_root))
+config.substitutions.append(("%python", config.python_executable))

@@ -1,0 +1,39 @@
+//===- ImportModel.h - ONNX model → graph dialect ---------------*- C++ -*-===//
+//
+// The ONNX frontend's entry point: reads a ModelProto file and builds a module
+// with one `func.func @main` of graph-dialect ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AICC_COMPILER_FRONTEND_ONNX_IMPORTMODEL_H
+#define AICC_COMPILER_FRONTEND_ONNX_IMPORTMODEL_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace aicc {
+
+struct OnnxImportOptions {
+  /// Static shapes for graph inputs, by input name; they bind symbolic
+  /// dimensions (`--input-shape x=1x3x224x224`).
+  llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+};
+
+/// The attribute on @main's arguments and results holding the ONNX name.
+inline constexpr llvm::StringLiteral kOnnxNameAttr = "aicc.name";
+
+/// Imports the ONNX model at `path`. On failure, the errors (each naming the
+/// node or input at fault) go to the context's diagnostic handler and the
+/// result is null.
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxModel(mlir::MLIRContext &ctx, llvm::StringRef path,
+                const OnnxImportOptions &options = {});
+
+/// Registers the dialects the importer creates ops of.
+void registerOnnxImportDialects(mlir::DialectRegistry &registry);
+
+} // namespace aicc
+
+#endif // AICC_COMPILER_FRONTEND_ONNX_IMPORTMODEL_H

@@ -1,0 +1,64 @@
+//===- ImportOps.h - per-op ONNX node importers (internal) ------*- C++ -*-===//
+
+#ifndef AICC_COMPILER_FRONTEND_ONNX_IMPORTOPS_H
+#define AICC_COMPILER_FRONTEND_ONNX_IMPORTOPS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace onnx {
+class AttributeProto;
+class NodeProto;
+} // namespace onnx
+
+namespace aicc::onnx_import {
+
+/// Everything an op importer sees of one node: its inputs (null where the
+/// optional input is absent), attributes, opset, and where its outputs go.
+class NodeContext {
+public:
+  NodeContext(mlir::OpBuilder &builder, mlir::Location loc,
+              const onnx::NodeProto &node, int64_t opset,
+              llvm::SmallVector<mlir::Value> inputs, llvm::StringRef modelDir)
+      : builder(builder), loc(loc), node(node), opset(opset),
+        inputs(std::move(inputs)), modelDir(modelDir) {}
+
+  /// An error that names the node, its op type and opset.
+  mlir::InFlightDiagnostic error();
+
+  size_t numInputs() const { return inputs.size(); }
+  /// Input `i`, or null when it is absent (past the end or an empty name).
+  mlir::Value input(size_t i) const {
+    return i < inputs.size() ? inputs[i] : mlir::Value();
+  }
+  /// Input `i`, with an error when it is absent.
+  mlir::FailureOr<mlir::Value> requiredInput(size_t i);
+  /// The constant value of input `i` when it folds to a constant.
+  mlir::DenseElementsAttr constantInput(size_t i) const;
+
+  const onnx::AttributeProto *attribute(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t defaultValue) const;
+  float floatAttr(llvm::StringRef name, float defaultValue) const;
+  std::optional<llvm::SmallVector<int64_t>>
+  intsAttr(llvm::StringRef name) const;
+
+  mlir::OpBuilder &builder;
+  mlir::Location loc;
+  const onnx::NodeProto &node;
+  int64_t opset;
+  llvm::SmallVector<mlir::Value> inputs;
+  llvm::StringRef modelDir;
+  /// Filled by the importer: one value per node output.
+  llvm::SmallVector<mlir::Value> results;
+};
+
+using OpImporter = mlir::LogicalResult (*)(NodeContext &);
+
+/// The importer for ONNX op `opType` of the default domain, or null.
+OpImporter lookupOpImporter(llvm::StringRef opType);
+
+} // namespace aicc::onnx_import
+
+#endif // AICC_COMPILER_FRONTEND_ONNX_IMPORTOPS_H

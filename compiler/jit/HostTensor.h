@@ -1,0 +1,47 @@
+//===- HostTensor.h - tensors in host memory and their files ----*- C++ -*-===//
+//
+// A dense row-major tensor in host memory, typed with the graph dialect's
+// element types (ui8 is unsigned, i1 is bool stored as one byte), and its
+// .npy / ONNX .pb file formats.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AICC_COMPILER_JIT_HOSTTENSOR_H
+#define AICC_COMPILER_JIT_HOSTTENSOR_H
+
+#include "mlir/IR/Types.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace aicc {
+
+struct HostTensor {
+  mlir::Type elementType;
+  llvm::SmallVector<int64_t> shape;
+  std::vector<char> bytes;
+
+  int64_t numElements() const;
+  /// Bytes per element (bool takes one byte).
+  static unsigned elementSize(mlir::Type elementType);
+  /// "tensor<2x3xf32>"-style description for messages.
+  std::string describe() const;
+};
+
+/// Reads a .npy file (numpy's format, C order, little-endian).
+llvm::Expected<HostTensor> readNpy(mlir::MLIRContext &ctx,
+                                   llvm::StringRef path);
+/// Reads a serialized ONNX TensorProto (.pb), as the ONNX test data stores.
+llvm::Expected<HostTensor> readTensorPb(mlir::MLIRContext &ctx,
+                                        llvm::StringRef path);
+/// Reads .npy or .pb, by extension.
+llvm::Expected<HostTensor> readTensorFile(mlir::MLIRContext &ctx,
+                                          llvm::StringRef path);
+/// Writes `tensor` as .npy, atomically (temporary file, then rename).
+llvm::Error writeNpy(const HostTensor &tensor, llvm::StringRef path);
+
+} // namespace aicc
+
+#endif // AICC_COMPILER_JIT_HOSTTENSOR_H

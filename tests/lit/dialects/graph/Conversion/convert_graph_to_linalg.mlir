@@ -1,0 +1,116 @@
+// RUN: aicc-opt %s -aicc-convert-graph-to-linalg -split-input-file | FileCheck %s
+
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func @add_broadcast
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x3xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: outs(%[[E]] : tensor<2x3xf32>)
+// CHECK: arith.addf
+func.func @add_broadcast(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  %0 = graph.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// A size-1 dimension broadcast against a larger one reads index 0.
+// CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1) -> (d0, 0)>
+// CHECK-LABEL: func @sub_size_one_dim
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[COL]], #{{.*}}]
+// CHECK: arith.subi
+func.func @sub_size_one_dim(%a: tensor<4x5xi32>, %b: tensor<4x1xi32>) -> tensor<4x5xi32> {
+  %0 = graph.sub %a, %b : (tensor<4x5xi32>, tensor<4x1xi32>) -> tensor<4x5xi32>
+  return %0 : tensor<4x5xi32>
+}
+
+// -----
+
+// Unsigned types become signless; division stays unsigned.
+// CHECK-LABEL: func @div_unsigned
+// CHECK-SAME: (%{{.*}}: tensor<4xi8>, %{{.*}}: tensor<4xi8>) -> tensor<4xi8>
+// CHECK: arith.divui
+func.func @div_unsigned(%a: tensor<4xui8>, %b: tensor<4xui8>) -> tensor<4xui8> {
+  %0 = graph.div %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
+
+// -----
+
+// CHECK-LABEL: func @div_signed
+// CHECK: arith.divsi
+func.func @div_signed(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
+  %0 = graph.div %a, %b : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func @unary
+// CHECK: arith.maximumf
+// CHECK: arith.negf
+// CHECK: math.exp
+// CHECK: math.tanh
+// CHECK: arith.negf
+// CHECK-NEXT: math.exp
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: arith.divf
+func.func @unary(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.relu %x : tensor<4xf32>
+  %1 = graph.neg %0 : tensor<4xf32>
+  %2 = graph.exp %1 : tensor<4xf32>
+  %3 = graph.tanh %2 : tensor<4xf32>
+  %4 = graph.sigmoid %3 : tensor<4xf32>
+  return %4 : tensor<4xf32>
+}
+
+// -----
+
+// Batched matmul with a broadcast rhs: loops (b, m, n, k), k reduced.
+// CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[RHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func @matmul_batched
+// CHECK: %[[FILL:.*]] = linalg.fill
+// CHECK: linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK-SAME: outs(%[[FILL]] : tensor<8x2x4xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @matmul_batched(%a: tensor<8x2x3xf32>, %b: tensor<3x4xf32>) -> tensor<8x2x4xf32> {
+  %0 = graph.matmul %a, %b : (tensor<8x2x3xf32>, tensor<3x4xf32>) -> tensor<8x2x4xf32>
+  return %0 : tensor<8x2x4xf32>
+}
+
+// -----
+
+// Vector times matrix: no m loop.
+// CHECK-DAG: #[[V:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[M:.*]] = affine_map<(d0, d1) -> (d1, d0)>
+// CHECK-DAG: #[[O:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func @matmul_vector_lhs
+// CHECK: linalg.generic {indexing_maps = [#[[V]], #[[M]], #[[O]]], iterator_types = ["parallel", "reduction"]}
+func.func @matmul_vector_lhs(%v: tensor<3xf32>, %b: tensor<3x4xf32>) -> tensor<4xf32> {
+  %0 = graph.matmul %v, %b : (tensor<3xf32>, tensor<3x4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @shapes
+// CHECK: %[[T:.*]] = linalg.transpose ins(%{{.*}} : tensor<2x3xf32>) outs(%{{.*}} : tensor<3x2xf32>) permutation = [1, 0]
+// CHECK: %[[S:.*]] = arith.constant dense<6> : tensor<1xi64>
+// CHECK: tensor.reshape %[[T]](%[[S]]) : (tensor<3x2xf32>, tensor<1xi64>) -> tensor<6xf32>
+func.func @shapes(%x: tensor<2x3xf32>) -> tensor<6xf32> {
+  %0 = graph.transpose %x [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+  %1 = graph.reshape %0 : tensor<3x2xf32> -> tensor<6xf32>
+  return %1 : tensor<6xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @constant_unsigned
+// CHECK: arith.constant dense<[1, -1]> : tensor<2xi8>
+func.func @constant_unsigned() -> tensor<2xui8> {
+  %0 = graph.constant dense<[1, 255]> : tensor<2xui8>
+  return %0 : tensor<2xui8>
+}

@@ -1,0 +1,133 @@
+"""Writes the small ONNX models (good and bad) the frontend's lit tests use.
+
+usage: make_models.py OUT_DIR
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+
+
+def save(name, nodes, inputs, outputs, inits=(), opset=17, ir_version=None):
+    graph = helper.make_graph(nodes, name, inputs, outputs, list(inits))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    if ir_version is not None:
+        model.ir_version = ir_version
+    with open(os.path.join(out, name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    return model
+
+
+def vi(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+F = TensorProto.FLOAT
+rng = np.random.default_rng(0)
+
+# MLP block: Gemm (transB, alpha, beta) → Relu → MatMul → Reshape → Sigmoid.
+w1 = rng.standard_normal((8, 4)).astype(np.float32)
+b1 = rng.standard_normal((8,)).astype(np.float32)
+w2 = rng.standard_normal((8, 6)).astype(np.float32)
+save("mlp", [
+    helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], name="fc1", transB=1, alpha=0.5, beta=2.0),
+    helper.make_node("Relu", ["h"], ["r"], name="act"),
+    helper.make_node("MatMul", ["r", "w2"], ["m"], name="fc2"),
+    helper.make_node("Reshape", ["m", "shape"], ["s"], name="reshape"),
+    helper.make_node("Sigmoid", ["s"], ["y"], name="out"),
+], [vi("x", F, [2, 4])], [vi("y", F, [3, 4])],
+    [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(b1, "b1"),
+     numpy_helper.from_array(w2, "w2"),
+     numpy_helper.from_array(np.array([3, -1], np.int64), "shape")])
+
+# Typed-field initializers (no raw_data) of several dtypes, and a Constant node.
+save("typed_fields", [
+    helper.make_node("Constant", [], ["c"], name="const", value=helper.make_tensor("v", TensorProto.UINT8, [2], [7, 250])),
+    helper.make_node("Add", ["u", "c"], ["y"], name="add_u8"),
+    helper.make_node("Mul", ["i", "k"], ["z"], name="mul_i32"),
+], [vi("u", TensorProto.UINT8, [2]), vi("i", TensorProto.INT32, [3])],
+    [vi("y", TensorProto.UINT8, [2]), vi("z", TensorProto.INT32, [3])],
+    [helper.make_tensor("k", TensorProto.INT32, [3], [1, -2, 3])])
+
+# External data: a good one, and ones that try to leave the model's folder.
+ext = rng.standard_normal((2, 2)).astype(np.float32)
+with open(os.path.join(out, "weights.bin"), "wb") as f:
+    f.write(ext.tobytes())
+
+
+def external_tensor():
+    t = TensorProto()
+    t.name, t.data_type = "w", F
+    t.dims.extend([2, 2])
+    return t
+
+
+def external_model(name, location):
+    t = external_tensor()
+    t.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", location), ("offset", "0"), ("length", "16")):
+        e = t.external_data.add()
+        e.key, e.value = k, v
+    save(name, [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+         [vi("x", F, [2, 2])], [vi("y", F, [2, 2])], [t])
+
+
+external_model("external_ok", "weights.bin")
+external_model("external_dotdot", "../weights.bin")
+external_model("external_absolute", "/etc/passwd")
+external_model("external_missing", "nope.bin")
+os.makedirs(os.path.join(out, "outside"), exist_ok=True)
+with open(os.path.join(out, "outside", "w.bin"), "wb") as f:
+    f.write(ext.tobytes())
+os.makedirs(os.path.join(out, "sub"), exist_ok=True)
+link = os.path.join(out, "sub", "link.bin")
+if os.path.lexists(link):
+    os.remove(link)
+os.symlink(os.path.join(out, "outside", "w.bin"), link)
+t_model_dir = os.path.join(out, "sub")
+t = external_tensor()
+t.data_location = TensorProto.EXTERNAL
+for k, v in (("location", "link.bin"),):
+    e = t.external_data.add()
+    e.key, e.value = k, v
+graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], "g",
+                          [vi("x", F, [2, 2])], [vi("y", F, [2, 2])], [t])
+with open(os.path.join(t_model_dir, "external_symlink.onnx"), "wb") as f:
+    f.write(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString())
+
+# Bad graphs.
+save("unsupported_op", [helper.make_node("Conv", ["x", "x"], ["y"], name="conv_1")],
+     [vi("x", F, [1, 1, 3, 3])], [vi("y", F, None)])
+save("undefined_input", [helper.make_node("Relu", ["nope"], ["y"], name="relu_1")],
+     [vi("x", F, [2])], [vi("y", F, [2])])
+save("cycle", [helper.make_node("Add", ["x", "b"], ["a"], name="first"),
+               helper.make_node("Relu", ["a"], ["b"], name="second")],
+     [vi("x", F, [2])], [vi("b", F, [2])])
+save("shape_mismatch", [helper.make_node("Add", ["x", "z"], ["y"], name="bad_add")],
+     [vi("x", F, [2, 3]), vi("z", F, [4])], [vi("y", F, [2, 3])])
+save("matmul_mismatch", [helper.make_node("MatMul", ["x", "z"], ["y"], name="bad_mm")],
+     [vi("x", F, [2, 3]), vi("z", F, [4, 5])], [vi("y", F, [2, 5])])
+save("symbolic_dim", [helper.make_node("Relu", ["x"], ["y"], name="r")],
+     [vi("x", F, ["N", 3])], [vi("y", F, ["N", 3])])
+save("old_ir", [helper.make_node("Relu", ["x"], ["y"], name="r")],
+     [vi("x", F, [2])], [vi("y", F, [2])], ir_version=2)
+save("missing_output", [helper.make_node("Relu", ["x"], ["y"], name="r")],
+     [vi("x", F, [2])], [vi("never", F, [2])])
+save("runtime_shape", [helper.make_node("Reshape", ["x", "s"], ["y"], name="dyn_reshape")],
+     [vi("x", F, [2, 3]), vi("s", TensorProto.INT64, [1])], [vi("y", F, [6])])
+good = open(os.path.join(out, "mlp.onnx"), "rb").read()
+with open(os.path.join(out, "truncated.onnx"), "wb") as f:
+    f.write(good[: len(good) // 2])
+with open(os.path.join(out, "not_onnx.onnx"), "wb") as f:
+    f.write(b"this is plain text, not a protobuf\n")
+with open(os.path.join(out, "empty.onnx"), "wb") as f:
+    pass
+
+np.save(os.path.join(out, "x24.npy"), rng.standard_normal((2, 4)).astype(np.float32))
+np.save(os.path.join(out, "x33.npy"), rng.standard_normal((3, 3)).astype(np.float32))
+np.save(os.path.join(out, "x24_f64.npy"), rng.standard_normal((2, 4)))
