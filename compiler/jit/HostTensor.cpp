@@ -49,6 +49,8 @@ static std::string npyDescr(Type t) {
   std::string size = std::to_string(HostTensor::elementSize(t));
   if (t.isInteger(1))
     return "|b1";
+  if (t.isBF16()) // numpy has no bfloat16: its uint16 bits, as ONNX does
+    return "<u2";
   if (t.isF16() || t.isF32() || t.isF64())
     return order + std::string("f") + size;
   if (t.isUnsignedInteger())

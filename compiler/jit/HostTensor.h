@@ -39,7 +39,8 @@ llvm::Expected<HostTensor> readTensorPb(mlir::MLIRContext &ctx,
 /// Reads .npy or .pb, by extension.
 llvm::Expected<HostTensor> readTensorFile(mlir::MLIRContext &ctx,
                                           llvm::StringRef path);
-/// Writes `tensor` as .npy, atomically (temporary file, then rename).
+/// Writes `tensor` as .npy, atomically (temporary file, then rename). bf16
+/// is written as its uint16 bit patterns (ONNX's convention for numpy).
 llvm::Error writeNpy(const HostTensor &tensor, llvm::StringRef path);
 
 } // namespace aicc

@@ -168,12 +168,12 @@ def main():
     results_by_suite, summary_by_suite = {}, {}
     for suite in suites:
         tests = discover(suite)
-        if args.filter:
-            tests = [t for t in tests if args.filter in t.name]
         if not tests:
             print(f"error: no tests found for suite '{suite}' under {DATA_ROOTS}; "
                   "install libonnx-testdata (scripts/setup.sh)", file=sys.stderr)
             return 2
+        if args.filter:
+            tests = [t for t in tests if args.filter in t.name]
         results = {}
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             futures = {pool.submit(run_test, args.aicc, t): t.name for t in tests}

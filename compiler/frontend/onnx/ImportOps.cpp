@@ -13,7 +13,9 @@
 #include "onnx/onnx.pb.h"
 
 #include "mlir/IR/Matchers.h"
+
 #include "llvm/ADT/StringMap.h"
+#include <limits>
 
 using namespace mlir;
 using namespace aicc::graph;
@@ -62,6 +64,12 @@ float NodeContext::floatAttr(StringRef name, float defaultValue) const {
   return attr ? attr->f() : defaultValue;
 }
 
+std::string NodeContext::stringAttr(StringRef name,
+                                    StringRef defaultValue) const {
+  const onnx::AttributeProto *attr = attribute(name);
+  return attr ? attr->s() : defaultValue.str();
+}
+
 std::optional<SmallVector<int64_t>>
 NodeContext::intsAttr(StringRef name) const {
   const onnx::AttributeProto *attr = attribute(name);
@@ -78,15 +86,39 @@ static RankedTensorType tensorType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
 
-/// Creates `OpTy` with its inferred result type; a shape error is reported at
-/// the node instead of aborting in the builder.
+/// Creates `OpTy` on `operands` with its inferred result type, folding where
+/// it can. Returns null when an operand is null (an earlier step failed) or
+/// the shapes do not fit (the diagnostic names the node), so steps chain.
+template <typename OpTy>
+static Value build(NodeContext &n, ValueRange operands) {
+  if (llvm::any_of(operands, [](Value v) { return !v; }))
+    return nullptr;
+  Type resultType;
+  if constexpr (OpTy::template hasTrait<OpTrait::SameOperandsAndResultType>()) {
+    resultType = operands[0].getType();
+  } else {
+    SmallVector<Type> types;
+    if (failed(OpTy::inferReturnTypes(n.builder.getContext(), n.loc,
+                                      typename OpTy::Adaptor(operands), types)))
+      return nullptr;
+    resultType = types[0];
+  }
+  return n.builder.createOrFold<OpTy>(n.loc, resultType, operands);
+}
+
 template <typename OpTy>
 static FailureOr<Value> createInferred(NodeContext &n, ValueRange operands) {
-  SmallVector<Type> types;
-  if (failed(OpTy::inferReturnTypes(n.builder.getContext(), n.loc,
-                                    typename OpTy::Adaptor(operands), types)))
+  if (Value v = build<OpTy>(n, operands))
+    return v;
+  return failure();
+}
+
+/// Records `result` as the node's output; a null result means failure.
+static LogicalResult setResult(NodeContext &n, Value result) {
+  if (!result)
     return failure();
-  return OpTy::create(n.builder, n.loc, types, operands).getResult();
+  n.results.push_back(result);
+  return success();
 }
 
 /// Checks that every present input has the element type of input 0.
@@ -100,12 +132,33 @@ static LogicalResult checkSameElementType(NodeContext &n) {
   return success();
 }
 
-/// A scalar constant of `elementType` (float types only).
+/// A rank-0 constant of `elementType` holding `value`.
 static Value scalarConstant(NodeContext &n, Type elementType, double value) {
   auto type = RankedTensorType::get({}, elementType);
-  return ConstantOp::create(
-      n.builder, n.loc,
-      DenseElementsAttr::get(type, FloatAttr::get(elementType, value)));
+  Attribute attr;
+  if (auto floatType = dyn_cast<FloatType>(elementType))
+    attr = FloatAttr::get(floatType, value);
+  else
+    attr = IntegerAttr::get(elementType,
+                            APInt(elementType.getIntOrFloatBitWidth(),
+                                  static_cast<int64_t>(value),
+                                  /*isSigned=*/true, /*implicitTrunc=*/true));
+  return ConstantOp::create(n.builder, n.loc,
+                            DenseElementsAttr::get(type, attr));
+}
+
+/// A constant like `scalarConstant` with the element type of `like`.
+static Value scalarLike(NodeContext &n, Value like, double value) {
+  return scalarConstant(n, tensorType(like).getElementType(), value);
+}
+
+static Value castTo(NodeContext &n, Value v, Type elementType) {
+  if (!v)
+    return nullptr;
+  auto type = tensorType(v);
+  if (type.getElementType() == elementType)
+    return v;
+  return n.builder.createOrFold<CastOp>(n.loc, type.clone(elementType), v);
 }
 
 static Value reshape(NodeContext &n, Value input, ArrayRef<int64_t> shape) {
@@ -142,8 +195,10 @@ static LogicalResult importUnary(NodeContext &n) {
   if (floatOnly && !isa<FloatType>(tensorType(*input).getElementType()))
     return n.error() << "expects a floating-point input, got "
                      << input->getType();
-  n.results.push_back(OpTy::create(n.builder, n.loc, *input));
-  return success();
+  Type resultType = input->getType();
+  if constexpr (std::is_same_v<OpTy, IsNanOp>)
+    resultType = tensorType(*input).clone(n.builder.getI1Type());
+  return setResult(n, OpTy::create(n.builder, n.loc, resultType, *input));
 }
 
 /// Identity, and Dropout in inference mode (its mask output is unsupported).
@@ -334,28 +389,340 @@ static LogicalResult importConstant(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Elementwise ops beyond one-to-one: variadic, mixed types, decompositions
+//===----------------------------------------------------------------------===//
+
+/// Sum, Max, Min (variadic, broadcasting) and Mean = Sum / count.
+template <typename OpTy, bool mean = false>
+static LogicalResult importVariadic(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(checkSameElementType(n)))
+    return failure();
+  Value acc = n.input(0);
+  for (size_t i = 1; i < n.numInputs(); ++i)
+    acc = build<OpTy>(n, {acc, n.input(i)});
+  if (mean && n.numInputs() > 1)
+    acc = build<DivOp>(n, {acc, scalarLike(n, acc, n.numInputs())});
+  return setResult(n, acc);
+}
+
+/// Pow: ONNX lets the exponent have another type; it is cast to the base's.
+static LogicalResult importPow(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)))
+    return failure();
+  Value base = n.input(0);
+  return setResult(
+      n, build<PowOp>(n, {base, castTo(n, n.input(1),
+                                       tensorType(base).getElementType())}));
+}
+
+static LogicalResult importMod(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)) ||
+      failed(checkSameElementType(n)))
+    return failure();
+  bool fmod = n.intAttr("fmod", 0) != 0;
+  if (!fmod && isa<FloatType>(tensorType(n.input(0)).getElementType()))
+    return n.error() << "floating-point Mod needs fmod=1";
+  Value r = build<ModOp>(n, {n.input(0), n.input(1)});
+  if (r && fmod)
+    if (auto mod = r.getDefiningOp<ModOp>())
+      mod.setFmod(true);
+  return setResult(n, r);
+}
+
+static LogicalResult importBitShift(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)) ||
+      failed(checkSameElementType(n)))
+    return failure();
+  std::string direction = n.stringAttr("direction", "");
+  if (direction == "LEFT")
+    return setResult(n, build<ShiftLeftOp>(n, {n.input(0), n.input(1)}));
+  if (direction == "RIGHT")
+    return setResult(n, build<ShiftRightOp>(n, {n.input(0), n.input(1)}));
+  return n.error() << "direction must be LEFT or RIGHT, got '" << direction
+                   << "'";
+}
+
+static LogicalResult importWhere(NodeContext &n) {
+  for (size_t i = 0; i < 3; ++i)
+    if (failed(n.requiredInput(i)))
+      return failure();
+  if (tensorType(n.input(1)).getElementType() !=
+      tensorType(n.input(2)).getElementType())
+    return n.error() << "X and Y have different element types";
+  return setResult(n, build<SelectOp>(n, {n.input(0), n.input(1), n.input(2)}));
+}
+
+static LogicalResult importCast(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  Type to;
+  if (n.node.op_type() == "CastLike") {
+    if (failed(n.requiredInput(1)))
+      return failure();
+    to = tensorType(n.input(1)).getElementType();
+  } else {
+    const onnx::AttributeProto *attr = n.attribute("to");
+    if (!attr)
+      return n.error() << "missing attribute 'to'";
+    auto converted = convertElementType(*n.builder.getContext(), attr->i());
+    if (!converted)
+      return n.error() << "to: " << llvm::toString(converted.takeError());
+    to = *converted;
+  }
+  return setResult(n, castTo(n, *input, to));
+}
+
+/// Clip: min/max attributes before opset 11, optional inputs after.
+static LogicalResult importClip(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  Value lo = n.input(1), hi = n.input(2);
+  if (n.opset < 11) {
+    if (n.attribute("min"))
+      lo = scalarLike(n, *input, n.floatAttr("min", 0));
+    if (n.attribute("max"))
+      hi = scalarLike(n, *input, n.floatAttr("max", 0));
+  }
+  Value y = *input;
+  if (lo)
+    y = build<MaxOp>(n, {y, lo});
+  if (hi)
+    y = build<MinOp>(n, {y, hi});
+  return setResult(n, y);
+}
+
+/// Activations and other ops that are a few elementwise graph ops. Each
+/// lambda states its formula; `x` is the input, `c(v)` a scalar constant.
+using Decomposition = Value (*)(NodeContext &n, Value x);
+
+template <Decomposition decompose, bool floatOnly = true>
+static LogicalResult importDecomposed(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  if (floatOnly && !isa<FloatType>(tensorType(*input).getElementType()))
+    return n.error() << "expects a floating-point input, got "
+                     << input->getType();
+  return setResult(n, decompose(n, *input));
+}
+
+static Value c(NodeContext &n, Value like, double v) {
+  return scalarLike(n, like, v);
+}
+
+// Softplus(x) = log(exp(x) + 1)
+static Value softplus(NodeContext &n, Value x) {
+  return build<LogOp>(n, build<AddOp>(n, {build<ExpOp>(n, x), c(n, x, 1)}));
+}
+// Softsign(x) = x / (1 + |x|)
+static Value softsign(NodeContext &n, Value x) {
+  return build<DivOp>(n,
+                      {x, build<AddOp>(n, {c(n, x, 1), build<AbsOp>(n, x)})});
+}
+// Elu(x) = x < 0 ? alpha * (exp(x) - 1) : x
+static Value elu(NodeContext &n, Value x) {
+  Value neg =
+      build<MulOp>(n, {c(n, x, n.floatAttr("alpha", 1.0f)),
+                       build<SubOp>(n, {build<ExpOp>(n, x), c(n, x, 1)})});
+  return build<SelectOp>(n, {build<LessOp>(n, {x, c(n, x, 0)}), neg, x});
+}
+// Selu(x) = gamma * (x <= 0 ? alpha * exp(x) - alpha : x)
+static Value selu(NodeContext &n, Value x) {
+  Value alpha = c(n, x, n.floatAttr("alpha", 1.67326319217681884765625f));
+  Value gamma = c(n, x, n.floatAttr("gamma", 1.05070102214813232421875f));
+  Value neg =
+      build<SubOp>(n, {build<MulOp>(n, {alpha, build<ExpOp>(n, x)}), alpha});
+  Value y =
+      build<SelectOp>(n, {build<LessEqualOp>(n, {x, c(n, x, 0)}), neg, x});
+  return build<MulOp>(n, {gamma, y});
+}
+// LeakyRelu(x) = x < 0 ? alpha * x : x
+static Value leakyRelu(NodeContext &n, Value x) {
+  Value neg = build<MulOp>(n, {c(n, x, n.floatAttr("alpha", 0.01f)), x});
+  return build<SelectOp>(n, {build<LessOp>(n, {x, c(n, x, 0)}), neg, x});
+}
+// HardSigmoid(x) = max(0, min(1, alpha * x + beta))
+static Value hardSigmoidWith(NodeContext &n, Value x, float alpha, float beta) {
+  Value y =
+      build<AddOp>(n, {build<MulOp>(n, {c(n, x, alpha), x}), c(n, x, beta)});
+  return build<MaxOp>(n, {c(n, x, 0), build<MinOp>(n, {c(n, x, 1), y})});
+}
+static Value hardSigmoid(NodeContext &n, Value x) {
+  return hardSigmoidWith(n, x, n.floatAttr("alpha", 0.2f),
+                         n.floatAttr("beta", 0.5f));
+}
+// HardSwish(x) = x * HardSigmoid(x; alpha = 1/6, beta = 0.5)
+static Value hardSwish(NodeContext &n, Value x) {
+  return build<MulOp>(n, {x, hardSigmoidWith(n, x, 1.0f / 6, 0.5f)});
+}
+// ThresholdedRelu(x) = x > alpha ? x : 0
+static Value thresholdedRelu(NodeContext &n, Value x) {
+  Value above = build<GreaterOp>(n, {x, c(n, x, n.floatAttr("alpha", 1.0f))});
+  return build<SelectOp>(n, {above, x, c(n, x, 0)});
+}
+// Celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
+static Value celu(NodeContext &n, Value x) {
+  Value alpha = c(n, x, n.floatAttr("alpha", 1.0f));
+  Value e = build<SubOp>(
+      n, {build<ExpOp>(n, build<DivOp>(n, {x, alpha})), c(n, x, 1)});
+  return build<AddOp>(
+      n, {build<MaxOp>(n, {c(n, x, 0), x}),
+          build<MinOp>(n, {c(n, x, 0), build<MulOp>(n, {alpha, e})})});
+}
+// Shrink(x) = x < -lambd ? x + bias : (x > lambd ? x - bias : 0)
+static Value shrink(NodeContext &n, Value x) {
+  float lambd = n.floatAttr("lambd", 0.5f), bias = n.floatAttr("bias", 0.0f);
+  Value hi =
+      build<SelectOp>(n, {build<GreaterOp>(n, {x, c(n, x, lambd)}),
+                          build<SubOp>(n, {x, c(n, x, bias)}), c(n, x, 0)});
+  return build<SelectOp>(n, {build<LessOp>(n, {x, c(n, x, -lambd)}),
+                             build<AddOp>(n, {x, c(n, x, bias)}), hi});
+}
+// Mish(x) = x * tanh(softplus(x))
+static Value mish(NodeContext &n, Value x) {
+  return build<MulOp>(n, {x, build<TanhOp>(n, softplus(n, x))});
+}
+// Gelu(x) = 0.5 x (1 + erf(x / sqrt 2)); approximate="tanh":
+//         0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
+static Value gelu(NodeContext &n, Value x) {
+  Value inner;
+  if (n.stringAttr("approximate", "none") == "tanh") {
+    Value x3 = build<MulOp>(n, {x, build<MulOp>(n, {x, x})});
+    Value t = build<AddOp>(n, {x, build<MulOp>(n, {c(n, x, 0.044715), x3})});
+    inner = build<TanhOp>(n, build<MulOp>(n, {c(n, x, 0.7978845608028654), t}));
+  } else {
+    inner = build<ErfOp>(n, build<MulOp>(n, {x, c(n, x, 0.7071067811865476)}));
+  }
+  return build<MulOp>(n, {build<MulOp>(n, {c(n, x, 0.5), x}),
+                          build<AddOp>(n, {c(n, x, 1), inner})});
+}
+// Reciprocal(x) = 1 / x
+static Value reciprocal(NodeContext &n, Value x) {
+  return build<DivOp>(n, {c(n, x, 1), x});
+}
+// Sign(x) = x > 0 ? 1 : (x < 0 ? -1 : 0)
+static Value sign(NodeContext &n, Value x) {
+  Value negOrZero = build<SelectOp>(
+      n, {build<LessOp>(n, {x, c(n, x, 0)}), c(n, x, -1), c(n, x, 0)});
+  return build<SelectOp>(
+      n, {build<GreaterOp>(n, {x, c(n, x, 0)}), c(n, x, 1), negOrZero});
+}
+// IsInf(x) = (detect_positive && x == inf) || (detect_negative && x == -inf)
+static Value isInf(NodeContext &n, Value x) {
+  double inf = std::numeric_limits<double>::infinity();
+  bool pos = n.intAttr("detect_positive", 1),
+       neg = n.intAttr("detect_negative", 1);
+  Value posInf = build<EqualOp>(n, {x, c(n, x, inf)});
+  Value negInf = build<EqualOp>(n, {x, c(n, x, -inf)});
+  if (pos && neg)
+    return build<OrOp>(n, {posInf, negInf});
+  if (pos)
+    return posInf;
+  if (neg)
+    return negInf;
+  return build<AndOp>(n, {posInf, negInf}); // never true
+}
+
+// PRelu(x, slope) = x < 0 ? slope * x : x
+static LogicalResult importPRelu(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)) ||
+      failed(checkSameElementType(n)))
+    return failure();
+  Value x = n.input(0), slope = n.input(1);
+  // Before opset 7 a 1-D slope of size C applied along axis 1 (channels).
+  auto xType = tensorType(x), slopeType = tensorType(slope);
+  if (slopeType.getRank() == 1 && xType.getRank() > 2 &&
+      slopeType.getDimSize(0) == xType.getDimSize(1) &&
+      xType.getDimSize(xType.getRank() - 1) != slopeType.getDimSize(0)) {
+    SmallVector<int64_t> shape(xType.getRank() - 1, 1);
+    shape[0] = slopeType.getDimSize(0);
+    slope = reshape(n, slope, shape);
+  }
+  Value neg = build<MulOp>(n, {slope, x});
+  return setResult(
+      n, build<SelectOp>(n, {build<LessOp>(n, {x, c(n, x, 0)}), neg, x}));
+}
+
+//===----------------------------------------------------------------------===//
 // Registry
 //===----------------------------------------------------------------------===//
 
 OpImporter lookupOpImporter(StringRef opType) {
   static const llvm::StringMap<OpImporter> importers = {
+      {"Abs", importUnary<AbsOp, false>},
+      {"Acos", importUnary<AcosOp, true>},
+      {"Acosh", importUnary<AcoshOp, true>},
       {"Add", importBinary<AddOp>},
+      {"And", importBinary<AndOp>},
+      {"Asin", importUnary<AsinOp, true>},
+      {"Asinh", importUnary<AsinhOp, true>},
+      {"Atan", importUnary<AtanOp, true>},
+      {"Atanh", importUnary<AtanhOp, true>},
+      {"BitShift", importBitShift},
+      {"Cast", importCast},
+      {"CastLike", importCast},
+      {"Ceil", importUnary<CeilOp, true>},
+      {"Celu", importDecomposed<celu>},
+      {"Clip", importClip},
       {"Constant", importConstant},
+      {"Cos", importUnary<CosOp, true>},
+      {"Cosh", importUnary<CoshOp, true>},
       {"Div", importBinary<DivOp>},
       {"Dropout", importIdentity},
+      {"Elu", importDecomposed<elu>},
+      {"Equal", importBinary<EqualOp>},
+      {"Erf", importUnary<ErfOp, true>},
       {"Exp", importUnary<ExpOp, true>},
       {"Flatten", importFlatten},
+      {"Floor", importUnary<FloorOp, true>},
+      {"Gelu", importDecomposed<gelu>},
       {"Gemm", importGemm},
+      {"Greater", importBinary<GreaterOp>},
+      {"GreaterOrEqual", importBinary<GreaterEqualOp>},
+      {"HardSigmoid", importDecomposed<hardSigmoid>},
+      {"HardSwish", importDecomposed<hardSwish>},
       {"Identity", importIdentity},
+      {"IsInf", importDecomposed<isInf>},
+      {"IsNaN", importUnary<IsNanOp, true>},
+      {"LeakyRelu", importDecomposed<leakyRelu>},
+      {"Less", importBinary<LessOp>},
+      {"LessOrEqual", importBinary<LessEqualOp>},
+      {"Log", importUnary<LogOp, true>},
       {"MatMul", importMatMul},
+      {"Max", importVariadic<MaxOp>},
+      {"Mean", importVariadic<AddOp, true>},
+      {"Min", importVariadic<MinOp>},
+      {"Mish", importDecomposed<mish>},
+      {"Mod", importMod},
       {"Mul", importBinary<MulOp>},
       {"Neg", importUnary<NegOp, false>},
+      {"Not", importUnary<NotOp, false>},
+      {"Or", importBinary<OrOp>},
+      {"Pow", importPow},
+      {"PRelu", importPRelu},
+      {"Reciprocal", importDecomposed<reciprocal>},
       {"Relu", importUnary<ReluOp, false>},
       {"Reshape", importReshape},
+      {"Round", importUnary<RoundOp, true>},
+      {"Selu", importDecomposed<selu>},
+      {"Shrink", importDecomposed<shrink, false>},
       {"Sigmoid", importUnary<SigmoidOp, true>},
+      {"Sign", importDecomposed<sign, false>},
+      {"Sin", importUnary<SinOp, true>},
+      {"Sinh", importUnary<SinhOp, true>},
+      {"Softplus", importDecomposed<softplus>},
+      {"Softsign", importDecomposed<softsign>},
+      {"Sqrt", importUnary<SqrtOp, true>},
       {"Sub", importBinary<SubOp>},
+      {"Sum", importVariadic<AddOp>},
+      {"Tan", importUnary<TanOp, true>},
       {"Tanh", importUnary<TanhOp, true>},
+      {"ThresholdedRelu", importDecomposed<thresholdedRelu>},
       {"Transpose", importTranspose},
+      {"Where", importWhere},
+      {"Xor", importBinary<XorOp>},
   };
   auto it = importers.find(opType);
   return it == importers.end() ? nullptr : it->second;

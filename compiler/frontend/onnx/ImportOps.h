@@ -41,6 +41,8 @@ public:
   const onnx::AttributeProto *attribute(llvm::StringRef name) const;
   int64_t intAttr(llvm::StringRef name, int64_t defaultValue) const;
   float floatAttr(llvm::StringRef name, float defaultValue) const;
+  std::string stringAttr(llvm::StringRef name,
+                         llvm::StringRef defaultValue) const;
   std::optional<llvm::SmallVector<int64_t>>
   intsAttr(llvm::StringRef name) const;
 

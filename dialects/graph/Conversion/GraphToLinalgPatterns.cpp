@@ -73,7 +73,8 @@ Value zeroOf(OpBuilder &b, Location loc, Type type) {
 /// Lowers an elementwise graph op whose scalar semantics is `scalar`.
 template <typename OpTy>
 struct ElementwiseLowering : OpConversionPattern<OpTy> {
-  using ScalarFn = Value (*)(OpBuilder &, Location, Kind, ValueRange);
+  using ScalarFn = Value (*)(OpBuilder &, Location, Kind, ValueRange,
+                             Operation *);
 
   ElementwiseLowering(const TypeConverter &converter, MLIRContext *ctx,
                       ScalarFn scalar)
@@ -86,11 +87,12 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
         this->getTypeConverter()->convertType(op.getType()));
     if (!resultType || !resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs a static result shape");
-    Kind kind = kindOf(elementTypeOf(op->getOperand(0)));
+    // The last operand has the data type (select's first is the condition).
+    Kind kind = kindOf(elementTypeOf(op->getOperands().back()));
     Value result = buildElementwise(
         rewriter, op.getLoc(), resultType, adaptor.getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          return scalar(b, loc, kind, args);
+          return scalar(b, loc, kind, args, op);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -101,25 +103,29 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
 
 // Scalar semantics of each elementwise op, by element kind.
 
-Value scalarAdd(OpBuilder &b, Location loc, Kind kind, ValueRange a) {
+Value scalarAdd(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
   if (kind == Kind::Float)
     return arith::AddFOp::create(b, loc, a[0], a[1]);
   return arith::AddIOp::create(b, loc, a[0], a[1]);
 }
 
-Value scalarSub(OpBuilder &b, Location loc, Kind kind, ValueRange a) {
+Value scalarSub(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
   if (kind == Kind::Float)
     return arith::SubFOp::create(b, loc, a[0], a[1]);
   return arith::SubIOp::create(b, loc, a[0], a[1]);
 }
 
-Value scalarMul(OpBuilder &b, Location loc, Kind kind, ValueRange a) {
+Value scalarMul(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
   if (kind == Kind::Float)
     return arith::MulFOp::create(b, loc, a[0], a[1]);
   return arith::MulIOp::create(b, loc, a[0], a[1]);
 }
 
-Value scalarDiv(OpBuilder &b, Location loc, Kind kind, ValueRange a) {
+Value scalarDiv(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
   if (kind == Kind::Float)
     return arith::DivFOp::create(b, loc, a[0], a[1]);
   if (kind == Kind::Unsigned)
@@ -127,7 +133,8 @@ Value scalarDiv(OpBuilder &b, Location loc, Kind kind, ValueRange a) {
   return arith::DivSIOp::create(b, loc, a[0], a[1]);
 }
 
-Value scalarRelu(OpBuilder &b, Location loc, Kind kind, ValueRange a) {
+Value scalarRelu(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                 Operation *) {
   Value zero = zeroOf(b, loc, a[0].getType());
   if (kind == Kind::Float)
     return arith::MaximumFOp::create(b, loc, a[0], zero);
@@ -136,22 +143,24 @@ Value scalarRelu(OpBuilder &b, Location loc, Kind kind, ValueRange a) {
   return arith::MaxSIOp::create(b, loc, a[0], zero);
 }
 
-Value scalarNeg(OpBuilder &b, Location loc, Kind kind, ValueRange a) {
+Value scalarNeg(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
   if (kind == Kind::Float)
     return arith::NegFOp::create(b, loc, a[0]);
   return arith::SubIOp::create(b, loc, zeroOf(b, loc, a[0].getType()), a[0]);
 }
 
-Value scalarExp(OpBuilder &b, Location loc, Kind, ValueRange a) {
+Value scalarExp(OpBuilder &b, Location loc, Kind, ValueRange a, Operation *) {
   return math::ExpOp::create(b, loc, a[0]);
 }
 
-Value scalarTanh(OpBuilder &b, Location loc, Kind, ValueRange a) {
+Value scalarTanh(OpBuilder &b, Location loc, Kind, ValueRange a, Operation *) {
   return math::TanhOp::create(b, loc, a[0]);
 }
 
 // sigmoid(x) = 1 / (1 + e^-x)
-Value scalarSigmoid(OpBuilder &b, Location loc, Kind, ValueRange a) {
+Value scalarSigmoid(OpBuilder &b, Location loc, Kind, ValueRange a,
+                    Operation *) {
   Type type = a[0].getType();
   Value one = arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 1.0));
   Value negated = arith::NegFOp::create(b, loc, a[0]);
@@ -159,6 +168,181 @@ Value scalarSigmoid(OpBuilder &b, Location loc, Kind, ValueRange a) {
       arith::AddFOp::create(b, loc, one, math::ExpOp::create(b, loc, negated));
   return arith::DivFOp::create(b, loc, one, denom);
 }
+
+Value scalarPow(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
+  if (kind == Kind::Float)
+    return math::PowFOp::create(b, loc, a[0], a[1]);
+  return math::IPowIOp::create(b, loc, a[0], a[1]);
+}
+
+Value scalarMax(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
+  if (kind == Kind::Float)
+    return arith::MaximumFOp::create(b, loc, a[0], a[1]);
+  if (kind == Kind::Unsigned)
+    return arith::MaxUIOp::create(b, loc, a[0], a[1]);
+  return arith::MaxSIOp::create(b, loc, a[0], a[1]);
+}
+
+Value scalarMin(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
+  if (kind == Kind::Float)
+    return arith::MinimumFOp::create(b, loc, a[0], a[1]);
+  if (kind == Kind::Unsigned)
+    return arith::MinUIOp::create(b, loc, a[0], a[1]);
+  return arith::MinSIOp::create(b, loc, a[0], a[1]);
+}
+
+// fmod: sign of the dividend; otherwise floored: r += b when r != 0 and the
+// signs of r and b differ.
+Value scalarMod(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *op) {
+  if (kind == Kind::Float)
+    return arith::RemFOp::create(b, loc, a[0], a[1]);
+  if (kind == Kind::Unsigned)
+    return arith::RemUIOp::create(b, loc, a[0], a[1]);
+  Value r = arith::RemSIOp::create(b, loc, a[0], a[1]);
+  if (cast<ModOp>(op).getFmod())
+    return r;
+  Value zero = zeroOf(b, loc, r.getType());
+  Value nonZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+  Value rNeg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+  Value bNeg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a[1], zero);
+  Value signsDiffer = arith::XOrIOp::create(b, loc, rNeg, bNeg);
+  Value adjust = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
+  return arith::SelectOp::create(b, loc, adjust,
+                                 arith::AddIOp::create(b, loc, r, a[1]), r);
+}
+
+Value scalarAnd(OpBuilder &b, Location loc, Kind, ValueRange a, Operation *) {
+  return arith::AndIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarOr(OpBuilder &b, Location loc, Kind, ValueRange a, Operation *) {
+  return arith::OrIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarXor(OpBuilder &b, Location loc, Kind, ValueRange a, Operation *) {
+  return arith::XOrIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarShl(OpBuilder &b, Location loc, Kind, ValueRange a, Operation *) {
+  return arith::ShLIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarShr(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
+  if (kind == Kind::Unsigned)
+    return arith::ShRUIOp::create(b, loc, a[0], a[1]);
+  return arith::ShRSIOp::create(b, loc, a[0], a[1]);
+}
+
+/// Comparison `F` (float, ordered) / `S` (signed) / `U` (unsigned).
+template <arith::CmpFPredicate F, arith::CmpIPredicate S,
+          arith::CmpIPredicate U>
+Value scalarCompare(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                    Operation *) {
+  if (kind == Kind::Float)
+    return arith::CmpFOp::create(b, loc, F, a[0], a[1]);
+  return arith::CmpIOp::create(b, loc, kind == Kind::Unsigned ? U : S, a[0],
+                               a[1]);
+}
+
+Value scalarSelect(OpBuilder &b, Location loc, Kind, ValueRange a,
+                   Operation *) {
+  return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
+}
+
+Value scalarAbs(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                Operation *) {
+  if (kind == Kind::Float)
+    return math::AbsFOp::create(b, loc, a[0]);
+  if (kind == Kind::Unsigned)
+    return a[0];
+  return math::AbsIOp::create(b, loc, a[0]);
+}
+
+Value scalarNot(OpBuilder &b, Location loc, Kind, ValueRange a, Operation *) {
+  Value one = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+  return arith::XOrIOp::create(b, loc, a[0], one);
+}
+
+Value scalarIsNan(OpBuilder &b, Location loc, Kind, ValueRange a, Operation *) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a[0], a[0]);
+}
+
+/// A float unary op that is exactly one math-dialect op.
+template <typename MathOp>
+Value scalarMath(OpBuilder &b, Location loc, Kind, ValueRange a, Operation *) {
+  return MathOp::create(b, loc, a[0]);
+}
+
+/// Converts scalar `v` from graph element type `from` to graph element type
+/// `to` (whose signless form is `toSignless`), as graph.cast defines.
+Value convertScalar(OpBuilder &b, Location loc, Value v, Type from, Type to,
+                    Type toSignless) {
+  if (from == to)
+    return v;
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (to.isInteger(1)) {
+    if (fromFloat)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v,
+                                   zeroOf(b, loc, v.getType()));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v,
+                                 zeroOf(b, loc, v.getType()));
+  }
+  if (fromFloat && toFloat) {
+    if (fromFloat.getWidth() == toFloat.getWidth()) // f16 <-> bf16
+      v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+    if (cast<FloatType>(v.getType()).getWidth() < toFloat.getWidth())
+      return arith::ExtFOp::create(b, loc, to, v);
+    return arith::TruncFOp::create(b, loc, to, v);
+  }
+  bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
+  if (toFloat) {
+    if (fromUnsigned)
+      return arith::UIToFPOp::create(b, loc, to, v);
+    return arith::SIToFPOp::create(b, loc, to, v);
+  }
+  if (fromFloat) {
+    if (to.isUnsignedInteger())
+      return arith::FPToUIOp::create(b, loc, toSignless, v);
+    return arith::FPToSIOp::create(b, loc, toSignless, v);
+  }
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = toSignless.getIntOrFloatBitWidth();
+  if (fromWidth == toWidth)
+    return v;
+  if (fromWidth > toWidth)
+    return arith::TruncIOp::create(b, loc, toSignless, v);
+  if (fromUnsigned)
+    return arith::ExtUIOp::create(b, loc, toSignless, v);
+  return arith::ExtSIOp::create(b, loc, toSignless, v);
+}
+
+struct CastLowering : OpConversionPattern<CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!resultType || !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs a static result shape");
+    Type from = elementTypeOf(op.getInput());
+    Type to = op.getType().getElementType();
+    Value result =
+        buildElementwise(rewriter, op.getLoc(), resultType, adaptor.getInput(),
+                         [&](OpBuilder &b, Location loc, ValueRange args) {
+                           return convertScalar(b, loc, args[0], from, to,
+                                                resultType.getElementType());
+                         });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
 /// matmul → linalg.generic over (batch..., [m], [n], k) with broadcast batch
 /// dimensions; rank-1 operands have no m (lhs) or n (rhs) loop.
@@ -229,9 +413,9 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
         rewriter, loc, resultType,
         ValueRange{adaptor.getLhs(), adaptor.getRhs()}, init, maps, iterators,
         [&](OpBuilder &b, Location nloc, ValueRange args) {
-          Value product = scalarMul(b, nloc, kind, args.take_front(2));
-          linalg::YieldOp::create(b, nloc,
-                                  scalarAdd(b, nloc, kind, {args[2], product}));
+          Value product = scalarMul(b, nloc, kind, args.take_front(2), op);
+          linalg::YieldOp::create(
+              b, nloc, scalarAdd(b, nloc, kind, {args[2], product}, op));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -319,6 +503,65 @@ void aicc::graph::populateGraphToLinalgConversionPatterns(
   patterns.add<ElementwiseLowering<ExpOp>>(converter, ctx, scalarExp);
   patterns.add<ElementwiseLowering<TanhOp>>(converter, ctx, scalarTanh);
   patterns.add<ElementwiseLowering<SigmoidOp>>(converter, ctx, scalarSigmoid);
+  patterns.add<ElementwiseLowering<PowOp>>(converter, ctx, scalarPow);
+  patterns.add<ElementwiseLowering<MaxOp>>(converter, ctx, scalarMax);
+  patterns.add<ElementwiseLowering<MinOp>>(converter, ctx, scalarMin);
+  patterns.add<ElementwiseLowering<ModOp>>(converter, ctx, scalarMod);
+  patterns.add<ElementwiseLowering<AndOp>>(converter, ctx, scalarAnd);
+  patterns.add<ElementwiseLowering<OrOp>>(converter, ctx, scalarOr);
+  patterns.add<ElementwiseLowering<XorOp>>(converter, ctx, scalarXor);
+  patterns.add<ElementwiseLowering<ShiftLeftOp>>(converter, ctx, scalarShl);
+  patterns.add<ElementwiseLowering<ShiftRightOp>>(converter, ctx, scalarShr);
+  using P = arith::CmpIPredicate;
+  using F = arith::CmpFPredicate;
+  patterns.add<ElementwiseLowering<EqualOp>>(
+      converter, ctx, scalarCompare<F::OEQ, P::eq, P::eq>);
+  patterns.add<ElementwiseLowering<LessOp>>(
+      converter, ctx, scalarCompare<F::OLT, P::slt, P::ult>);
+  patterns.add<ElementwiseLowering<LessEqualOp>>(
+      converter, ctx, scalarCompare<F::OLE, P::sle, P::ule>);
+  patterns.add<ElementwiseLowering<GreaterOp>>(
+      converter, ctx, scalarCompare<F::OGT, P::sgt, P::ugt>);
+  patterns.add<ElementwiseLowering<GreaterEqualOp>>(
+      converter, ctx, scalarCompare<F::OGE, P::sge, P::uge>);
+  patterns.add<ElementwiseLowering<SelectOp>>(converter, ctx, scalarSelect);
+  patterns.add<ElementwiseLowering<AbsOp>>(converter, ctx, scalarAbs);
+  patterns.add<ElementwiseLowering<NotOp>>(converter, ctx, scalarNot);
+  patterns.add<ElementwiseLowering<IsNanOp>>(converter, ctx, scalarIsNan);
+  patterns.add<ElementwiseLowering<SqrtOp>>(converter, ctx,
+                                            scalarMath<math::SqrtOp>);
+  patterns.add<ElementwiseLowering<LogOp>>(converter, ctx,
+                                           scalarMath<math::LogOp>);
+  patterns.add<ElementwiseLowering<CeilOp>>(converter, ctx,
+                                            scalarMath<math::CeilOp>);
+  patterns.add<ElementwiseLowering<FloorOp>>(converter, ctx,
+                                             scalarMath<math::FloorOp>);
+  patterns.add<ElementwiseLowering<RoundOp>>(converter, ctx,
+                                             scalarMath<math::RoundEvenOp>);
+  patterns.add<ElementwiseLowering<ErfOp>>(converter, ctx,
+                                           scalarMath<math::ErfOp>);
+  patterns.add<ElementwiseLowering<SinOp>>(converter, ctx,
+                                           scalarMath<math::SinOp>);
+  patterns.add<ElementwiseLowering<CosOp>>(converter, ctx,
+                                           scalarMath<math::CosOp>);
+  patterns.add<ElementwiseLowering<TanOp>>(converter, ctx,
+                                           scalarMath<math::TanOp>);
+  patterns.add<ElementwiseLowering<AsinOp>>(converter, ctx,
+                                            scalarMath<math::AsinOp>);
+  patterns.add<ElementwiseLowering<AcosOp>>(converter, ctx,
+                                            scalarMath<math::AcosOp>);
+  patterns.add<ElementwiseLowering<AtanOp>>(converter, ctx,
+                                            scalarMath<math::AtanOp>);
+  patterns.add<ElementwiseLowering<SinhOp>>(converter, ctx,
+                                            scalarMath<math::SinhOp>);
+  patterns.add<ElementwiseLowering<CoshOp>>(converter, ctx,
+                                            scalarMath<math::CoshOp>);
+  patterns.add<ElementwiseLowering<AsinhOp>>(converter, ctx,
+                                             scalarMath<math::AsinhOp>);
+  patterns.add<ElementwiseLowering<AcoshOp>>(converter, ctx,
+                                             scalarMath<math::AcoshOp>);
+  patterns.add<ElementwiseLowering<AtanhOp>>(converter, ctx,
+                                             scalarMath<math::AtanhOp>);
   patterns.add<MatMulLowering, TransposeLowering, ReshapeLowering,
-               ConstantLowering>(converter, ctx);
+               ConstantLowering, CastLowering>(converter, ctx);
 }

@@ -6,25 +6,35 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
 using namespace aicc::graph;
 
-/// Result type of a broadcasting elementwise op: numpy's rule on the shapes,
-/// the lhs element type (the op's traits check the element types agree).
-static LogicalResult inferBroadcastType(std::optional<Location> loc, Type lhs,
-                                        Type rhs,
+/// Result type of a broadcasting elementwise op: numpy's rule on the shapes;
+/// the element type of the last operand, or i1 for comparisons.
+static LogicalResult inferBroadcastType(std::optional<Location> loc,
+                                        ArrayRef<Type> operands, bool isCompare,
                                         SmallVectorImpl<Type> &inferred) {
-  auto lhsType = cast<RankedTensorType>(lhs);
-  auto rhsType = cast<RankedTensorType>(rhs);
   SmallVector<int64_t> shape;
-  if (!OpTrait::util::getBroadcastedShape(lhsType.getShape(),
-                                          rhsType.getShape(), shape))
-    return emitOptionalError(loc,
-                             "operands are not broadcast-compatible: ", lhsType,
-                             " and ", rhsType);
-  inferred.push_back(RankedTensorType::get(shape, lhsType.getElementType()));
+  for (Type operand : operands) {
+    SmallVector<int64_t> next;
+    if (!OpTrait::util::getBroadcastedShape(
+            shape, cast<RankedTensorType>(operand).getShape(), next)) {
+      std::string types;
+      llvm::raw_string_ostream os(types);
+      llvm::interleave(
+          operands, os, [&](Type t) { os << "'" << t << "'"; }, " and ");
+      return emitOptionalError(
+          loc, "operands are not broadcast-compatible: ", types);
+    }
+    shape = std::move(next);
+  }
+  Type elementType = cast<RankedTensorType>(operands.back()).getElementType();
+  if (isCompare)
+    elementType = IntegerType::get(elementType.getContext(), 1);
+  inferred.push_back(RankedTensorType::get(shape, elementType));
   return success();
 }
 
@@ -148,4 +158,40 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
     return dense.reshape(getResult().getType());
   return {};
+}
+
+//===----------------------------------------------------------------------===//
+// SelectOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SelectOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  return inferBroadcastType(loc,
+                            {adaptor.getCondition().getType(),
+                             adaptor.getLhs().getType(),
+                             adaptor.getRhs().getType()},
+                            /*isCompare=*/false, inferred);
+}
+
+//===----------------------------------------------------------------------===//
+// CastOp
+//===----------------------------------------------------------------------===//
+
+OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
+  // Cast(x : T -> T) = x
+  if (getInput().getType() == getResult().getType())
+    return getInput();
+  // Integer constants (shape computations) fold to their new integer type.
+  auto dense = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  auto toType = dyn_cast<IntegerType>(getResult().getType().getElementType());
+  if (!dense || !toType || toType.getWidth() == 1 ||
+      dense.getElementType().isInteger(1))
+    return {};
+  bool fromUnsigned = dense.getElementType().isUnsignedInteger();
+  return dense.mapValues(toType, [&](const APInt &v) {
+    return fromUnsigned ? v.zextOrTrunc(toType.getWidth())
+                        : v.sextOrTrunc(toType.getWidth());
+  });
 }

@@ -16,6 +16,8 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Graph_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def Graph_IntTensor : RankedTensorOf<[AnyInteger]>;
+def Graph_BoolTensor : RankedTensorOf<[I1]>;
 def Graph_Tensor : RankedTensorOf<[AnyFloat, AnyInteger]>;
 
 //===----------------------------------------------------------------------===//
@@ -43,10 +45,11 @@ def Graph_ConstantOp : Graph_Op<"constant",
 // Elementwise binary ops (numpy-style multidirectional broadcasting)
 //===----------------------------------------------------------------------===//
 
-class Graph_BinaryOp<string mnemonic, list<Trait> traits = []>
+class Graph_BinaryOp<string mnemonic, list<Trait> traits = [],
+                     Type operandType = Graph_Tensor, bit isCompare = 0>
     : Graph_Op<mnemonic, !listconcat(traits,
         [Pure, SameOperandsElementType, InferTypeOpAdaptor])> {
-  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let arguments = (ins operandType:$lhs, operandType:$rhs);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
@@ -55,8 +58,9 @@ class Graph_BinaryOp<string mnemonic, list<Trait> traits = []>
         ::mlir::MLIRContext *context, std::optional<::mlir::Location> loc,
         Adaptor adaptor,
         ::llvm::SmallVectorImpl<::mlir::Type> &inferredReturnTypes) {
-      return inferBroadcastType(loc, adaptor.getLhs().getType(),
-                                adaptor.getRhs().getType(),
+      return inferBroadcastType(loc, {adaptor.getLhs().getType(),
+                                adaptor.getRhs().getType()},
+                                }] # !if(isCompare, "true", "false") # [{,
                                 inferredReturnTypes);
     }
   }];
@@ -90,6 +94,109 @@ def Graph_DivOp : Graph_BinaryOp<"div"> {
     `result = lhs / rhs`, broadcasting as `graph.add`. Integer division
     truncates toward zero (signed) as ONNX's Div does.
   }];
+}
+
+
+def Graph_PowOp : Graph_BinaryOp<"pow"> {
+  let summary = "elementwise power with broadcasting";
+  let description = [{ `result = lhs ^ rhs`; both operands have one type (the
+    importer casts ONNX's mixed-type exponent to the base's type). }];
+}
+
+def Graph_MaxOp : Graph_BinaryOp<"max", [Commutative]> {
+  let summary = "elementwise maximum with broadcasting";
+  let description = [{ `result = max(lhs, rhs)`; a NaN operand gives NaN. }];
+}
+
+def Graph_MinOp : Graph_BinaryOp<"min", [Commutative]> {
+  let summary = "elementwise minimum with broadcasting";
+  let description = [{ `result = min(lhs, rhs)`; a NaN operand gives NaN. }];
+}
+
+def Graph_ModOp : Graph_BinaryOp<"mod"> {
+  let summary = "elementwise remainder with broadcasting";
+  let description = [{
+    With `fmod` the remainder has the sign of `lhs` (C's fmod, truncated
+    division); without it, the sign of `rhs` (Python's %, floored division),
+    which ONNX requires for integers.
+  }];
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs, UnitAttr:$fmod);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_AndOp : Graph_BinaryOp<"and", [Commutative], Graph_IntTensor> {
+  let summary = "elementwise bitwise/logical and with broadcasting";
+  let description = [{ `result = lhs & rhs`; on `i1` it is logical and. }];
+}
+
+def Graph_OrOp : Graph_BinaryOp<"or", [Commutative], Graph_IntTensor> {
+  let summary = "elementwise bitwise/logical or with broadcasting";
+  let description = [{ `result = lhs | rhs`. }];
+}
+
+def Graph_XorOp : Graph_BinaryOp<"xor", [Commutative], Graph_IntTensor> {
+  let summary = "elementwise bitwise/logical xor with broadcasting";
+  let description = [{ `result = lhs ^ rhs`. }];
+}
+
+def Graph_ShiftLeftOp : Graph_BinaryOp<"shl", [], Graph_IntTensor> {
+  let summary = "elementwise left shift with broadcasting";
+  let description = [{ `result = lhs << rhs`. }];
+}
+
+def Graph_ShiftRightOp : Graph_BinaryOp<"shr", [], Graph_IntTensor> {
+  let summary = "elementwise right shift with broadcasting";
+  let description = [{ `result = lhs >> rhs`; logical for unsigned types,
+    arithmetic for signed ones. }];
+}
+
+class Graph_CompareOp<string mnemonic, string math, list<Trait> traits = []>
+    : Graph_BinaryOp<mnemonic, traits, Graph_Tensor, 1> {
+  let summary = "elementwise comparison with broadcasting";
+  let description = "`result = lhs " # math # " rhs` as `i1`; comparisons "
+                    # "with NaN are false except `!=`.";
+}
+
+def Graph_EqualOp : Graph_CompareOp<"equal", "==", [Commutative]>;
+def Graph_LessOp : Graph_CompareOp<"less", "<">;
+def Graph_LessEqualOp : Graph_CompareOp<"less_equal", "<=">;
+def Graph_GreaterOp : Graph_CompareOp<"greater", ">">;
+def Graph_GreaterEqualOp : Graph_CompareOp<"greater_equal", ">=">;
+
+def Graph_SelectOp : Graph_Op<"select", [Pure, InferTypeOpAdaptor,
+    AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "elementwise choice between two tensors";
+  let description = [{
+    `result = condition ? lhs : rhs`, all three broadcast numpy-style (ONNX
+    Where).
+
+    ```mlir
+    %r = graph.select %c, %a, %b : (tensor<4xi1>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_BoolTensor:$condition, Graph_Tensor:$lhs,
+                   Graph_Tensor:$rhs);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$condition `,` $lhs `,` $rhs attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+def Graph_CastOp : Graph_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "converts each element to another type";
+  let description = [{
+    Float to integer truncates toward zero; integer to float rounds to
+    nearest; to `i1` is `x != 0`; from `i1` gives 0 or 1. Signedness comes
+    from the types (`ui8` converts as unsigned).
+
+    ```mlir
+    %r = graph.cast %x : tensor<4xf32> -> tensor<4xi32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -132,6 +239,49 @@ def Graph_TanhOp : Graph_UnaryOp<"tanh", Graph_FloatTensor> {
 def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", Graph_FloatTensor> {
   let summary = "elementwise logistic sigmoid";
   let description = [{ `result = 1 / (1 + e^-input)`. }];
+}
+
+
+def Graph_AbsOp : Graph_UnaryOp<"abs", Graph_Tensor> {
+  let summary = "elementwise absolute value";
+  let description = [{ `result = |input|`. }];
+}
+
+def Graph_NotOp : Graph_UnaryOp<"not", Graph_BoolTensor> {
+  let summary = "elementwise logical not";
+  let description = [{ `result = !input` on `i1`. }];
+}
+
+class Graph_FloatUnaryOp<string mnemonic, string math>
+    : Graph_UnaryOp<mnemonic, Graph_FloatTensor> {
+  let summary = "elementwise " # math;
+  let description = "`result = " # math # "(input)` elementwise.";
+}
+
+def Graph_SqrtOp : Graph_FloatUnaryOp<"sqrt", "sqrt">;
+def Graph_LogOp : Graph_FloatUnaryOp<"log", "log">;
+def Graph_CeilOp : Graph_FloatUnaryOp<"ceil", "ceil">;
+def Graph_FloorOp : Graph_FloatUnaryOp<"floor", "floor">;
+def Graph_RoundOp : Graph_FloatUnaryOp<"round", "round-half-to-even">;
+def Graph_ErfOp : Graph_FloatUnaryOp<"erf", "erf">;
+def Graph_SinOp : Graph_FloatUnaryOp<"sin", "sin">;
+def Graph_CosOp : Graph_FloatUnaryOp<"cos", "cos">;
+def Graph_TanOp : Graph_FloatUnaryOp<"tan", "tan">;
+def Graph_AsinOp : Graph_FloatUnaryOp<"asin", "asin">;
+def Graph_AcosOp : Graph_FloatUnaryOp<"acos", "acos">;
+def Graph_AtanOp : Graph_FloatUnaryOp<"atan", "atan">;
+def Graph_SinhOp : Graph_FloatUnaryOp<"sinh", "sinh">;
+def Graph_CoshOp : Graph_FloatUnaryOp<"cosh", "cosh">;
+def Graph_AsinhOp : Graph_FloatUnaryOp<"asinh", "asinh">;
+def Graph_AcoshOp : Graph_FloatUnaryOp<"acosh", "acosh">;
+def Graph_AtanhOp : Graph_FloatUnaryOp<"atanh", "atanh">;
+
+def Graph_IsNanOp : Graph_Op<"is_nan", [Pure, SameOperandsAndResultShape]> {
+  let summary = "elementwise NaN test";
+  let description = [{ `result = isnan(input)` as `i1`. }];
+  let arguments = (ins Graph_FloatTensor:$input);
+  let results = (outs Graph_BoolTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
 //===----------------------------------------------------------------------===//

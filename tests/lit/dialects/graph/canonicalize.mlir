@@ -39,3 +39,24 @@ func.func @no_fold_reshape_when_shape_changes(%x: tensor<2x3xf32>) -> tensor<6xf
   %0 = graph.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
   return %0 : tensor<6xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @cast_int_constant
+// CHECK-NEXT: %[[C:.*]] = graph.constant dense<[1, -2]> : tensor<2xi32>
+// CHECK-NEXT: return %[[C]]
+func.func @cast_int_constant() -> tensor<2xi32> {
+  %0 = graph.constant dense<[1, -2]> : tensor<2xi64>
+  %1 = graph.cast %0 : tensor<2xi64> -> tensor<2xi32>
+  return %1 : tensor<2xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @cast_same_type
+// CHECK-SAME: (%[[X:.*]]: tensor<2xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @cast_same_type(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = graph.cast %x : tensor<2xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}

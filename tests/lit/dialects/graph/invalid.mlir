@@ -101,3 +101,44 @@ func.func @constant_type_mismatch() -> tensor<3xf32> {
   return %0 : tensor<3xf32>
 }
 
+
+// -----
+
+func.func @compare_result_not_bool(%a: tensor<3xf32>, %b: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+2 {{inferred type(s) 'tensor<3xi1>' are incompatible with return type(s) of operation 'tensor<3xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = graph.less %a, %b : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @select_condition_not_bool(%c: tensor<3xi32>, %b: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 1-bit signless integer values}}
+  %0 = graph.select %c, %b, %b : (tensor<3xi32>, tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @select_mixed_types(%c: tensor<3xi1>, %a: tensor<3xf32>, %b: tensor<3xf16>) -> tensor<3xf32> {
+  // expected-error @+1 {{failed to verify that all of {lhs, rhs, result} have same element type}}
+  %0 = graph.select %c, %a, %b : (tensor<3xi1>, tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @and_of_floats(%a: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of integer values}}
+  %0 = graph.and %a, %a : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @cast_changes_shape(%a: tensor<3xf32>) -> tensor<4xi32> {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = graph.cast %a : tensor<3xf32> -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}

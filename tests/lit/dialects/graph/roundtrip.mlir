@@ -62,3 +62,41 @@ func.func @shapes(%x: tensor<2x3x4xui8>) -> tensor<24xui8> {
   %1 = graph.reshape %0 : tensor<4x2x3xui8> -> tensor<24xui8>
   return %1 : tensor<24xui8>
 }
+
+// CHECK-LABEL: func @more_binary
+func.func @more_binary(%a: tensor<2x3xi32>, %b: tensor<3xi32>, %f: tensor<3xf32>) -> (tensor<2x3xi32>, tensor<2x3xi1>, tensor<3xf32>) {
+  // CHECK: graph.pow
+  %0 = graph.pow %f, %f : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  // CHECK: graph.max
+  %1 = graph.max %a, %b : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  // CHECK: graph.min
+  %2 = graph.min %1, %b : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  // CHECK: graph.mod %{{.*}}, %{{.*}} {fmod}
+  %3 = graph.mod %2, %b {fmod} : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  // CHECK: graph.and
+  %4 = graph.and %3, %b : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  // CHECK: graph.shl
+  %5 = graph.shl %4, %b : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  // CHECK: graph.less {{.*}} -> tensor<2x3xi1>
+  %6 = graph.less %5, %b : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi1>
+  // CHECK: graph.select {{.*}} : (tensor<2x3xi1>, tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  %7 = graph.select %6, %5, %b : (tensor<2x3xi1>, tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  return %7, %6, %0 : tensor<2x3xi32>, tensor<2x3xi1>, tensor<3xf32>
+}
+
+// CHECK-LABEL: func @more_unary
+func.func @more_unary(%x: tensor<4xf32>, %c: tensor<4xi1>) -> (tensor<4xi32>, tensor<4xi1>) {
+  // CHECK: graph.sqrt
+  %0 = graph.sqrt %x : tensor<4xf32>
+  // CHECK: graph.erf
+  %1 = graph.erf %0 : tensor<4xf32>
+  // CHECK: graph.abs
+  %2 = graph.abs %1 : tensor<4xf32>
+  // CHECK: graph.cast %{{.*}} : tensor<4xf32> -> tensor<4xi32>
+  %3 = graph.cast %2 : tensor<4xf32> -> tensor<4xi32>
+  // CHECK: graph.is_nan %{{.*}} : tensor<4xf32> -> tensor<4xi1>
+  %4 = graph.is_nan %x : tensor<4xf32> -> tensor<4xi1>
+  // CHECK: graph.not
+  %5 = graph.not %4 : tensor<4xi1>
+  return %3, %5 : tensor<4xi32>, tensor<4xi1>
+}

@@ -114,3 +114,53 @@ func.func @constant_unsigned() -> tensor<2xui8> {
   %0 = graph.constant dense<[1, 255]> : tensor<2xui8>
   return %0 : tensor<2xui8>
 }
+
+// -----
+
+// Floored integer modulo: remainder, then add the divisor where signs differ.
+// CHECK-LABEL: func @mod_floored
+// CHECK: %[[R:.*]] = arith.remsi
+// CHECK: arith.cmpi ne, %[[R]]
+// CHECK: arith.xori
+// CHECK: %[[SUM:.*]] = arith.addi %[[R]]
+// CHECK: arith.select %{{.*}}, %[[SUM]], %[[R]]
+func.func @mod_floored(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.mod %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @mod_fmod
+// CHECK: arith.remsi
+// CHECK-NOT: arith.select
+func.func @mod_fmod(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.mod %a, %b {fmod} : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @compare_unsigned_select
+// CHECK: arith.cmpi ult
+// CHECK: arith.select
+func.func @compare_unsigned_select(%a: tensor<4xui8>, %b: tensor<4xui8>) -> tensor<4xui8> {
+  %c = graph.less %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  %0 = graph.select %c, %a, %b : (tensor<4xi1>, tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
+
+// -----
+
+// CHECK-LABEL: func @casts
+// CHECK: arith.fptosi %{{.*}} : f32 to i32
+// CHECK: arith.uitofp %{{.*}} : i8 to f32
+// CHECK: arith.cmpf une
+// CHECK: arith.extui %{{.*}} : i8 to i32
+func.func @casts(%f: tensor<4xf32>, %u: tensor<4xui8>) -> (tensor<4xi32>, tensor<4xf32>, tensor<4xi1>, tensor<4xi32>) {
+  %0 = graph.cast %f : tensor<4xf32> -> tensor<4xi32>
+  %1 = graph.cast %u : tensor<4xui8> -> tensor<4xf32>
+  %2 = graph.cast %f : tensor<4xf32> -> tensor<4xi1>
+  %3 = graph.cast %u : tensor<4xui8> -> tensor<4xi32>
+  return %0, %1, %2, %3 : tensor<4xi32>, tensor<4xf32>, tensor<4xi1>, tensor<4xi32>
+}
