@@ -134,13 +134,13 @@ static bool parseInputShapes(aicc::OnnxImportOptions &options) {
   return true;
 }
 
-static mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &ctx,
-                                                     StringRef path) {
+static mlir::OwningOpRef<mlir::ModuleOp>
+importModel(mlir::MLIRContext &ctx, StringRef path,
+            aicc::OnnxImportOptions options = {}) {
   if (!sys::fs::exists(path)) {
     fail("cannot open '" + path + "': no such file");
     return nullptr;
   }
-  aicc::OnnxImportOptions options;
   if (!parseInputShapes(options))
     return nullptr;
   return aicc::importOnnxModel(ctx, path, options);
@@ -179,35 +179,51 @@ static std::string outputFileName(StringRef name) {
 }
 
 static int runModelCommand(mlir::MLIRContext &ctx) {
-  mlir::OwningOpRef<mlir::ModuleOp> module = importModel(ctx, runModel);
+  // Read every input first: `aicc run` compiles for these inputs, so their
+  // shapes bind symbolic dimensions and their values can serve where an op
+  // needs a compile-time value (Reshape's shape, Slice's starts, ...).
+  StringMap<aicc::HostTensor> given;
+  for (StringRef spec : runInputs) {
+    auto [name, file] = spec.split('=');
+    if (name.empty() || file.empty())
+      return fail("bad --input '" + spec + "' (expected name=file.npy)");
+    if (given.count(name))
+      return fail("input '" + name + "' is given twice");
+    auto tensor = aicc::readTensorFile(ctx, file);
+    if (!tensor)
+      return fail("input '" + name + "': " + toString(tensor.takeError()));
+    given.try_emplace(name, std::move(*tensor));
+  }
+  aicc::OnnxImportOptions options;
+  for (const auto &entry : given)
+    options.inputShapes[entry.getKey()] = entry.getValue().shape;
+  options.inputValue = [&](StringRef name) -> mlir::DenseElementsAttr {
+    auto it = given.find(name);
+    if (it == given.end() || it->second.numElements() > (1 << 16))
+      return nullptr;
+    mlir::Type elementType = it->second.elementType;
+    return aicc::toElementsAttr(
+        it->second, mlir::RankedTensorType::get(it->second.shape, elementType));
+  };
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      importModel(ctx, runModel, options);
   if (!module)
     return 1;
   auto model = aicc::CpuJitModel::compile(*module);
   if (!model)
     return fail(toString(model.takeError()));
 
-  // Bind inputs by name; every model input must be given exactly once.
-  StringMap<std::string> files;
-  for (StringRef spec : runInputs) {
-    auto [name, file] = spec.split('=');
-    if (file.empty())
-      return fail("bad --input '" + spec + "' (expected name=file.npy)");
-    if (!files.try_emplace(name, file.str()).second)
-      return fail("input '" + name + "' is given twice");
-  }
   std::vector<aicc::HostTensor> inputs;
   for (const auto &sig : (*model)->inputs()) {
-    auto it = files.find(sig.name);
-    if (it == files.end())
+    auto it = given.find(sig.name);
+    if (it == given.end())
       return fail("missing --input for model input '" + sig.name + "'");
-    auto tensor = aicc::readTensorFile(ctx, it->second);
-    if (!tensor)
-      return fail("input '" + sig.name + "': " + toString(tensor.takeError()));
-    inputs.push_back(std::move(*tensor));
-    files.erase(it);
+    inputs.push_back(std::move(it->second));
+    given.erase(it);
   }
-  if (!files.empty())
-    return fail("the model has no input named '" + files.begin()->getKey() +
+  if (!given.empty())
+    return fail("the model has no input named '" + given.begin()->getKey() +
                 "'");
 
   auto outputs = (*model)->run(inputs);

@@ -43,6 +43,15 @@ std::string HostTensor::describe() const {
   return s;
 }
 
+DenseElementsAttr toElementsAttr(const HostTensor &tensor,
+                                 RankedTensorType type) {
+  if (type.getElementType().isInteger(1)) {
+    SmallVector<bool> bools(tensor.bytes.begin(), tensor.bytes.end());
+    return DenseElementsAttr::get(type, ArrayRef<bool>(bools));
+  }
+  return DenseElementsAttr::getFromRawBuffer(type, tensor.bytes);
+}
+
 /// numpy's dtype descriptor for an element type, e.g. "<f4"; empty if none.
 static std::string npyDescr(Type t) {
   char order = HostTensor::elementSize(t) == 1 ? '|' : '<';

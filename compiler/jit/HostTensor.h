@@ -9,6 +9,8 @@
 #ifndef AICC_COMPILER_JIT_HOSTTENSOR_H
 #define AICC_COMPILER_JIT_HOSTTENSOR_H
 
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Types.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
@@ -29,6 +31,11 @@ struct HostTensor {
   /// "tensor<2x3xf32>"-style description for messages.
   std::string describe() const;
 };
+
+/// The tensor as a constant attribute (bf16 given as uint16 bits becomes
+/// bf16 when `type` says so).
+mlir::DenseElementsAttr toElementsAttr(const HostTensor &tensor,
+                                       mlir::RankedTensorType type);
 
 /// Reads a .npy file (numpy's format, C order, little-endian).
 llvm::Expected<HostTensor> readNpy(mlir::MLIRContext &ctx,

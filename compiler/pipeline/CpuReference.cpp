@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/common/Passes.h"
 #include "compiler/pipeline/Pipelines.h"
 #include "dialects/graph/Conversion/Passes.h"
 #include "dialects/graph/IR/GraphDialect.h"
@@ -80,7 +81,8 @@ void buildCpuReferencePipeline(OpPassManager &pm) {
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
 
-  // 3. linalg → loops → cf.
+  // 3. linalg (and the copies bufferization made) → loops → cf.
+  pm.addPass(createLowerMemRefCopyPass());
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -103,6 +105,7 @@ void buildCpuReferencePipeline(OpPassManager &pm) {
 
 void registerPipelines() {
   graph::registerGraphConversionPasses();
+  registerCodegenCommonPasses();
   PassPipelineRegistration<>("aicc-graph-to-linalg",
                              "aicc: lower graph ops to linalg on tensors",
                              buildGraphToLinalgPipeline);

@@ -125,9 +125,16 @@ ModelImporter::inputType(const onnx::ValueInfoProto &info) {
         static_cast<size_t>(tensorType.shape().dim_size()) !=
             bound->second.size())
       return emitError(loc)
-             << "--input-shape for '" << info.name() << "' has rank "
+             << "input '" << info.name() << "' is given rank "
              << bound->second.size() << " but the model declares rank "
              << tensorType.shape().dim_size();
+    if (tensorType.has_shape())
+      for (const auto &[i, dim] : llvm::enumerate(tensorType.shape().dim()))
+        if (dim.has_dim_value() && dim.dim_value() != bound->second[i])
+          return emitError(loc)
+                 << "input '" << info.name() << "' is given size "
+                 << bound->second[i] << " in dimension " << i
+                 << " but the model declares " << dim.dim_value();
     return RankedTensorType::get(bound->second, *elementType);
   }
   if (!tensorType.has_shape())
@@ -189,7 +196,18 @@ LogicalResult ModelImporter::importNode(OpBuilder &b,
     return describe(emitError(loc))
            << "unsupported operator '" << node.op_type() << "'";
 
-  NodeContext nodeCtx(b, loc, node, opset, std::move(inputs), modelDir);
+  auto inputValue = [&](Value v) -> DenseElementsAttr {
+    auto arg = dyn_cast<BlockArgument>(v);
+    if (!arg || !options.inputValue)
+      return nullptr;
+    auto func = cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    auto name =
+        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kOnnxNameAttr);
+    DenseElementsAttr value = options.inputValue(name.getValue());
+    return value && value.getType() == arg.getType() ? value : nullptr;
+  };
+  NodeContext nodeCtx(b, loc, node, opset, std::move(inputs), modelDir,
+                      inputValue);
   if (failed(importer(nodeCtx)))
     return failure();
   if (nodeCtx.results.size() < static_cast<size_t>(node.output_size())) {

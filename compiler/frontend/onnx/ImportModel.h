@@ -8,10 +8,13 @@
 #ifndef AICC_COMPILER_FRONTEND_ONNX_IMPORTMODEL_H
 #define AICC_COMPILER_FRONTEND_ONNX_IMPORTMODEL_H
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+
+#include <functional>
 
 namespace aicc {
 
@@ -19,6 +22,12 @@ struct OnnxImportOptions {
   /// Static shapes for graph inputs, by input name; they bind symbolic
   /// dimensions (`--input-shape x=1x3x224x224`).
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+
+  /// The value of a graph input known when compiling (`aicc run` knows them
+  /// all), or null. Used only where an op needs a compile-time value, such
+  /// as Reshape's shape or Slice's starts: the compiled code is then
+  /// specialized on that value.
+  std::function<mlir::DenseElementsAttr(llvm::StringRef name)> inputValue;
 };
 
 /// The attribute on @main's arguments and results holding the ONNX name.

@@ -12,9 +12,13 @@
 
 #include "onnx/onnx.pb.h"
 
+#include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
 
 #include "llvm/ADT/StringMap.h"
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -41,10 +45,28 @@ FailureOr<Value> NodeContext::requiredInput(size_t i) {
 }
 
 DenseElementsAttr NodeContext::constantInput(size_t i) const {
+  Value v = input(i);
+  if (!v)
+    return nullptr;
   DenseElementsAttr attr;
-  if (Value v = input(i); v && matchPattern(v, m_Constant(&attr)))
+  if (matchPattern(v, m_Constant(&attr)))
     return attr;
-  return nullptr;
+  return inputValue(v);
+}
+
+FailureOr<SmallVector<int64_t>> NodeContext::constantInts(size_t i,
+                                                          StringRef what) {
+  if (!input(i))
+    return error() << "missing input '" << what << "'";
+  auto attr = dyn_cast_or_null<DenseIntElementsAttr>(constantInput(i));
+  if (!attr)
+    return error() << "'" << what << "' computed at run time is not "
+                   << "supported: it must be a constant integer tensor "
+                   << "(aicc compiles static shapes)";
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
 }
 
 const onnx::AttributeProto *NodeContext::attribute(StringRef name) const {
@@ -244,18 +266,16 @@ static LogicalResult importReshape(NodeContext &n) {
   FailureOr<Value> input = n.requiredInput(0);
   if (failed(input) || failed(n.requiredInput(1)))
     return failure();
-  DenseElementsAttr shapeAttr = n.constantInput(1);
-  if (!shapeAttr || !shapeAttr.getElementType().isInteger(64))
-    return n.error() << "a shape input computed at run time is not "
-                     << "supported: it must be a constant int64 tensor "
-                     << "(aicc compiles static shapes)";
+  FailureOr<SmallVector<int64_t>> newShape = n.constantInts(1, "shape");
+  if (failed(newShape))
+    return failure();
   bool allowZero = n.intAttr("allowzero", 0) != 0;
   ArrayRef<int64_t> inShape = tensorType(*input).getShape();
   int64_t inCount = tensorType(*input).getNumElements();
   SmallVector<int64_t> shape;
   int inferIndex = -1;
   int64_t known = 1;
-  for (const auto &[i, dim] : llvm::enumerate(shapeAttr.getValues<int64_t>())) {
+  for (const auto &[i, dim] : llvm::enumerate(*newShape)) {
     if (dim == 0 && !allowZero) {
       if (i >= inShape.size())
         return n.error() << "shape entry " << i << " is 0 (copy) but the "
@@ -646,11 +666,373 @@ static LogicalResult importPRelu(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Shape and data-movement ops
+//===----------------------------------------------------------------------===//
+
+/// Normalizes a possibly negative `axis` against `rank`, or reports it.
+static FailureOr<int64_t> normalizeAxis(NodeContext &n, int64_t axis,
+                                        int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return n.error() << "axis " << axis << " is out of range for rank " << rank;
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Verifies an op the importer built with an explicit result type, then
+/// folds it where it can (a verifier failure is reported at the node and
+/// the op erased: folders may assume verified ops).
+template <typename OpTy> static Value verified(NodeContext &n, OpTy op) {
+  if (failed(mlir::verify(op))) {
+    op.erase();
+    return nullptr;
+  }
+  SmallVector<OpFoldResult> folded;
+  if (failed(op->fold(folded)) || folded.size() != 1)
+    return op.getResult();
+  op.erase();
+  if (auto value = dyn_cast<Value>(folded[0]))
+    return value;
+  return ConstantOp::create(
+      n.builder, n.loc, cast<DenseElementsAttr>(cast<Attribute>(folded[0])));
+}
+
+/// The axes of Squeeze/Unsqueeze/reductions: attribute before `inputOpset`,
+/// optional input #1 from it on. `present` is false when none are given.
+static FailureOr<SmallVector<int64_t>>
+axesOf(NodeContext &n, int64_t inputOpset, bool &present) {
+  present = true;
+  if (n.opset < inputOpset) {
+    if (auto axes = n.intsAttr("axes"))
+      return *axes;
+  } else if (n.input(1)) {
+    return n.constantInts(1, "axes");
+  }
+  present = false;
+  return SmallVector<int64_t>();
+}
+
+static LogicalResult importUnsqueeze(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  bool present;
+  FailureOr<SmallVector<int64_t>> axes = axesOf(n, 13, present);
+  if (failed(axes))
+    return failure();
+  ArrayRef<int64_t> inShape = tensorType(*input).getShape();
+  int64_t rank = inShape.size() + axes->size();
+  SmallVector<bool> isNew(rank, false);
+  for (int64_t axis : *axes) {
+    FailureOr<int64_t> a = normalizeAxis(n, axis, rank);
+    if (failed(a))
+      return failure();
+    if (isNew[*a])
+      return n.error() << "axis " << axis << " is repeated";
+    isNew[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0, i = 0; d < rank; ++d)
+    shape.push_back(isNew[d] ? 1 : inShape[i++]);
+  return setResult(n, reshape(n, *input, shape));
+}
+
+static LogicalResult importSqueeze(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  bool present;
+  FailureOr<SmallVector<int64_t>> axes = axesOf(n, 13, present);
+  if (failed(axes))
+    return failure();
+  ArrayRef<int64_t> inShape = tensorType(*input).getShape();
+  int64_t rank = inShape.size();
+  SmallVector<bool> drop(rank, !present);
+  if (!present)
+    for (int64_t d = 0; d < rank; ++d)
+      drop[d] = inShape[d] == 1;
+  for (int64_t axis : *axes) {
+    FailureOr<int64_t> a = normalizeAxis(n, axis, rank);
+    if (failed(a))
+      return failure();
+    if (inShape[*a] != 1)
+      return n.error() << "cannot squeeze dimension " << *a << " of size "
+                       << inShape[*a];
+    drop[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!drop[d])
+      shape.push_back(inShape[d]);
+  return setResult(n, reshape(n, *input, shape));
+}
+
+/// A constant 1-D or 0-D int64 tensor.
+static Value int64Constant(NodeContext &n, ArrayRef<int64_t> values,
+                           bool scalar = false) {
+  auto type = RankedTensorType::get(
+      scalar ? ArrayRef<int64_t>{} : ArrayRef<int64_t>{(int64_t)values.size()},
+      n.builder.getI64Type());
+  return ConstantOp::create(n.builder, n.loc,
+                            DenseElementsAttr::get(type, values));
+}
+
+static LogicalResult importShape(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> shape = tensorType(*input).getShape();
+  int64_t rank = shape.size();
+  auto clampIndex = [&](int64_t i) {
+    return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank);
+  };
+  int64_t start = clampIndex(n.intAttr("start", 0));
+  int64_t end = clampIndex(n.intAttr("end", rank));
+  return setResult(
+      n,
+      int64Constant(n, shape.slice(start, std::max<int64_t>(end - start, 0))));
+}
+
+static LogicalResult importSize(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  return setResult(n, int64Constant(n, {tensorType(*input).getNumElements()},
+                                    /*scalar=*/true));
+}
+
+static LogicalResult importConcat(NodeContext &n) {
+  if (n.numInputs() == 0 || failed(checkSameElementType(n)))
+    return failure();
+  SmallVector<Value> inputs;
+  for (Value v : n.inputs)
+    if (v)
+      inputs.push_back(v);
+  RankedTensorType first = tensorType(inputs[0]);
+  FailureOr<int64_t> axis =
+      normalizeAxis(n, n.intAttr("axis", 0), first.getRank());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  shape[*axis] = 0;
+  for (Value v : inputs)
+    if (tensorType(v).getRank() == first.getRank())
+      shape[*axis] += tensorType(v).getDimSize(*axis);
+  return setResult(
+      n, verified(n, ConcatOp::create(
+                         n.builder, n.loc,
+                         RankedTensorType::get(shape, first.getElementType()),
+                         inputs, *axis)));
+}
+
+/// ONNX Slice: clamps starts/ends per its rules, then builds graph.slice.
+static LogicalResult importSlice(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (n.opset < 10) {
+    starts = n.intsAttr("starts").value_or(SmallVector<int64_t>());
+    ends = n.intsAttr("ends").value_or(SmallVector<int64_t>());
+    if (auto a = n.intsAttr("axes"))
+      axes = *a;
+  } else {
+    auto s = n.constantInts(1, "starts"), e = n.constantInts(2, "ends");
+    if (failed(s) || failed(e))
+      return failure();
+    starts = *s;
+    ends = *e;
+    if (n.input(3)) {
+      auto a = n.constantInts(3, "axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+    }
+    if (n.input(4)) {
+      auto st = n.constantInts(4, "steps");
+      if (failed(st))
+        return failure();
+      steps = *st;
+    }
+  }
+  ArrayRef<int64_t> inShape = tensorType(*input).getShape();
+  int64_t rank = inShape.size();
+  if (axes.empty())
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, starts.size()));
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  if (starts.size() != ends.size() || starts.size() != axes.size() ||
+      starts.size() != steps.size())
+    return n.error() << "starts, ends, axes and steps differ in length";
+
+  SmallVector<int64_t> outStarts(rank, 0), outSteps(rank, 1),
+      shape(inShape.begin(), inShape.end());
+  for (size_t i = 0; i < axes.size(); ++i) {
+    FailureOr<int64_t> axis = normalizeAxis(n, axes[i], rank);
+    if (failed(axis))
+      return failure();
+    int64_t dim = inShape[*axis], step = steps[i];
+    if (step == 0)
+      return n.error() << "step of axis " << *axis << " is zero";
+    int64_t start = starts[i], end = ends[i];
+    if (start < 0)
+      start = start < -dim ? 0 - (step < 0) : start + dim;
+    if (end < 0)
+      end = end < -dim ? -1 : end + dim;
+    if (step > 0) {
+      start = std::clamp<int64_t>(start, 0, dim);
+      end = std::clamp<int64_t>(end, 0, dim);
+    } else {
+      start = std::clamp<int64_t>(start, -1, dim - 1);
+      end = std::clamp<int64_t>(end, -1, dim - 1);
+    }
+    int64_t size = step > 0 ? (end - start + step - 1) / step
+                            : (start - end + (-step) - 1) / (-step);
+    size = std::max<int64_t>(size, 0);
+    shape[*axis] = size;
+    outStarts[*axis] = size == 0 ? 0 : start;
+    outSteps[*axis] = step;
+  }
+  auto resultType = tensorType(*input).clone(shape);
+  Value result = n.builder.createOrFold<SliceOp>(
+      n.loc, resultType, *input, n.builder.getDenseI64ArrayAttr(outStarts),
+      n.builder.getDenseI64ArrayAttr(outSteps));
+  return setResult(n, result);
+}
+
+static LogicalResult importGather(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0), indices = n.requiredInput(1);
+  if (failed(input) || failed(indices))
+    return failure();
+  if (!isa<IntegerType>(tensorType(*indices).getElementType()))
+    return n.error() << "indices must be integers";
+  FailureOr<int64_t> axis =
+      normalizeAxis(n, n.intAttr("axis", 0), tensorType(*input).getRank());
+  if (failed(axis))
+    return failure();
+  GatherOp::Properties props;
+  props.axis = n.builder.getI64IntegerAttr(*axis);
+  SmallVector<Type> types;
+  if (failed(GatherOp::inferReturnTypes(
+          n.builder.getContext(), n.loc,
+          GatherOp::Adaptor(ValueRange{*input, *indices}, nullptr, props),
+          types)))
+    return failure();
+  return setResult(n, n.builder.createOrFold<GatherOp>(n.loc, types[0], *input,
+                                                       *indices, props.axis));
+}
+
+static LogicalResult importExpand(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<SmallVector<int64_t>> target = n.constantInts(1, "shape");
+  if (failed(target))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(tensorType(*input).getShape(),
+                                          *target, shape))
+    return n.error() << "cannot expand " << input->getType() << " to shape ["
+                     << llvm::make_range(target->begin(), target->end()) << "]";
+  return setResult(n, n.builder.createOrFold<ExpandOp>(
+                          n.loc, tensorType(*input).clone(shape), *input));
+}
+
+static LogicalResult importTile(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<SmallVector<int64_t>> repeats = n.constantInts(1, "repeats");
+  if (failed(repeats))
+    return failure();
+  ArrayRef<int64_t> inShape = tensorType(*input).getShape();
+  if (repeats->size() != inShape.size())
+    return n.error() << "repeats has " << repeats->size()
+                     << " entries for rank " << inShape.size();
+  SmallVector<int64_t> shape;
+  for (auto [dim, r] : llvm::zip(inShape, *repeats)) {
+    if (r < 0)
+      return n.error() << "negative repeat " << r;
+    shape.push_back(dim * r);
+  }
+  return setResult(
+      n, verified(n, TileOp::create(n.builder, n.loc,
+                                    tensorType(*input).clone(shape), *input)));
+}
+
+static LogicalResult importConstantOfShape(NodeContext &n) {
+  FailureOr<SmallVector<int64_t>> shape = n.constantInts(0, "input");
+  if (failed(shape))
+    return failure();
+  for (int64_t d : *shape)
+    if (d < 0)
+      return n.error() << "negative dimension " << d;
+  Attribute element = FloatAttr::get(n.builder.getF32Type(), 0.0);
+  if (const auto *attr = n.attribute("value")) {
+    auto value = importTensor(*n.builder.getContext(), attr->t(), n.modelDir);
+    if (!value)
+      return n.error() << "value: " << llvm::toString(value.takeError());
+    if (value->getNumElements() != 1)
+      return n.error() << "value must hold one element";
+    element = value->getValues<Attribute>()[0];
+  }
+  auto type = RankedTensorType::get(*shape, cast<TypedAttr>(element).getType());
+  return setResult(n,
+                   ConstantOp::create(n.builder, n.loc,
+                                      DenseElementsAttr::get(type, element)));
+}
+
+/// Range: start, limit and delta must be known; the result is a constant.
+static LogicalResult importRange(NodeContext &n) {
+  for (size_t i = 0; i < 3; ++i)
+    if (failed(n.requiredInput(i)))
+      return failure();
+  SmallVector<double> scalars;
+  for (size_t i = 0; i < 3; ++i) {
+    DenseElementsAttr attr = n.constantInput(i);
+    if (!attr || attr.getNumElements() != 1)
+      return n.error() << "start, limit and delta must be scalars known at "
+                       << "compile time";
+    Attribute v = attr.getValues<Attribute>()[0];
+    if (auto f = dyn_cast<FloatAttr>(v))
+      scalars.push_back(f.getValueAsDouble());
+    else
+      scalars.push_back(static_cast<double>(cast<IntegerAttr>(v).getInt()));
+  }
+  double start = scalars[0], limit = scalars[1], delta = scalars[2];
+  if (delta == 0)
+    return n.error() << "delta is zero";
+  int64_t count = std::max<int64_t>(
+      static_cast<int64_t>(std::ceil((limit - start) / delta)), 0);
+  Type elementType = tensorType(n.input(0)).getElementType();
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < count; ++i) {
+    double v = start + i * delta;
+    if (auto f = dyn_cast<FloatType>(elementType))
+      values.push_back(FloatAttr::get(f, v));
+    else
+      values.push_back(IntegerAttr::get(elementType, static_cast<int64_t>(v)));
+  }
+  auto type = RankedTensorType::get({count}, elementType);
+  return setResult(n, ConstantOp::create(n.builder, n.loc,
+                                         DenseElementsAttr::get(type, values)));
+}
+
+//===----------------------------------------------------------------------===//
 // Registry
 //===----------------------------------------------------------------------===//
 
 OpImporter lookupOpImporter(StringRef opType) {
   static const llvm::StringMap<OpImporter> importers = {
+      {"Unsqueeze", importUnsqueeze},
+      {"Tile", importTile},
+      {"Squeeze", importSqueeze},
+      {"Slice", importSlice},
+      {"Size", importSize},
+      {"Shape", importShape},
+      {"Range", importRange},
+      {"Gather", importGather},
+      {"Expand", importExpand},
+      {"ConstantOfShape", importConstantOfShape},
+      {"Concat", importConcat},
       {"Abs", importUnary<AbsOp, false>},
       {"Acos", importUnary<AcosOp, true>},
       {"Acosh", importUnary<AcoshOp, true>},

@@ -19,11 +19,16 @@ namespace aicc::onnx_import {
 /// optional input is absent), attributes, opset, and where its outputs go.
 class NodeContext {
 public:
+  /// Returns the compile-time value of a graph input (a block argument of
+  /// @main), or null when it is not known.
+  using InputValueFn = llvm::function_ref<mlir::DenseElementsAttr(mlir::Value)>;
+
   NodeContext(mlir::OpBuilder &builder, mlir::Location loc,
               const onnx::NodeProto &node, int64_t opset,
-              llvm::SmallVector<mlir::Value> inputs, llvm::StringRef modelDir)
+              llvm::SmallVector<mlir::Value> inputs, llvm::StringRef modelDir,
+              InputValueFn inputValue)
       : builder(builder), loc(loc), node(node), opset(opset),
-        inputs(std::move(inputs)), modelDir(modelDir) {}
+        inputs(std::move(inputs)), modelDir(modelDir), inputValue(inputValue) {}
 
   /// An error that names the node, its op type and opset.
   mlir::InFlightDiagnostic error();
@@ -35,8 +40,13 @@ public:
   }
   /// Input `i`, with an error when it is absent.
   mlir::FailureOr<mlir::Value> requiredInput(size_t i);
-  /// The constant value of input `i` when it folds to a constant.
+  /// The value of input `i` when it is known at compile time: a constant
+  /// (folded), or a graph input whose value the caller supplied.
   mlir::DenseElementsAttr constantInput(size_t i) const;
+  /// `constantInput(i)` as int64 values, with an error naming what it is for
+  /// when the input is absent or not known at compile time.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  constantInts(size_t i, llvm::StringRef what);
 
   const onnx::AttributeProto *attribute(llvm::StringRef name) const;
   int64_t intAttr(llvm::StringRef name, int64_t defaultValue) const;
@@ -52,6 +62,7 @@ public:
   int64_t opset;
   llvm::SmallVector<mlir::Value> inputs;
   llvm::StringRef modelDir;
+  InputValueFn inputValue;
   /// Filled by the importer: one value per node output.
   llvm::SmallVector<mlir::Value> results;
 };

@@ -478,6 +478,175 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
   }
 };
 
+/// Base for ops whose lowering needs only the converted static result type.
+template <typename OpTy>
+struct StaticResultLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    if (!resultType || !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs a static result shape");
+    rewriter.replaceOp(op, lower(rewriter, op, adaptor, resultType));
+    return success();
+  }
+
+  virtual Value lower(OpBuilder &b, OpTy op, typename OpTy::Adaptor adaptor,
+                      RankedTensorType resultType) const = 0;
+};
+
+/// concat → insert_slice of each input into an empty tensor.
+struct ConcatLowering : StaticResultLowering<ConcatOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, ConcatOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    Value acc = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                        resultType.getElementType());
+    int64_t offset = 0, axis = op.getAxis(), rank = resultType.getRank();
+    for (Value input : adaptor.getInputs()) {
+      ArrayRef<int64_t> shape =
+          cast<RankedTensorType>(input.getType()).getShape();
+      SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
+      offsets[axis] = offset;
+      acc = tensor::InsertSliceOp::create(b, loc, input, acc, ValueRange{},
+                                          ValueRange{}, ValueRange{}, offsets,
+                                          shape, strides);
+      offset += shape[axis];
+    }
+    return acc;
+  }
+};
+
+/// slice → extract_slice when every step is positive, else a generic that
+/// reads input[start + i * step].
+struct SliceLowering : StaticResultLowering<SliceOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, SliceOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; }))
+      return tensor::ExtractSliceOp::create(
+          b, loc, resultType, adaptor.getInput(), ValueRange{}, ValueRange{},
+          ValueRange{}, starts, resultType.getShape(), steps);
+    int64_t rank = resultType.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(b.getAffineDimExpr(d) * steps[d] + starts[d]);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, exprs, b.getContext()),
+        b.getMultiDimIdentityMap(rank)};
+    Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    return linalg::GenericOp::create(
+               b, loc, resultType, adaptor.getInput(), init, maps,
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [](OpBuilder &nb, Location nloc, ValueRange args) {
+                 linalg::YieldOp::create(nb, nloc, args[0]);
+               })
+        .getResult(0);
+  }
+};
+
+/// gather → a generic over the result reading the indices, whose body
+/// extracts input[i..., index (wrapped if negative), k...].
+struct GatherLowering : StaticResultLowering<GatherOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, GatherOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    int64_t rank = resultType.getRank(), axis = op.getAxis();
+    int64_t idxRank = op.getIndices().getType().getRank();
+    bool idxUnsigned =
+        op.getIndices().getType().getElementType().isUnsignedInteger();
+    int64_t dim = op.getInput().getType().getDimSize(axis);
+    Value input = adaptor.getInput();
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t j = 0; j < idxRank; ++j)
+      idxExprs.push_back(b.getAffineDimExpr(axis + j));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, idxExprs, b.getContext()),
+        b.getMultiDimIdentityMap(rank)};
+    Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    return linalg::GenericOp::create(
+               b, loc, resultType, adaptor.getIndices(), init, maps,
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 Value idx = idxUnsigned
+                                 ? Value(arith::IndexCastUIOp::create(
+                                       nb, nloc, nb.getIndexType(), args[0]))
+                                 : Value(arith::IndexCastOp::create(
+                                       nb, nloc, nb.getIndexType(), args[0]));
+                 if (!idxUnsigned) {
+                   Value zero = arith::ConstantIndexOp::create(nb, nloc, 0);
+                   Value size = arith::ConstantIndexOp::create(nb, nloc, dim);
+                   Value negative = arith::CmpIOp::create(
+                       nb, nloc, arith::CmpIPredicate::slt, idx, zero);
+                   idx = arith::SelectOp::create(
+                       nb, nloc, negative,
+                       arith::AddIOp::create(nb, nloc, idx, size), idx);
+                 }
+                 SmallVector<Value> coords;
+                 for (int64_t d = 0; d < axis; ++d)
+                   coords.push_back(linalg::IndexOp::create(nb, nloc, d));
+                 coords.push_back(idx);
+                 for (int64_t d = axis + idxRank; d < rank; ++d)
+                   coords.push_back(linalg::IndexOp::create(nb, nloc, d));
+                 linalg::YieldOp::create(
+                     nb, nloc,
+                     tensor::ExtractOp::create(nb, nloc, input, coords)
+                         .getResult());
+               })
+        .getResult(0);
+  }
+};
+
+/// expand → an elementwise copy with broadcast indexing.
+struct ExpandLowering : StaticResultLowering<ExpandOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, ExpandOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    return buildElementwise(
+        b, op.getLoc(), resultType, adaptor.getInput(),
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  }
+};
+
+/// tile → a generic reading input[i mod size] per dimension.
+struct TileLowering : StaticResultLowering<TileOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, TileOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    int64_t rank = resultType.getRank();
+    ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(inShape[d] == 1 ? b.getAffineConstantExpr(0)
+                                      : b.getAffineDimExpr(d) % inShape[d]);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, exprs, b.getContext()),
+        b.getMultiDimIdentityMap(rank)};
+    Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    return linalg::GenericOp::create(
+               b, loc, resultType, adaptor.getInput(), init, maps,
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [](OpBuilder &nb, Location nloc, ValueRange args) {
+                 linalg::YieldOp::create(nb, nloc, args[0]);
+               })
+        .getResult(0);
+  }
+};
+
 } // namespace
 
 void aicc::graph::populateGraphToLinalgTypeConversion(
@@ -563,5 +732,6 @@ void aicc::graph::populateGraphToLinalgConversionPatterns(
   patterns.add<ElementwiseLowering<AtanhOp>>(converter, ctx,
                                              scalarMath<math::AtanhOp>);
   patterns.add<MatMulLowering, TransposeLowering, ReshapeLowering,
-               ConstantLowering, CastLowering>(converter, ctx);
+               ConstantLowering, CastLowering, ConcatLowering, SliceLowering,
+               GatherLowering, ExpandLowering, TileLowering>(converter, ctx);
 }

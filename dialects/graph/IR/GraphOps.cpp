@@ -2,6 +2,7 @@
 
 #include "dialects/graph/IR/GraphDialect.h"
 
+#include "mlir/Dialect/CommonFolders.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -194,4 +195,55 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     return fromUnsigned ? v.zextOrTrunc(toType.getWidth())
                         : v.sextOrTrunc(toType.getWidth());
   });
+}
+
+//===----------------------------------------------------------------------===//
+// Integer arithmetic folders (shape computations)
+//===----------------------------------------------------------------------===//
+
+/// Folds `op` on two integer constants of the result's type with `fn`;
+/// `fn` returns nullopt where it must not fold (division by zero).
+template <typename OpTy>
+static OpFoldResult foldIntegerBinary(
+    OpTy op, ArrayRef<Attribute> operands,
+    function_ref<std::optional<APInt>(const APInt &, const APInt &)> fn) {
+  auto lhs = dyn_cast_or_null<DenseIntElementsAttr>(operands[0]);
+  auto rhs = dyn_cast_or_null<DenseIntElementsAttr>(operands[1]);
+  if (!lhs || !rhs || lhs.getType() != op.getType() ||
+      rhs.getType() != op.getType() || lhs.getElementType().isInteger(1))
+    return {};
+  return constFoldBinaryOpConditional<IntegerAttr, APInt, void>(
+      ArrayRef<Attribute>{lhs, rhs}, fn);
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldIntegerBinary(*this, adaptor.getOperands(),
+                           [](const APInt &a, const APInt &b) {
+                             return std::optional<APInt>(a + b);
+                           });
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  return foldIntegerBinary(*this, adaptor.getOperands(),
+                           [](const APInt &a, const APInt &b) {
+                             return std::optional<APInt>(a - b);
+                           });
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldIntegerBinary(*this, adaptor.getOperands(),
+                           [](const APInt &a, const APInt &b) {
+                             return std::optional<APInt>(a * b);
+                           });
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  bool isUnsigned = getType().getElementType().isUnsignedInteger();
+  return foldIntegerBinary(
+      *this, adaptor.getOperands(),
+      [&](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        if (b.isZero())
+          return std::nullopt;
+        return isUnsigned ? a.udiv(b) : a.sdiv(b);
+      });
 }

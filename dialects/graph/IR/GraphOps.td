@@ -67,6 +67,7 @@ class Graph_BinaryOp<string mnemonic, list<Trait> traits = [],
 }
 
 def Graph_AddOp : Graph_BinaryOp<"add", [Commutative]> {
+  let hasFolder = 1;
   let summary = "elementwise addition with broadcasting";
   let description = [{
     `result = lhs + rhs`, broadcasting the operands numpy-style: shapes are
@@ -79,16 +80,19 @@ def Graph_AddOp : Graph_BinaryOp<"add", [Commutative]> {
 }
 
 def Graph_SubOp : Graph_BinaryOp<"sub"> {
+  let hasFolder = 1;
   let summary = "elementwise subtraction with broadcasting";
   let description = [{ `result = lhs - rhs`, broadcasting as `graph.add`. }];
 }
 
 def Graph_MulOp : Graph_BinaryOp<"mul", [Commutative]> {
+  let hasFolder = 1;
   let summary = "elementwise multiplication with broadcasting";
   let description = [{ `result = lhs * rhs`, broadcasting as `graph.add`. }];
 }
 
 def Graph_DivOp : Graph_BinaryOp<"div"> {
+  let hasFolder = 1;
   let summary = "elementwise division with broadcasting";
   let description = [{
     `result = lhs / rhs`, broadcasting as `graph.add`. Integer division
@@ -344,6 +348,99 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure, SameOperandsAndResultElementTyp
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+
+def Graph_ConcatOp : Graph_Op<"concat", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "joins tensors along one dimension";
+  let description = [{
+    All inputs have the result's rank and its sizes except along `axis`,
+    where the result's size is the sum of theirs.
+
+    ```mlir
+    %c = graph.concat %a, %b {axis = 1} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat =
+      "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_SliceOp : Graph_Op<"slice", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "a strided window of a tensor";
+  let description = [{
+    Result element `i` (per dimension `d`) is input element
+    `starts[d] + i * steps[d]`; the result's shape gives the window's size.
+    Steps may be negative (walking backwards) but not zero. ONNX's Slice,
+    with its clamping and negative indices, is resolved by the importer.
+
+    ```mlir
+    %s = graph.slice %x starts [0, 3] steps [1, -1] : tensor<2x4xf32> -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$starts,
+                   DenseI64ArrayAttr:$steps);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `starts` $starts `steps` $steps attr-dict `:` "
+                       "type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_GatherOp : Graph_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "selects slices of a tensor by index along one axis";
+  let description = [{
+    `result[i..., j..., k...] = input[i..., indices[j...], k...]` where the
+    `i` range over the dimensions before `axis` and `k` over those after.
+    Negative indices count from the end; an index out of range is undefined
+    behaviour, as in ONNX.
+
+    ```mlir
+    %g = graph.gather %x, %idx {axis = 0} : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_IntTensor:$indices,
+                   I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Graph_ExpandOp : Graph_Op<"expand", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "broadcasts a tensor to a larger shape";
+  let description = [{
+    The input broadcast numpy-style to the result's shape (which must be
+    the broadcast of both).
+
+    ```mlir
+    %e = graph.expand %x : tensor<3x1xf32> -> tensor<2x3x4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_TileOp : Graph_Op<"tile", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "repeats a tensor along each dimension";
+  let description = [{
+    `result[i] = input[i mod shape(input)]` per dimension; each result size
+    is a multiple of the input's.
+
+    ```mlir
+    %t = graph.tile %x : tensor<2x3xf32> -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
 }
 
 #endif // AICC_DIALECT_GRAPH_OPS

@@ -60,3 +60,41 @@ func.func @cast_same_type(%x: tensor<2xf32>) -> tensor<2xf32> {
   %0 = graph.cast %x : tensor<2xf32> -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+// Shape arithmetic on constants folds away: gather, concat, slice, mul.
+// CHECK-LABEL: func @shape_computation
+// CHECK-NEXT: %[[C:.*]] = graph.constant dense<[6, 3, 2]> : tensor<3xi64>
+// CHECK-NEXT: return %[[C]]
+func.func @shape_computation() -> tensor<3xi64> {
+  %shape = graph.constant dense<[2, 3, 4]> : tensor<3xi64>
+  %idx = graph.constant dense<[1]> : tensor<1xi64>
+  %two = graph.constant dense<[2]> : tensor<1xi64>
+  %d1 = graph.gather %shape, %idx {axis = 0} : (tensor<3xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %m = graph.mul %d1, %two : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %rev = graph.slice %shape starts [1] steps [-1] : tensor<3xi64> -> tensor<2xi64>
+  %0 = graph.concat %m, %rev {axis = 0} : (tensor<1xi64>, tensor<2xi64>) -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func @expand_splat
+// CHECK-NEXT: graph.constant dense<7> : tensor<2x3xi32>
+func.func @expand_splat() -> tensor<2x3xi32> {
+  %c = graph.constant dense<7> : tensor<1xi32>
+  %0 = graph.expand %c : tensor<1xi32> -> tensor<2x3xi32>
+  return %0 : tensor<2x3xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @no_fold_div_when_by_zero
+// CHECK: graph.div
+func.func @no_fold_div_when_by_zero() -> tensor<1xi64> {
+  %a = graph.constant dense<[4]> : tensor<1xi64>
+  %z = graph.constant dense<[0]> : tensor<1xi64>
+  %0 = graph.div %a, %z : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  return %0 : tensor<1xi64>
+}

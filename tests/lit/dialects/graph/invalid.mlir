@@ -142,3 +142,60 @@ func.func @cast_changes_shape(%a: tensor<3xf32>) -> tensor<4xi32> {
   %0 = graph.cast %a : tensor<3xf32> -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+func.func @concat_sizes_differ(%a: tensor<2x3xf32>, %b: tensor<3x1xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{input #1 has size 3 in dimension 0, the result has 2}}
+  %0 = graph.concat %a, %b {axis = 1} : (tensor<2x3xf32>, tensor<3x1xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @concat_wrong_sum(%a: tensor<2x3xf32>, %b: tensor<2x1xf32>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{inputs add up to 4 along axis 1, the result has 5}}
+  %0 = graph.concat %a, %b {axis = 1} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @slice_out_of_bounds(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{dimension 1 reads [1, 3], outside the input's size 3}}
+  %0 = graph.slice %a starts [0, 1] steps [1, 1] : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @slice_zero_step(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{step of dimension 0 is zero}}
+  %0 = graph.slice %a starts [0, 0] steps [0, 1] : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @gather_axis_out_of_range(%a: tensor<2x3xf32>, %i: tensor<2xi64>) -> tensor<2x2xf32> {
+  // expected-error @+2 {{axis 2 is out of range for rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = graph.gather %a, %i {axis = 2} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @expand_incompatible(%a: tensor<2x3xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{cannot broadcast 'tensor<2x3xf32>' to 'tensor<4x3xf32>'}}
+  %0 = graph.expand %a : tensor<2x3xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @tile_not_multiple(%a: tensor<2x3xf32>) -> tensor<5x3xf32> {
+  // expected-error @+1 {{result size 5 of dimension 0 is not a multiple of the input's 2}}
+  %0 = graph.tile %a : tensor<2x3xf32> -> tensor<5x3xf32>
+  return %0 : tensor<5x3xf32>
+}

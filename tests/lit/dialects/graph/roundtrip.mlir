@@ -100,3 +100,18 @@ func.func @more_unary(%x: tensor<4xf32>, %c: tensor<4xi1>) -> (tensor<4xi32>, te
   %5 = graph.not %4 : tensor<4xi1>
   return %3, %5 : tensor<4xi32>, tensor<4xi1>
 }
+
+// CHECK-LABEL: func @data_movement
+func.func @data_movement(%a: tensor<2x3xf32>, %b: tensor<2x1xf32>, %i: tensor<2xi64>) -> (tensor<2x4xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<3x2x3xf32>, tensor<4x3xf32>) {
+  // CHECK: graph.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  %0 = graph.concat %a, %b {axis = 1} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  // CHECK: graph.slice %{{.*}} starts [0, 2] steps [1, -1] : tensor<2x3xf32> -> tensor<2x2xf32>
+  %1 = graph.slice %a starts [0, 2] steps [1, -1] : tensor<2x3xf32> -> tensor<2x2xf32>
+  // CHECK: graph.gather %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2x2xf32>
+  %2 = graph.gather %a, %i {axis = 1} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2x2xf32>
+  // CHECK: graph.expand %{{.*}} : tensor<2x3xf32> -> tensor<3x2x3xf32>
+  %3 = graph.expand %a : tensor<2x3xf32> -> tensor<3x2x3xf32>
+  // CHECK: graph.tile %{{.*}} : tensor<2x3xf32> -> tensor<4x3xf32>
+  %4 = graph.tile %a : tensor<2x3xf32> -> tensor<4x3xf32>
+  return %0, %1, %2, %3, %4 : tensor<2x4xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<3x2x3xf32>, tensor<4x3xf32>
+}

@@ -164,3 +164,56 @@ func.func @casts(%f: tensor<4xf32>, %u: tensor<4xui8>) -> (tensor<4xi32>, tensor
   %3 = graph.cast %u : tensor<4xui8> -> tensor<4xi32>
   return %0, %1, %2, %3 : tensor<4xi32>, tensor<4xf32>, tensor<4xi1>, tensor<4xi32>
 }
+
+// -----
+
+// CHECK-LABEL: func @concat
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x4xf32>
+// CHECK: %[[A:.*]] = tensor.insert_slice %{{.*}} into %[[E]][0, 0] [2, 3] [1, 1]
+// CHECK: tensor.insert_slice %{{.*}} into %[[A]][0, 3] [2, 1] [1, 1]
+func.func @concat(%a: tensor<2x3xf32>, %b: tensor<2x1xf32>) -> tensor<2x4xf32> {
+  %0 = graph.concat %a, %b {axis = 1} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @slice_forward
+// CHECK: tensor.extract_slice %{{.*}}[0, 1] [2, 1] [1, 2]
+func.func @slice_forward(%a: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  %0 = graph.slice %a starts [0, 1] steps [1, 2] : tensor<2x3xf32> -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+// CHECK-DAG: #[[REV:.*]] = affine_map<(d0, d1) -> (d0, -d1 + 2)>
+// CHECK-LABEL: func @slice_backward
+// CHECK: linalg.generic {indexing_maps = [#[[REV]], #{{.*}}]
+func.func @slice_backward(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = graph.slice %a starts [0, 2] steps [1, -1] : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @gather
+// CHECK: linalg.generic
+// CHECK: arith.index_cast
+// CHECK: arith.select
+// CHECK: %[[I0:.*]] = linalg.index 0
+// CHECK: tensor.extract %{{.*}}[%[[I0]], %{{.*}}]
+func.func @gather(%a: tensor<2x3xf32>, %i: tensor<4xi64>) -> tensor<2x4xf32> {
+  %0 = graph.gather %a, %i {axis = 1} : (tensor<2x3xf32>, tensor<4xi64>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// CHECK-DAG: #[[MOD:.*]] = affine_map<(d0, d1) -> (d0 mod 2, 0)>
+// CHECK-LABEL: func @tile
+// CHECK: linalg.generic {indexing_maps = [#[[MOD]], #{{.*}}]
+func.func @tile(%a: tensor<2x1xf32>) -> tensor<4x3xf32> {
+  %0 = graph.tile %a : tensor<2x1xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}

@@ -131,3 +131,5 @@ with open(os.path.join(out, "empty.onnx"), "wb") as f:
 np.save(os.path.join(out, "x24.npy"), rng.standard_normal((2, 4)).astype(np.float32))
 np.save(os.path.join(out, "x33.npy"), rng.standard_normal((3, 3)).astype(np.float32))
 np.save(os.path.join(out, "x24_f64.npy"), rng.standard_normal((2, 4)))
+np.save(os.path.join(out, "x23.npy"), rng.standard_normal((2, 3)).astype(np.float32))
+np.save(os.path.join(out, "shape6.npy"), np.array([6], np.int64))
