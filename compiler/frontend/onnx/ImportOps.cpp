@@ -1017,11 +1017,341 @@ static LogicalResult importRange(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Reductions, softmax, normalization
+//===----------------------------------------------------------------------===//
+
+/// Reduces `x` over `axes` (sorted, distinct, in range) with `OpTy`; with
+/// `keepDims` the reduced dimensions stay as size 1.
+template <typename OpTy>
+static Value reduce(NodeContext &n, Value x, ArrayRef<int64_t> axes,
+                    bool keepDims) {
+  if (!x)
+    return nullptr;
+  typename OpTy::Properties props;
+  props.axes = n.builder.getDenseI64ArrayAttr(axes);
+  SmallVector<Type> types;
+  if (failed(OpTy::inferReturnTypes(
+          n.builder.getContext(), n.loc,
+          typename OpTy::Adaptor(ValueRange{x}, nullptr, props), types)))
+    return nullptr;
+  Value r = OpTy::create(n.builder, n.loc, types[0], x, props.axes);
+  if (!keepDims)
+    return r;
+  SmallVector<int64_t> shape(tensorType(x).getShape());
+  for (int64_t a : axes)
+    shape[a] = 1;
+  return reshape(n, r, shape);
+}
+
+/// The number of elements `axes` of `x` span, as a constant like `x`.
+static Value countOf(NodeContext &n, Value x, ArrayRef<int64_t> axes) {
+  int64_t count = 1;
+  for (int64_t a : axes)
+    count *= tensorType(x).getDimSize(a);
+  return scalarLike(n, x, count);
+}
+
+/// Normalizes, sorts and de-duplicates `axes` against `rank`.
+static FailureOr<SmallVector<int64_t>>
+normalizeAxes(NodeContext &n, ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> result;
+  for (int64_t axis : axes) {
+    FailureOr<int64_t> a = normalizeAxis(n, axis, rank);
+    if (failed(a))
+      return failure();
+    result.push_back(*a);
+  }
+  llvm::sort(result);
+  result.erase(std::unique(result.begin(), result.end()), result.end());
+  return result;
+}
+
+enum class Reduction {
+  Sum,
+  Mean,
+  Max,
+  Min,
+  Prod,
+  L1,
+  L2,
+  LogSum,
+  LogSumExp,
+  SumSquare
+};
+
+template <Reduction kind> static LogicalResult importReduce(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  Value x = *input;
+  int64_t rank = tensorType(x).getRank();
+  bool present;
+  // ReduceSum took axes as an input from opset 13, the others from 18.
+  FailureOr<SmallVector<int64_t>> given =
+      axesOf(n, kind == Reduction::Sum ? 13 : 18, present);
+  if (failed(given))
+    return failure();
+  FailureOr<SmallVector<int64_t>> axes = normalizeAxes(n, *given, rank);
+  if (failed(axes))
+    return failure();
+  if (axes->empty()) {
+    if (n.intAttr("noop_with_empty_axes", 0))
+      return setResult(n, x);
+    *axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  }
+  bool keep = n.intAttr("keepdims", 1) != 0;
+  bool isFloat = isa<FloatType>(tensorType(x).getElementType());
+  if (!isFloat && (kind == Reduction::L2 || kind == Reduction::LogSum ||
+                   kind == Reduction::LogSumExp))
+    return n.error() << "expects a floating-point input";
+  Value y;
+  switch (kind) {
+  case Reduction::Sum:
+    y = reduce<ReduceSumOp>(n, x, *axes, keep);
+    break;
+  case Reduction::Mean:
+    y = build<DivOp>(
+        n, {reduce<ReduceSumOp>(n, x, *axes, keep), countOf(n, x, *axes)});
+    break;
+  case Reduction::Max:
+    y = reduce<ReduceMaxOp>(n, x, *axes, keep);
+    break;
+  case Reduction::Min:
+    y = reduce<ReduceMinOp>(n, x, *axes, keep);
+    break;
+  case Reduction::Prod:
+    y = reduce<ReduceProdOp>(n, x, *axes, keep);
+    break;
+  case Reduction::L1:
+    y = reduce<ReduceSumOp>(n, build<AbsOp>(n, x), *axes, keep);
+    break;
+  case Reduction::L2:
+    y = build<SqrtOp>(
+        n, reduce<ReduceSumOp>(n, build<MulOp>(n, {x, x}), *axes, keep));
+    break;
+  case Reduction::LogSum:
+    y = build<LogOp>(n, reduce<ReduceSumOp>(n, x, *axes, keep));
+    break;
+  case Reduction::LogSumExp: {
+    // log(sum(exp(x - m))) + m with m = max(x), for range.
+    Value m = reduce<ReduceMaxOp>(n, x, *axes, /*keepDims=*/true);
+    Value s = reduce<ReduceSumOp>(n, build<ExpOp>(n, build<SubOp>(n, {x, m})),
+                                  *axes, keep);
+    y = build<AddOp>(n, {build<LogOp>(n, s),
+                         keep ? m : reshape(n, m, tensorType(s).getShape())});
+    break;
+  }
+  case Reduction::SumSquare:
+    y = reduce<ReduceSumOp>(n, build<MulOp>(n, {x, x}), *axes, keep);
+    break;
+  }
+  return setResult(n, y);
+}
+
+template <typename OpTy> static LogicalResult importArgReduce(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  int64_t rank = tensorType(*input).getRank();
+  FailureOr<int64_t> axis = normalizeAxis(n, n.intAttr("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(tensorType(*input).getShape());
+  shape.erase(shape.begin() + *axis);
+  auto op = OpTy::create(n.builder, n.loc,
+                         RankedTensorType::get(shape, n.builder.getI64Type()),
+                         *input, *axis, n.intAttr("select_last_index", 0) != 0);
+  Value y = op.getResult();
+  if (n.intAttr("keepdims", 1)) {
+    shape.insert(shape.begin() + *axis, 1);
+    y = reshape(n, y, shape);
+  }
+  return setResult(n, y);
+}
+
+enum class SoftmaxKind { Softmax, LogSoftmax, Hardmax };
+
+/// Softmax(x) = e / sum(e), e = exp(x - max(x)); LogSoftmax = (x - max) -
+/// log(sum(e)); Hardmax = one-hot of the first argmax. Before opset 13 the
+/// input is viewed as 2-D [d0*...*d(axis-1), d(axis)*...] and reduced over
+/// the second dimension.
+template <SoftmaxKind kind> static LogicalResult importSoftmax(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  Value x = *input;
+  if (!isa<FloatType>(tensorType(x).getElementType()))
+    return n.error() << "expects a floating-point input";
+  ArrayRef<int64_t> shape = tensorType(x).getShape();
+  int64_t rank = shape.size();
+  bool legacy = n.opset < 13;
+  FailureOr<int64_t> axis =
+      normalizeAxis(n, n.intAttr("axis", legacy ? 1 : -1), rank);
+  if (failed(axis))
+    return failure();
+  if (legacy) {
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < *axis ? outer : inner) *= shape[d];
+    x = reshape(n, x, {outer, inner});
+    axis = 1;
+  }
+  SmallVector<int64_t> axes = {*axis};
+  Value y;
+  if (kind == SoftmaxKind::Hardmax) {
+    int64_t size = tensorType(x).getDimSize(*axis);
+    SmallVector<int64_t> reduced(tensorType(x).getShape());
+    reduced.erase(reduced.begin() + *axis);
+    SmallVector<int64_t> keptShape(tensorType(x).getShape());
+    keptShape[*axis] = 1;
+    Value idx = reshape(
+        n,
+        ArgMaxOp::create(n.builder, n.loc,
+                         RankedTensorType::get(reduced, n.builder.getI64Type()),
+                         x, *axis, false),
+        keptShape);
+    SmallVector<int64_t> iotaShape(tensorType(x).getRank(), 1);
+    iotaShape[*axis] = size;
+    Value iota = reshape(
+        n, int64Constant(n, llvm::to_vector(llvm::seq<int64_t>(0, size))),
+        iotaShape);
+    y = castTo(n, build<EqualOp>(n, {iota, idx}),
+               tensorType(x).getElementType());
+  } else {
+    Value shifted = build<SubOp>(n, {x, reduce<ReduceMaxOp>(n, x, axes, true)});
+    Value e = build<ExpOp>(n, shifted);
+    Value sum = reduce<ReduceSumOp>(n, e, axes, true);
+    y = kind == SoftmaxKind::Softmax
+            ? build<DivOp>(n, {e, sum})
+            : build<SubOp>(n, {shifted, build<LogOp>(n, sum)});
+  }
+  if (legacy && y)
+    y = reshape(n, y, shape);
+  return setResult(n, y);
+}
+
+/// (x - mean) / sqrt(var + eps) over `axes`, with mean and variance kept
+/// (size-1 dims) for callers that return them.
+struct Normalized {
+  Value y, mean, invStdDev;
+};
+static Normalized normalize(NodeContext &n, Value x, ArrayRef<int64_t> axes,
+                            float epsilon) {
+  Value count = countOf(n, x, axes);
+  Value mean = build<DivOp>(n, {reduce<ReduceSumOp>(n, x, axes, true), count});
+  Value centered = build<SubOp>(n, {x, mean});
+  Value var = build<DivOp>(
+      n, {reduce<ReduceSumOp>(n, build<MulOp>(n, {centered, centered}), axes,
+                              true),
+          count});
+  Value inv = build<DivOp>(
+      n,
+      {c(n, x, 1), build<SqrtOp>(n, build<AddOp>(n, {var, c(n, x, epsilon)}))});
+  return {build<MulOp>(n, {centered, inv}), mean, inv};
+}
+
+/// A per-channel parameter of shape [C] reshaped to [C, 1, ..., 1] so that it
+/// broadcasts against [N, C, D1, ...].
+static Value perChannel(NodeContext &n, Value p, int64_t rank) {
+  if (!p || tensorType(p).getRank() != 1 || rank < 2)
+    return p;
+  SmallVector<int64_t> shape(rank - 1, 1);
+  shape[0] = tensorType(p).getDimSize(0);
+  return reshape(n, p, shape);
+}
+
+static LogicalResult importLayerNorm(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)))
+    return failure();
+  Value x = n.input(0), scale = n.input(1), bias = n.input(2);
+  Type type = tensorType(x).getElementType();
+  if (!isa<FloatType>(type))
+    return n.error() << "expects a floating-point input";
+  int64_t rank = tensorType(x).getRank();
+  FailureOr<int64_t> axis = normalizeAxis(n, n.intAttr("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  // stash_type=1 (default): statistics in f32.
+  Type stash = n.intAttr("stash_type", 1) == 1 ? n.builder.getF32Type() : type;
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(*axis, rank));
+  Normalized norm =
+      normalize(n, castTo(n, x, stash), axes, n.floatAttr("epsilon", 1e-5f));
+  Value y = build<MulOp>(n, {castTo(n, norm.y, type), scale});
+  if (bias)
+    y = build<AddOp>(n, {y, bias});
+  if (!y || !norm.mean || !norm.invStdDev)
+    return failure();
+  n.results = {y, norm.mean, norm.invStdDev};
+  return success();
+}
+
+static LogicalResult importInstanceNorm(NodeContext &n) {
+  for (size_t i = 0; i < 3; ++i)
+    if (failed(n.requiredInput(i)))
+      return failure();
+  Value x = n.input(0);
+  if (!isa<FloatType>(tensorType(x).getElementType()))
+    return n.error() << "expects a floating-point input";
+  int64_t rank = tensorType(x).getRank();
+  if (rank < 3)
+    return n.error() << "expects rank >= 3, got " << x.getType();
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+  Normalized norm = normalize(n, x, axes, n.floatAttr("epsilon", 1e-5f));
+  Value y = build<MulOp>(n, {norm.y, perChannel(n, n.input(1), rank)});
+  return setResult(n, build<AddOp>(n, {y, perChannel(n, n.input(2), rank)}));
+}
+
+/// BatchNormalization in inference mode:
+/// y = (x - mean) / sqrt(var + eps) * scale + B, per channel (axis 1).
+static LogicalResult importBatchNorm(NodeContext &n) {
+  for (size_t i = 0; i < 5; ++i)
+    if (failed(n.requiredInput(i)))
+      return failure();
+  if (n.intAttr("training_mode", 0))
+    return n.error() << "training_mode=1 is not supported (aicc compiles "
+                     << "for inference)";
+  if (!n.intAttr("spatial", 1))
+    return n.error() << "spatial=0 is not supported";
+  Value x = n.input(0);
+  if (!isa<FloatType>(tensorType(x).getElementType()))
+    return n.error() << "expects a floating-point input";
+  int64_t rank = tensorType(x).getRank();
+  Value mean = perChannel(n, n.input(3), rank);
+  Value var = perChannel(n, n.input(4), rank);
+  Value inv = build<DivOp>(
+      n,
+      {c(n, x, 1),
+       build<SqrtOp>(
+           n, build<AddOp>(n, {var, c(n, x, n.floatAttr("epsilon", 1e-5f))}))});
+  Value y = build<MulOp>(n, {build<SubOp>(n, {x, mean}), inv});
+  y = build<MulOp>(n, {y, perChannel(n, n.input(1), rank)});
+  return setResult(n, build<AddOp>(n, {y, perChannel(n, n.input(2), rank)}));
+}
+
+//===----------------------------------------------------------------------===//
 // Registry
 //===----------------------------------------------------------------------===//
 
 OpImporter lookupOpImporter(StringRef opType) {
   static const llvm::StringMap<OpImporter> importers = {
+      {"ReduceSumSquare", importReduce<Reduction::SumSquare>},
+      {"ReduceSum", importReduce<Reduction::Sum>},
+      {"ReduceProd", importReduce<Reduction::Prod>},
+      {"ReduceMin", importReduce<Reduction::Min>},
+      {"ReduceMean", importReduce<Reduction::Mean>},
+      {"ReduceMax", importReduce<Reduction::Max>},
+      {"ReduceLogSumExp", importReduce<Reduction::LogSumExp>},
+      {"ReduceLogSum", importReduce<Reduction::LogSum>},
+      {"ReduceL2", importReduce<Reduction::L2>},
+      {"ReduceL1", importReduce<Reduction::L1>},
+      {"Softmax", importSoftmax<SoftmaxKind::Softmax>},
+      {"LogSoftmax", importSoftmax<SoftmaxKind::LogSoftmax>},
+      {"LayerNormalization", importLayerNorm},
+      {"InstanceNormalization", importInstanceNorm},
+      {"Hardmax", importSoftmax<SoftmaxKind::Hardmax>},
+      {"BatchNormalization", importBatchNorm},
+      {"ArgMin", importArgReduce<ArgMinOp>},
+      {"ArgMax", importArgReduce<ArgMaxOp>},
       {"Unsqueeze", importUnsqueeze},
       {"Tile", importTile},
       {"Squeeze", importSqueeze},

@@ -478,6 +478,186 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
   }
 };
 
+/// The identity of a reduction's combiner, as a constant of `type`.
+enum class Combiner { Sum, Max, Min, Prod };
+
+Value reductionInit(OpBuilder &b, Location loc, Type type, Kind kind,
+                    Combiner combiner) {
+  auto floatType = dyn_cast<FloatType>(type);
+  unsigned width = type.getIntOrFloatBitWidth();
+  switch (combiner) {
+  case Combiner::Sum:
+    return zeroOf(b, loc, type);
+  case Combiner::Prod:
+    return arith::ConstantOp::create(
+        b, loc,
+        floatType ? TypedAttr(b.getFloatAttr(type, 1.0))
+                  : TypedAttr(b.getIntegerAttr(type, 1)));
+  case Combiner::Max:
+  case Combiner::Min: {
+    bool max = combiner == Combiner::Max;
+    if (floatType)
+      return arith::ConstantOp::create(
+          b, loc,
+          b.getFloatAttr(type, APFloat::getInf(floatType.getFloatSemantics(),
+                                               /*Negative=*/max)));
+    APInt v = kind == Kind::Unsigned ? (max ? APInt::getMinValue(width)
+                                            : APInt::getMaxValue(width))
+                                     : (max ? APInt::getSignedMinValue(width)
+                                            : APInt::getSignedMaxValue(width));
+    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, v));
+  }
+  }
+  llvm_unreachable("unknown combiner");
+}
+
+/// reduce_* → linalg.generic: parallel loops over the kept dimensions,
+/// reduction loops over `axes`, output initialized to the combiner's identity.
+template <typename OpTy, Combiner combiner>
+struct ReduceLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    Location loc = op.getLoc();
+    Kind kind = kindOf(elementTypeOf(op.getInput()));
+    int64_t rank = op.getInput().getType().getRank();
+    ArrayRef<int64_t> axes = op.getAxes();
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < rank; ++d) {
+      bool reduced = llvm::is_contained(axes, d);
+      iterators.push_back(reduced ? utils::IteratorType::reduction
+                                  : utils::IteratorType::parallel);
+      if (!reduced)
+        outExprs.push_back(rewriter.getAffineDimExpr(d));
+    }
+    SmallVector<AffineMap> maps = {
+        rewriter.getMultiDimIdentityMap(rank),
+        AffineMap::get(rank, 0, outExprs, rewriter.getContext())};
+    Type elementType = resultType.getElementType();
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          elementType);
+    Value init =
+        linalg::FillOp::create(
+            rewriter, loc,
+            reductionInit(rewriter, loc, elementType, kind, combiner), empty)
+            .getResult(0);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, adaptor.getInput(), init, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          ValueRange pair = args; // (element, accumulator)
+          Value next;
+          switch (combiner) {
+          case Combiner::Sum:
+            next = scalarAdd(b, nloc, kind, pair, op);
+            break;
+          case Combiner::Prod:
+            next = scalarMul(b, nloc, kind, pair, op);
+            break;
+          case Combiner::Max:
+            next = scalarMax(b, nloc, kind, pair, op);
+            break;
+          case Combiner::Min:
+            next = scalarMin(b, nloc, kind, pair, op);
+            break;
+          }
+          linalg::YieldOp::create(b, nloc, next);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// arg_max/arg_min → a linalg.generic with two outputs, the best value so
+/// far and its index; ties keep the first (or, with select_last_index, the
+/// last) index.
+template <typename OpTy, bool isMax>
+struct ArgReduceLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    Type elementType = inputType.getElementType();
+    Kind kind = kindOf(elementTypeOf(op.getInput()));
+    int64_t rank = inputType.getRank(), axis = op.getAxis();
+    bool last = op.getSelectLastIndex();
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < rank; ++d) {
+      iterators.push_back(d == axis ? utils::IteratorType::reduction
+                                    : utils::IteratorType::parallel);
+      if (d != axis)
+        outExprs.push_back(rewriter.getAffineDimExpr(d));
+    }
+    AffineMap outMap = AffineMap::get(rank, 0, outExprs, rewriter.getContext());
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   outMap, outMap};
+    auto valueType = resultType.clone(elementType);
+    Value best = linalg::FillOp::create(
+                     rewriter, loc,
+                     reductionInit(rewriter, loc, elementType, kind,
+                                   isMax ? Combiner::Max : Combiner::Min),
+                     tensor::EmptyOp::create(rewriter, loc,
+                                             valueType.getShape(), elementType)
+                         .getResult())
+                     .getResult(0);
+    Value index =
+        linalg::FillOp::create(
+            rewriter, loc, zeroOf(rewriter, loc, rewriter.getI64Type()),
+            tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                    rewriter.getI64Type())
+                .getResult())
+            .getResult(0);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueType, resultType}, adaptor.getInput(),
+        ValueRange{best, index}, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value x = args[0], cur = args[1], curIdx = args[2];
+          Value i = arith::IndexCastOp::create(
+              b, nloc, b.getI64Type(), linalg::IndexOp::create(b, nloc, axis));
+          // better: strictly better, or equal when the last index wins.
+          Value better;
+          if (kind == Kind::Float) {
+            using P = arith::CmpFPredicate;
+            P strict = isMax ? P::OGT : P::OLT, loose = isMax ? P::OGE : P::OLE;
+            better =
+                arith::CmpFOp::create(b, nloc, last ? loose : strict, x, cur);
+            // The first element always replaces the initial ±inf sentinel.
+            Value first =
+                arith::CmpIOp::create(b, nloc, arith::CmpIPredicate::eq, i,
+                                      zeroOf(b, nloc, b.getI64Type()));
+            better = arith::OrIOp::create(b, nloc, better, first);
+          } else {
+            using P = arith::CmpIPredicate;
+            bool u = kind == Kind::Unsigned;
+            P strict = isMax ? (u ? P::ugt : P::sgt) : (u ? P::ult : P::slt);
+            P loose = isMax ? (u ? P::uge : P::sge) : (u ? P::ule : P::sle);
+            better =
+                arith::CmpIOp::create(b, nloc, last ? loose : strict, x, cur);
+            Value first =
+                arith::CmpIOp::create(b, nloc, arith::CmpIPredicate::eq, i,
+                                      zeroOf(b, nloc, b.getI64Type()));
+            better = arith::OrIOp::create(b, nloc, better, first);
+          }
+          linalg::YieldOp::create(
+              b, nloc,
+              ValueRange{arith::SelectOp::create(b, nloc, better, x, cur),
+                         arith::SelectOp::create(b, nloc, better, i, curIdx)});
+        });
+    rewriter.replaceOp(op, generic.getResult(1));
+    return success();
+  }
+};
+
 /// Base for ops whose lowering needs only the converted static result type.
 template <typename OpTy>
 struct StaticResultLowering : OpConversionPattern<OpTy> {
@@ -734,4 +914,10 @@ void aicc::graph::populateGraphToLinalgConversionPatterns(
   patterns.add<MatMulLowering, TransposeLowering, ReshapeLowering,
                ConstantLowering, CastLowering, ConcatLowering, SliceLowering,
                GatherLowering, ExpandLowering, TileLowering>(converter, ctx);
+  patterns.add<ReduceLowering<ReduceSumOp, Combiner::Sum>,
+               ReduceLowering<ReduceMaxOp, Combiner::Max>,
+               ReduceLowering<ReduceMinOp, Combiner::Min>,
+               ReduceLowering<ReduceProdOp, Combiner::Prod>,
+               ArgReduceLowering<ArgMaxOp, true>,
+               ArgReduceLowering<ArgMinOp, false>>(converter, ctx);
 }

@@ -39,6 +39,29 @@ static LogicalResult inferBroadcastType(std::optional<Location> loc,
   return success();
 }
 
+/// Result type of a reduction over `axes` (which must be sorted, distinct
+/// and in range): the input without those dimensions, with `elementType`
+/// if given.
+static LogicalResult inferReducedType(std::optional<Location> loc, Type input,
+                                      ArrayRef<int64_t> axes,
+                                      std::optional<Type> elementType,
+                                      SmallVectorImpl<Type> &inferred) {
+  auto type = cast<RankedTensorType>(input);
+  for (auto [i, axis] : llvm::enumerate(axes))
+    if (axis < 0 || axis >= type.getRank() || (i > 0 && axis <= axes[i - 1]))
+      return emitOptionalError(loc,
+                               "axes must be sorted, distinct and in "
+                               "[0, ",
+                               type.getRank(), ")");
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (!llvm::is_contained(axes, d))
+      shape.push_back(type.getDimSize(d));
+  inferred.push_back(RankedTensorType::get(
+      shape, elementType ? *elementType : type.getElementType()));
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/graph/IR/GraphOps.cpp.inc"
 

@@ -443,4 +443,64 @@ def Graph_TileOp : Graph_Op<"tile", [Pure, SameOperandsAndResultElementType]> {
   let hasVerifier = 1;
 }
 
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+class Graph_ReduceOp<string mnemonic, string math>
+    : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "reduces a tensor over some axes with " # math;
+  let description = "Combines the elements along `axes` (sorted, distinct, "
+    # "in `[0, rank)`) with " # math # "; those dimensions are removed from "
+    # "the result (the importer reshapes for ONNX's keepdims). Max and min "
+    # "propagate NaN.";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat =
+      "$input $axes attr-dict `:` type($input) `->` type($result)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *context, std::optional<::mlir::Location> loc,
+        Adaptor adaptor,
+        ::llvm::SmallVectorImpl<::mlir::Type> &inferredReturnTypes) {
+      return inferReducedType(loc, adaptor.getInput().getType(),
+                              adaptor.getAxes(), std::nullopt,
+                              inferredReturnTypes);
+    }
+  }];
+}
+
+def Graph_ReduceSumOp : Graph_ReduceOp<"reduce_sum", "addition">;
+def Graph_ReduceMaxOp : Graph_ReduceOp<"reduce_max", "maximum">;
+def Graph_ReduceMinOp : Graph_ReduceOp<"reduce_min", "minimum">;
+def Graph_ReduceProdOp : Graph_ReduceOp<"reduce_prod", "multiplication">;
+
+class Graph_ArgReduceOp<string mnemonic, string which>
+    : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "index of the " # which # " element along an axis";
+  let description = "The `i64` index along `axis` of the " # which
+    # " element (the first one, or the last with `select_last_index`); "
+    # "`axis` is removed from the result.";
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis,
+                   UnitAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($result)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *context, std::optional<::mlir::Location> loc,
+        Adaptor adaptor,
+        ::llvm::SmallVectorImpl<::mlir::Type> &inferredReturnTypes) {
+      return inferReducedType(loc, adaptor.getInput().getType(),
+                              {adaptor.getAxis()},
+                              ::mlir::IntegerType::get(context, 64),
+                              inferredReturnTypes);
+    }
+  }];
+}
+
+def Graph_ArgMaxOp : Graph_ArgReduceOp<"arg_max", "largest">;
+def Graph_ArgMinOp : Graph_ArgReduceOp<"arg_min", "smallest">;
+
 #endif // AICC_DIALECT_GRAPH_OPS

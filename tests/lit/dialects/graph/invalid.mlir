@@ -199,3 +199,20 @@ func.func @tile_not_multiple(%a: tensor<2x3xf32>) -> tensor<5x3xf32> {
   %0 = graph.tile %a : tensor<2x3xf32> -> tensor<5x3xf32>
   return %0 : tensor<5x3xf32>
 }
+
+// -----
+
+func.func @reduce_axes_unsorted(%x: tensor<2x3xf32>) -> tensor<f32> {
+  // expected-error @+2 {{axes must be sorted, distinct and in [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = graph.reduce_sum %x [1, 0] : tensor<2x3xf32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @arg_max_not_i64(%x: tensor<2x3xf32>) -> tensor<2xi32> {
+  // expected-error @+1 {{result #0 must be ranked tensor of 64-bit signless integer values}}
+  %0 = graph.arg_max %x {axis = 1 : i64} : tensor<2x3xf32> -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}

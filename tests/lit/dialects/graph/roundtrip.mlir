@@ -115,3 +115,14 @@ func.func @data_movement(%a: tensor<2x3xf32>, %b: tensor<2x1xf32>, %i: tensor<2x
   %4 = graph.tile %a : tensor<2x3xf32> -> tensor<4x3xf32>
   return %0, %1, %2, %3, %4 : tensor<2x4xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<3x2x3xf32>, tensor<4x3xf32>
 }
+
+// CHECK-LABEL: func @reductions
+func.func @reductions(%x: tensor<2x3x4xf32>) -> (tensor<3xf32>, tensor<2x4xf32>, tensor<2x4xi64>) {
+  // CHECK: graph.reduce_sum %{{.*}} [0, 2] : tensor<2x3x4xf32> -> tensor<3xf32>
+  %0 = graph.reduce_sum %x [0, 2] : tensor<2x3x4xf32> -> tensor<3xf32>
+  // CHECK: graph.reduce_max %{{.*}} [1] : tensor<2x3x4xf32> -> tensor<2x4xf32>
+  %1 = graph.reduce_max %x [1] : tensor<2x3x4xf32> -> tensor<2x4xf32>
+  // CHECK: graph.arg_min %{{.*}} {axis = 1 : i64, select_last_index} : tensor<2x3x4xf32> -> tensor<2x4xi64>
+  %2 = graph.arg_min %x {axis = 1 : i64, select_last_index} : tensor<2x3x4xf32> -> tensor<2x4xi64>
+  return %0, %1, %2 : tensor<3xf32>, tensor<2x4xf32>, tensor<2x4xi64>
+}

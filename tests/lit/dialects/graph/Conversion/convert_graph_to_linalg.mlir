@@ -217,3 +217,40 @@ func.func @tile(%a: tensor<2x1xf32>) -> tensor<4x3xf32> {
   %0 = graph.tile %a : tensor<2x1xf32> -> tensor<4x3xf32>
   return %0 : tensor<4x3xf32>
 }
+
+// -----
+
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2) -> (d1)>
+// CHECK-LABEL: func @reduce_max
+// CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%[[NEGINF]] : f32)
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["reduction", "parallel", "reduction"]}
+// CHECK-SAME: outs(%[[INIT]] : tensor<3xf32>)
+// CHECK: arith.maximumf
+func.func @reduce_max(%x: tensor<2x3x4xf32>) -> tensor<3xf32> {
+  %0 = graph.reduce_max %x [0, 2] : tensor<2x3x4xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reduce_min_unsigned
+// CHECK: arith.constant -1 : i8
+// CHECK: arith.minui
+func.func @reduce_min_unsigned(%x: tensor<4xui8>) -> tensor<ui8> {
+  %0 = graph.reduce_min %x [0] : tensor<4xui8> -> tensor<ui8>
+  return %0 : tensor<ui8>
+}
+
+// -----
+
+// Two outputs: the best value so far and its index.
+// CHECK-LABEL: func @arg_max
+// CHECK: %[[R:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.cmpf ogt
+// CHECK: return %[[R]]#1
+func.func @arg_max(%x: tensor<2x3xf32>) -> tensor<2xi64> {
+  %0 = graph.arg_max %x {axis = 1 : i64} : tensor<2x3xf32> -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
