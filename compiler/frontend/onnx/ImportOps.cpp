@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 using namespace mlir;
 using namespace aicc::graph;
@@ -1329,11 +1330,252 @@ static LogicalResult importBatchNorm(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// More data movement: GatherElements, CumSum, Trilu, Split, DepthToSpace,
+// SpaceToDepth, OneHot, EyeLike
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importGatherElements(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0), indices = n.requiredInput(1);
+  if (failed(input) || failed(indices))
+    return failure();
+  if (!isa<IntegerType>(tensorType(*indices).getElementType()))
+    return n.error() << "indices must be integers";
+  FailureOr<int64_t> axis =
+      normalizeAxis(n, n.intAttr("axis", 0), tensorType(*input).getRank());
+  if (failed(axis))
+    return failure();
+  return setResult(n, verified(n, GatherElementsOp::create(
+                                      n.builder, n.loc,
+                                      tensorType(*indices).clone(
+                                          tensorType(*input).getElementType()),
+                                      *input, *indices, *axis)));
+}
+
+static LogicalResult importCumSum(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<SmallVector<int64_t>> axisValue = n.constantInts(1, "axis");
+  if (failed(axisValue))
+    return failure();
+  if (axisValue->size() != 1)
+    return n.error() << "axis must hold one value";
+  FailureOr<int64_t> axis =
+      normalizeAxis(n, (*axisValue)[0], tensorType(*input).getRank());
+  if (failed(axis))
+    return failure();
+  return setResult(n,
+                   CumSumOp::create(n.builder, n.loc, input->getType(), *input,
+                                    *axis, n.intAttr("exclusive", 0) != 0,
+                                    n.intAttr("reverse", 0) != 0));
+}
+
+/// An int64 iota of `size` along dimension `dim` of a rank-`rank` tensor
+/// whose other dimensions are 1.
+static Value iota(NodeContext &n, int64_t size, int64_t dim, int64_t rank) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[dim] = size;
+  return reshape(
+      n, int64Constant(n, llvm::to_vector(llvm::seq<int64_t>(0, size))), shape);
+}
+
+// Trilu(x, k) = x where (col - row) >= k (upper) or <= k (lower), else 0.
+static LogicalResult importTrilu(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  Value x = *input;
+  int64_t rank = tensorType(x).getRank();
+  if (rank < 2)
+    return n.error() << "expects rank >= 2, got " << x.getType();
+  int64_t k = 0;
+  if (n.input(1)) {
+    FailureOr<SmallVector<int64_t>> kValue = n.constantInts(1, "k");
+    if (failed(kValue))
+      return failure();
+    if (kValue->size() != 1)
+      return n.error() << "k must be a scalar";
+    k = (*kValue)[0];
+  }
+  ArrayRef<int64_t> shape = tensorType(x).getShape();
+  Value diff = build<SubOp>(
+      n, {iota(n, shape[rank - 1], 1, 2), iota(n, shape[rank - 2], 0, 2)});
+  Value kConst = int64Constant(n, {k}, /*scalar=*/true);
+  Value keep = n.intAttr("upper", 1) ? build<GreaterEqualOp>(n, {diff, kConst})
+                                     : build<LessEqualOp>(n, {diff, kConst});
+  return setResult(n, build<SelectOp>(n, {keep, x, c(n, x, 0)}));
+}
+
+static LogicalResult importSplit(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> shape = tensorType(*input).getShape();
+  FailureOr<int64_t> axis =
+      normalizeAxis(n, n.intAttr("axis", 0), shape.size());
+  if (failed(axis))
+    return failure();
+  int64_t dim = shape[*axis], outputs = n.node.output_size();
+  SmallVector<int64_t> sizes;
+  if (n.opset >= 13 && n.input(1)) {
+    FailureOr<SmallVector<int64_t>> split = n.constantInts(1, "split");
+    if (failed(split))
+      return failure();
+    sizes = *split;
+  } else if (auto split = n.intsAttr("split"); split && n.opset < 13) {
+    sizes = *split;
+  } else {
+    // Equal parts; with num_outputs (opset 18) the last may be smaller.
+    int64_t parts = n.intAttr("num_outputs", outputs);
+    int64_t each = (dim + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes.push_back(std::max<int64_t>(std::min(each, dim - i * each), 0));
+  }
+  int64_t total = 0;
+  for (int64_t s : sizes)
+    total += s;
+  if (total != dim || static_cast<int64_t>(sizes.size()) != outputs)
+    return n.error() << "cannot split size " << dim << " into " << sizes.size()
+                     << " parts for " << outputs << " outputs";
+  int64_t offset = 0;
+  for (int64_t size : sizes) {
+    SmallVector<int64_t> starts(shape.size(), 0), steps(shape.size(), 1);
+    SmallVector<int64_t> outShape(shape);
+    starts[*axis] = size ? offset : 0;
+    outShape[*axis] = size;
+    n.results.push_back(n.builder.createOrFold<SliceOp>(
+        n.loc, tensorType(*input).clone(outShape), *input,
+        n.builder.getDenseI64ArrayAttr(starts),
+        n.builder.getDenseI64ArrayAttr(steps)));
+    offset += size;
+  }
+  return success();
+}
+
+static Value transpose(NodeContext &n, Value v, ArrayRef<int64_t> perm) {
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(tensorType(v).getDimSize(p));
+  return TransposeOp::create(n.builder, n.loc, tensorType(v).clone(shape), v,
+                             n.builder.getDenseI64ArrayAttr(perm));
+}
+
+/// DepthToSpace and SpaceToDepth: reshape to 6-D, transpose, reshape.
+template <bool toSpace> static LogicalResult importDepthSpace(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = tensorType(*input);
+  if (type.getRank() != 4)
+    return n.error() << "expects a 4-D NCHW input, got " << input->getType();
+  int64_t b = n.intAttr("blocksize", 0);
+  int64_t N = type.getDimSize(0), C = type.getDimSize(1),
+          H = type.getDimSize(2), W = type.getDimSize(3);
+  if (b <= 0 || (toSpace ? C % (b * b) != 0 : (H % b != 0 || W % b != 0)))
+    return n.error() << "blocksize " << b << " does not divide "
+                     << input->getType();
+  Value y;
+  if (toSpace) {
+    int64_t c = C / (b * b);
+    if (n.stringAttr("mode", "DCR") == "CRD")
+      y = transpose(n, reshape(n, *input, {N, c, b, b, H, W}),
+                    {0, 1, 4, 2, 5, 3});
+    else
+      y = transpose(n, reshape(n, *input, {N, b, b, c, H, W}),
+                    {0, 3, 4, 1, 5, 2});
+    y = reshape(n, y, {N, c, H * b, W * b});
+  } else {
+    y = transpose(n, reshape(n, *input, {N, C, H / b, b, W / b, b}),
+                  {0, 3, 5, 1, 2, 4});
+    y = reshape(n, y, {N, C * b * b, H / b, W / b});
+  }
+  return setResult(n, y);
+}
+
+// OneHot(indices, depth, values) = (iota == wrap(indices)) ? on : off
+static LogicalResult importOneHot(NodeContext &n) {
+  for (size_t i = 0; i < 3; ++i)
+    if (failed(n.requiredInput(i)))
+      return failure();
+  DenseElementsAttr depthAttr = n.constantInput(1);
+  if (!depthAttr || depthAttr.getNumElements() != 1)
+    return n.error() << "depth must be a scalar known at compile time";
+  Attribute d = depthAttr.getValues<Attribute>()[0];
+  int64_t depth =
+      isa<FloatAttr>(d)
+          ? static_cast<int64_t>(cast<FloatAttr>(d).getValueAsDouble())
+          : cast<IntegerAttr>(d).getInt();
+  Value values = n.input(2);
+  if (tensorType(values).getNumElements() != 2)
+    return n.error() << "values must hold [off, on]";
+  int64_t rank = tensorType(n.input(0)).getRank() + 1;
+  FailureOr<int64_t> axis = normalizeAxis(n, n.intAttr("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  Value idx = castTo(n, n.input(0), n.builder.getI64Type());
+  // Negative indices count from the end: idx < 0 ? idx + depth : idx.
+  idx = build<SelectOp>(
+      n, {build<LessOp>(n, {idx, int64Constant(n, {0}, true)}),
+          build<AddOp>(n, {idx, int64Constant(n, {depth}, true)}), idx});
+  SmallVector<int64_t> idxShape(tensorType(n.input(0)).getShape());
+  idxShape.insert(idxShape.begin() + *axis, 1);
+  Value hit = build<EqualOp>(
+      n, {reshape(n, idx, idxShape), iota(n, depth, *axis, rank)});
+  Value flat = reshape(n, values, {2});
+  auto one = RankedTensorType::get({1}, tensorType(values).getElementType());
+  auto pick = [&](int64_t i) {
+    return reshape(n,
+                   n.builder.createOrFold<SliceOp>(
+                       n.loc, one, flat, n.builder.getDenseI64ArrayAttr({i}),
+                       n.builder.getDenseI64ArrayAttr({1})),
+                   {});
+  };
+  return setResult(n, build<SelectOp>(n, {hit, pick(1), pick(0)}));
+}
+
+static LogicalResult importEyeLike(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = tensorType(*input);
+  if (type.getRank() != 2)
+    return n.error() << "expects a 2-D input, got " << input->getType();
+  Type elementType = type.getElementType();
+  if (const auto *dtype = n.attribute("dtype")) {
+    auto converted = convertElementType(*n.builder.getContext(), dtype->i());
+    if (!converted)
+      return n.error() << "dtype: " << llvm::toString(converted.takeError());
+    elementType = *converted;
+  }
+  int64_t k = n.intAttr("k", 0);
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < type.getDimSize(0); ++i)
+    for (int64_t j = 0; j < type.getDimSize(1); ++j) {
+      double v = j - i == k ? 1.0 : 0.0;
+      values.push_back(
+          isa<FloatType>(elementType)
+              ? Attribute(FloatAttr::get(elementType, v))
+              : Attribute(IntegerAttr::get(elementType, (int64_t)v)));
+    }
+  return setResult(n, ConstantOp::create(n.builder, n.loc,
+                                         DenseElementsAttr::get(
+                                             type.clone(elementType), values)));
+}
+
+//===----------------------------------------------------------------------===//
 // Registry
 //===----------------------------------------------------------------------===//
 
 OpImporter lookupOpImporter(StringRef opType) {
   static const llvm::StringMap<OpImporter> importers = {
+      {"EyeLike", importEyeLike},
+      {"OneHot", importOneHot},
+      {"SpaceToDepth", importDepthSpace<false>},
+      {"DepthToSpace", importDepthSpace<true>},
+      {"Split", importSplit},
+      {"Trilu", importTrilu},
+      {"CumSum", importCumSum},
+      {"GatherElements", importGatherElements},
       {"ReduceSumSquare", importReduce<Reduction::SumSquare>},
       {"ReduceSum", importReduce<Reduction::Sum>},
       {"ReduceProd", importReduce<Reduction::Prod>},

@@ -658,6 +658,23 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// Converts an integer index `v` (signed unless `isUnsigned`) to `index`,
+/// wrapping negative values by `size`.
+Value wrapIndex(OpBuilder &b, Location loc, Value v, bool isUnsigned,
+                int64_t size) {
+  if (isUnsigned)
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+  Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
+  return arith::SelectOp::create(
+      b, loc, negative,
+      arith::AddIOp::create(b, loc, idx,
+                            arith::ConstantIndexOp::create(b, loc, size)),
+      idx);
+}
+
 /// Base for ops whose lowering needs only the converted static result type.
 template <typename OpTy>
 struct StaticResultLowering : OpConversionPattern<OpTy> {
@@ -759,20 +776,7 @@ struct GatherLowering : StaticResultLowering<GatherOp> {
                SmallVector<utils::IteratorType>(rank,
                                                 utils::IteratorType::parallel),
                [&](OpBuilder &nb, Location nloc, ValueRange args) {
-                 Value idx = idxUnsigned
-                                 ? Value(arith::IndexCastUIOp::create(
-                                       nb, nloc, nb.getIndexType(), args[0]))
-                                 : Value(arith::IndexCastOp::create(
-                                       nb, nloc, nb.getIndexType(), args[0]));
-                 if (!idxUnsigned) {
-                   Value zero = arith::ConstantIndexOp::create(nb, nloc, 0);
-                   Value size = arith::ConstantIndexOp::create(nb, nloc, dim);
-                   Value negative = arith::CmpIOp::create(
-                       nb, nloc, arith::CmpIPredicate::slt, idx, zero);
-                   idx = arith::SelectOp::create(
-                       nb, nloc, negative,
-                       arith::AddIOp::create(nb, nloc, idx, size), idx);
-                 }
+                 Value idx = wrapIndex(nb, nloc, args[0], idxUnsigned, dim);
                  SmallVector<Value> coords;
                  for (int64_t d = 0; d < axis; ++d)
                    coords.push_back(linalg::IndexOp::create(nb, nloc, d));
@@ -822,6 +826,87 @@ struct TileLowering : StaticResultLowering<TileOp> {
                                                 utils::IteratorType::parallel),
                [](OpBuilder &nb, Location nloc, ValueRange args) {
                  linalg::YieldOp::create(nb, nloc, args[0]);
+               })
+        .getResult(0);
+  }
+};
+
+/// gather_elements → a generic over the indices whose body extracts
+/// input[i with i[axis] = index].
+struct GatherElementsLowering : StaticResultLowering<GatherElementsOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, GatherElementsOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    int64_t rank = resultType.getRank(), axis = op.getAxis();
+    bool isUnsigned =
+        op.getIndices().getType().getElementType().isUnsignedInteger();
+    int64_t size = op.getInput().getType().getDimSize(axis);
+    Value input = adaptor.getInput();
+    Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+    return linalg::GenericOp::create(
+               b, loc, resultType, adaptor.getIndices(), init, maps,
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 SmallVector<Value> coords;
+                 for (int64_t d = 0; d < rank; ++d)
+                   coords.push_back(
+                       d == axis
+                           ? wrapIndex(nb, nloc, args[0], isUnsigned, size)
+                           : Value(linalg::IndexOp::create(nb, nloc, d)));
+                 linalg::YieldOp::create(
+                     nb, nloc,
+                     tensor::ExtractOp::create(nb, nloc, input, coords)
+                         .getResult());
+               })
+        .getResult(0);
+  }
+};
+
+/// cumsum → a generic with an extra reduction loop j over the axis that
+/// adds input[j] where j precedes i (in the chosen direction).
+struct CumSumLowering : StaticResultLowering<CumSumOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, CumSumOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    int64_t rank = resultType.getRank(), axis = op.getAxis();
+    Kind kind = kindOf(elementTypeOf(op.getInput()));
+    SmallVector<AffineExpr> inExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      inExprs.push_back(b.getAffineDimExpr(d == axis ? rank : d));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank + 1, 0, inExprs, b.getContext()),
+        AffineMap::getMultiDimIdentityMap(rank + 1, b.getContext())
+            .getMajorSubMap(rank)};
+    SmallVector<utils::IteratorType> iterators(rank + 1,
+                                               utils::IteratorType::parallel);
+    iterators.back() = utils::IteratorType::reduction;
+    Type elementType = resultType.getElementType();
+    Value init =
+        linalg::FillOp::create(
+            b, loc, zeroOf(b, loc, elementType),
+            tensor::EmptyOp::create(b, loc, resultType.getShape(), elementType)
+                .getResult())
+            .getResult(0);
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    return linalg::GenericOp::create(
+               b, loc, resultType, adaptor.getInput(), init, maps, iterators,
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 Value i = linalg::IndexOp::create(nb, nloc, axis);
+                 Value j = linalg::IndexOp::create(nb, nloc, rank);
+                 using P = arith::CmpIPredicate;
+                 P pred = reverse ? (exclusive ? P::ugt : P::uge)
+                                  : (exclusive ? P::ult : P::ule);
+                 Value take = arith::CmpIOp::create(nb, nloc, pred, j, i);
+                 Value sum = scalarAdd(nb, nloc, kind, {args[1], args[0]}, op);
+                 linalg::YieldOp::create(
+                     nb, nloc,
+                     arith::SelectOp::create(nb, nloc, take, sum, args[1])
+                         .getResult());
                })
         .getResult(0);
   }
@@ -919,5 +1004,6 @@ void aicc::graph::populateGraphToLinalgConversionPatterns(
                ReduceLowering<ReduceMinOp, Combiner::Min>,
                ReduceLowering<ReduceProdOp, Combiner::Prod>,
                ArgReduceLowering<ArgMaxOp, true>,
-               ArgReduceLowering<ArgMinOp, false>>(converter, ctx);
+               ArgReduceLowering<ArgMinOp, false>, GatherElementsLowering,
+               CumSumLowering>(converter, ctx);
 }

@@ -444,6 +444,40 @@ def Graph_TileOp : Graph_Op<"tile", [Pure, SameOperandsAndResultElementType]> {
 }
 
 
+
+def Graph_GatherElementsOp : Graph_Op<"gather_elements", [Pure,
+    AllShapesMatch<["indices", "result"]>,
+    AllElementTypesMatch<["input", "result"]>]> {
+  let summary = "selects elements by index along one axis";
+  let description = [{
+    `result[i] = input[i with i[axis] replaced by indices[i]]`; the result
+    has the indices' shape. Negative indices count from the end.
+
+    ```mlir
+    %g = graph.gather_elements %x, %idx {axis = 1} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_IntTensor:$indices,
+                   I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_CumSumOp : Graph_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
+  let summary = "running sum along one axis";
+  let description = [{
+    `result[..., i, ...] = sum of input[..., j, ...]` over `j <= i` (`j < i`
+    when `exclusive`; `j >= i` / `j > i` when `reverse`).
+  }];
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis,
+                   UnitAttr:$exclusive, UnitAttr:$reverse);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//

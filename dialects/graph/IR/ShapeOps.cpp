@@ -272,3 +272,25 @@ LogicalResult TileOp::verify() {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// GatherElementsOp, CumSumOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherElementsOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  if (getIndices().getType().getRank() != rank)
+    return emitOpError("indices need the input's rank ") << rank;
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError("axis ")
+           << getAxis() << " is out of range for rank " << rank;
+  return success();
+}
+
+LogicalResult CumSumOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError("axis ")
+           << getAxis() << " is out of range for rank " << rank;
+  return success();
+}

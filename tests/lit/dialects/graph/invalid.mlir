@@ -216,3 +216,19 @@ func.func @arg_max_not_i64(%x: tensor<2x3xf32>) -> tensor<2xi32> {
   %0 = graph.arg_max %x {axis = 1 : i64} : tensor<2x3xf32> -> tensor<2xi32>
   return %0 : tensor<2xi32>
 }
+
+// -----
+
+func.func @gather_elements_rank(%x: tensor<2x3xf32>, %i: tensor<2xi64>) -> tensor<2xf32> {
+  // expected-error @+1 {{indices need the input's rank 2}}
+  %0 = graph.gather_elements %x, %i {axis = 1} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @cumsum_axis(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = graph.cumsum %x {axis = 2 : i64} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

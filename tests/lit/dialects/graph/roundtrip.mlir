@@ -126,3 +126,12 @@ func.func @reductions(%x: tensor<2x3x4xf32>) -> (tensor<3xf32>, tensor<2x4xf32>,
   %2 = graph.arg_min %x {axis = 1 : i64, select_last_index} : tensor<2x3x4xf32> -> tensor<2x4xi64>
   return %0, %1, %2 : tensor<3xf32>, tensor<2x4xf32>, tensor<2x4xi64>
 }
+
+// CHECK-LABEL: func @gather_elements_cumsum
+func.func @gather_elements_cumsum(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>) -> (tensor<2x2xf32>, tensor<2x3xf32>) {
+  // CHECK: graph.gather_elements %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+  %0 = graph.gather_elements %x, %i {axis = 1} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+  // CHECK: graph.cumsum %{{.*}} {axis = 1 : i64, exclusive, reverse} : tensor<2x3xf32>
+  %1 = graph.cumsum %x {axis = 1 : i64, exclusive, reverse} : tensor<2x3xf32>
+  return %0, %1 : tensor<2x2xf32>, tensor<2x3xf32>
+}

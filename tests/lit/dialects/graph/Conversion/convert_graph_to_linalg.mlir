@@ -254,3 +254,27 @@ func.func @arg_max(%x: tensor<2x3xf32>) -> tensor<2xi64> {
   %0 = graph.arg_max %x {axis = 1 : i64} : tensor<2x3xf32> -> tensor<2xi64>
   return %0 : tensor<2xi64>
 }
+
+// -----
+
+// CHECK-LABEL: func @gather_elements
+// CHECK: linalg.generic
+// CHECK: %[[I0:.*]] = linalg.index 0
+// CHECK: tensor.extract %{{.*}}[%[[I0]], %{{.*}}]
+func.func @gather_elements(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>) -> tensor<2x2xf32> {
+  %0 = graph.gather_elements %x, %i {axis = 1} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+// A running sum is a reduction over j, masked to j <= i.
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func @cumsum
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK: arith.cmpi ule
+// CHECK: arith.select
+func.func @cumsum(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = graph.cumsum %x {axis = 1 : i64} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
