@@ -1563,11 +1563,252 @@ static LogicalResult importEyeLike(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Convolution, pooling, padding
+//===----------------------------------------------------------------------===//
+
+/// A conv/pool window with ONNX's auto_pad and ceil_mode resolved: explicit
+/// pads (k begin, then k end; the end may include ceil_mode's overhang) and
+/// the output's spatial sizes.
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, pads, explicitPads, out;
+};
+
+static FailureOr<Window> resolveWindow(NodeContext &n,
+                                       ArrayRef<int64_t> spatial,
+                                       ArrayRef<int64_t> kernel,
+                                       bool ceilMode) {
+  size_t k = spatial.size();
+  Window w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides = n.intsAttr("strides").value_or(SmallVector<int64_t>(k, 1));
+  w.dilations = n.intsAttr("dilations").value_or(SmallVector<int64_t>(k, 1));
+  w.pads = n.intsAttr("pads").value_or(SmallVector<int64_t>(2 * k, 0));
+  if (w.strides.size() != k || w.dilations.size() != k ||
+      w.pads.size() != 2 * k)
+    return n.error() << "strides, dilations and pads do not match the " << k
+                     << " spatial dimensions";
+  std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
+  for (size_t i = 0; i < k; ++i) {
+    if (w.strides[i] < 1 || w.dilations[i] < 1 || w.pads[i] < 0 ||
+        w.pads[k + i] < 0)
+      return n.error() << "strides and dilations must be positive and pads "
+                       << "not negative";
+    int64_t span = w.dilations[i] * (kernel[i] - 1) + 1;
+    if (autoPad == "VALID") {
+      w.pads[i] = w.pads[k + i] = 0;
+    } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      int64_t out = (spatial[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t total =
+          std::max<int64_t>((out - 1) * w.strides[i] + span - spatial[i], 0);
+      int64_t small = total / 2, large = total - small;
+      w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
+      w.pads[k + i] = autoPad == "SAME_UPPER" ? large : small;
+    } else if (autoPad != "NOTSET") {
+      return n.error() << "unknown auto_pad '" << autoPad << "'";
+    }
+  }
+  w.explicitPads = w.pads;
+  for (size_t i = 0; i < k; ++i) {
+    int64_t span = w.dilations[i] * (kernel[i] - 1) + 1;
+    int64_t padded = spatial[i] + w.pads[i] + w.pads[k + i];
+    if (padded < span)
+      return n.error() << "the window (" << span << ") is larger than the "
+                       << "padded input (" << padded << ") in dimension " << i;
+    int64_t out = (padded - span) / w.strides[i] + 1;
+    if (ceilMode && (padded - span) % w.strides[i] != 0) {
+      ++out;
+      // The last window must start inside the input or its begin pad.
+      if ((out - 1) * w.strides[i] >= spatial[i] + w.pads[i])
+        --out;
+      w.pads[k + i] +=
+          std::max<int64_t>((out - 1) * w.strides[i] + span - padded, 0);
+    }
+    w.out.push_back(out);
+  }
+  return w;
+}
+
+static LogicalResult importConv(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)) ||
+      failed(checkSameElementType(n)))
+    return failure();
+  Value x = n.input(0), filter = n.input(1), bias = n.input(2);
+  ArrayRef<int64_t> xShape = tensorType(x).getShape();
+  ArrayRef<int64_t> wShape = tensorType(filter).getShape();
+  if (xShape.size() < 3 || wShape.size() != xShape.size())
+    return n.error() << "expects X [N, C, D...] and W [M, C/group, K...] of "
+                     << "the same rank >= 3, got " << x.getType() << " and "
+                     << filter.getType();
+  FailureOr<Window> w =
+      resolveWindow(n, xShape.drop_front(2), wShape.drop_front(2), false);
+  if (failed(w))
+    return failure();
+  SmallVector<int64_t> shape = {xShape[0], wShape[0]};
+  llvm::append_range(shape, w->out);
+  Value y = verified(
+      n, ConvOp::create(n.builder, n.loc, tensorType(x).clone(shape), x, filter,
+                        n.builder.getDenseI64ArrayAttr(w->strides),
+                        n.builder.getDenseI64ArrayAttr(w->dilations),
+                        n.builder.getDenseI64ArrayAttr(w->pads),
+                        n.intAttr("group", 1)));
+  if (y && bias)
+    y = build<AddOp>(n, {y, perChannel(n, bias, shape.size())});
+  return setResult(n, y);
+}
+
+template <bool isMax> static LogicalResult importPool(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  Value x = *input;
+  ArrayRef<int64_t> xShape = tensorType(x).getShape();
+  std::optional<SmallVector<int64_t>> kernel = n.intsAttr("kernel_shape");
+  if (xShape.size() < 3 || !kernel || kernel->size() != xShape.size() - 2)
+    return n.error() << "expects X [N, C, D...] and a kernel_shape per "
+                     << "spatial dimension";
+  if (n.intAttr("storage_order", 0))
+    return n.error() << "storage_order=1 is not supported";
+  if (!isMax && !isa<FloatType>(tensorType(x).getElementType()))
+    return n.error() << "expects a floating-point input";
+  FailureOr<Window> w = resolveWindow(n, xShape.drop_front(2), *kernel,
+                                      n.intAttr("ceil_mode", 0) != 0);
+  if (failed(w))
+    return failure();
+  SmallVector<int64_t> shape = {xShape[0], xShape[1]};
+  llvm::append_range(shape, w->out);
+  auto resultType = tensorType(x).clone(shape);
+  auto attrs = [&](ArrayRef<int64_t> v) {
+    return n.builder.getDenseI64ArrayAttr(v);
+  };
+  if (isMax)
+    return setResult(
+        n, verified(n, MaxPoolOp::create(n.builder, n.loc, resultType, x,
+                                         attrs(w->kernel), attrs(w->strides),
+                                         attrs(w->dilations), attrs(w->pads))));
+
+  Value sum =
+      verified(n, SumPoolOp::create(n.builder, n.loc, resultType, x,
+                                    attrs(w->kernel), attrs(w->strides),
+                                    attrs(w->dilations), attrs(w->pads)));
+  // The divisor depends only on shapes: per output position, the number of
+  // window elements inside the input (or inside input + explicit pads with
+  // count_include_pad), a product over the spatial dimensions.
+  bool includePad = n.intAttr("count_include_pad", 0) != 0;
+  size_t k = w->out.size();
+  SmallVector<SmallVector<int64_t>> counts(k);
+  for (size_t i = 0; i < k; ++i)
+    for (int64_t o = 0; o < w->out[i]; ++o) {
+      int64_t count = 0;
+      for (int64_t j = 0; j < w->kernel[i]; ++j) {
+        int64_t p = o * w->strides[i] + j * w->dilations[i] - w->pads[i];
+        int64_t lo = includePad ? -w->explicitPads[i] : 0;
+        int64_t hi = xShape[2 + i] + (includePad ? w->explicitPads[k + i] : 0);
+        count += p >= lo && p < hi;
+      }
+      counts[i].push_back(count);
+    }
+  SmallVector<int64_t> divisorShape = {1, 1};
+  llvm::append_range(divisorShape, w->out);
+  auto divisorType = resultType.clone(divisorShape);
+  SmallVector<Attribute> values;
+  SmallVector<int64_t> idx(k, 0);
+  for (int64_t e = 0; e < divisorType.getNumElements(); ++e) {
+    double v = 1;
+    for (size_t i = 0; i < k; ++i)
+      v *= counts[i][idx[i]];
+    values.push_back(FloatAttr::get(divisorType.getElementType(), v));
+    for (int64_t i = k - 1; i >= 0; --i) {
+      if (++idx[i] < w->out[i])
+        break;
+      idx[i] = 0;
+    }
+  }
+  Value divisor = ConstantOp::create(
+      n.builder, n.loc, DenseElementsAttr::get(divisorType, values));
+  return setResult(n, build<DivOp>(n, {sum, divisor}));
+}
+
+template <bool isMax> static LogicalResult importGlobalPool(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  int64_t rank = tensorType(*input).getRank();
+  if (rank < 3)
+    return n.error() << "expects X [N, C, D...], got " << input->getType();
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+  if (isMax)
+    return setResult(n, reduce<ReduceMaxOp>(n, *input, axes, true));
+  if (!isa<FloatType>(tensorType(*input).getElementType()))
+    return n.error() << "expects a floating-point input";
+  return setResult(n,
+                   build<DivOp>(n, {reduce<ReduceSumOp>(n, *input, axes, true),
+                                    countOf(n, *input, axes)}));
+}
+
+static LogicalResult importPad(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = tensorType(*input);
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> pads;
+  Value value;
+  if (n.opset < 11) {
+    pads = n.intsAttr("pads").value_or(SmallVector<int64_t>());
+    value = scalarLike(n, *input, n.floatAttr("value", 0.0f));
+  } else {
+    FailureOr<SmallVector<int64_t>> given = n.constantInts(1, "pads");
+    if (failed(given))
+      return failure();
+    pads = *given;
+    if (Value v = n.input(2)) {
+      if (tensorType(v).getNumElements() != 1)
+        return n.error() << "constant_value must be a scalar";
+      value = reshape(n, v, {});
+    } else {
+      value = scalarLike(n, *input, 0);
+    }
+    if (n.input(3)) { // opset 18: pads for the given axes only
+      FailureOr<SmallVector<int64_t>> axes = n.constantInts(3, "axes");
+      if (failed(axes))
+        return failure();
+      if (pads.size() != 2 * axes->size())
+        return n.error() << "pads must hold 2 values per axis";
+      SmallVector<int64_t> full(2 * rank, 0);
+      for (auto [i, axis] : llvm::enumerate(*axes)) {
+        FailureOr<int64_t> a = normalizeAxis(n, axis, rank);
+        if (failed(a))
+          return failure();
+        full[*a] = pads[i];
+        full[rank + *a] = pads[axes->size() + i];
+      }
+      pads = full;
+    }
+  }
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return n.error() << "pads must hold " << 2 * rank << " values, got "
+                     << pads.size();
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    shape.push_back(type.getDimSize(d) + pads[d] + pads[rank + d]);
+  return setResult(
+      n, verified(n, PadOp::create(n.builder, n.loc, type.clone(shape), *input,
+                                   value, n.stringAttr("mode", "constant"),
+                                   n.builder.getDenseI64ArrayAttr(pads))));
+}
+
+//===----------------------------------------------------------------------===//
 // Registry
 //===----------------------------------------------------------------------===//
 
 OpImporter lookupOpImporter(StringRef opType) {
   static const llvm::StringMap<OpImporter> importers = {
+      {"Pad", importPad},
+      {"GlobalAveragePool", importGlobalPool<false>},
+      {"GlobalMaxPool", importGlobalPool<true>},
+      {"AveragePool", importPool<false>},
+      {"MaxPool", importPool<true>},
+      {"Conv", importConv},
       {"EyeLike", importEyeLike},
       {"OneHot", importOneHot},
       {"SpaceToDepth", importDepthSpace<false>},

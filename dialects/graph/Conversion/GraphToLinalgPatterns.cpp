@@ -912,6 +912,261 @@ struct CumSumLowering : StaticResultLowering<CumSumOp> {
   }
 };
 
+/// Pads `input` with `value` by `low`/`high` elements per dimension (all
+/// non-negative); returns it unchanged when there is nothing to pad.
+Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, Value value) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    shape.push_back(type.getDimSize(d) + low[d] + high[d]);
+  SmallVector<OpFoldResult> lowOfr, highOfr;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    lowOfr.push_back(b.getIndexAttr(low[d]));
+    highOfr.push_back(b.getIndexAttr(high[d]));
+  }
+  return tensor::PadOp::create(b, loc, type.clone(shape), input, lowOfr,
+                               highOfr, value);
+}
+
+/// Reassociation that keeps each dimension but splits (or merges)
+/// dimension `at` with the one after it.
+SmallVector<ReassociationIndices> splitAt(int64_t rank, int64_t at) {
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0, i = 0; d < rank; ++d) {
+    if (d == at) {
+      groups.push_back({i, i + 1});
+      i += 2;
+    } else {
+      groups.push_back({i++});
+    }
+  }
+  return groups;
+}
+
+/// conv → pad with zeros, view input as [N, G, C/G, D...] and filter as
+/// [G, OC/G, C/G, K...], one linalg.generic over
+/// (n, g, oc, o..., c, k...) reading input[n, g, c, o*s + k*d], then view
+/// the result [N, G, OC/G, O...] as [N, OC, O...].
+struct ConvLowering : StaticResultLowering<ConvOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, ConvOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    Kind kind = kindOf(elementTypeOf(op.getInput()));
+    Type elementType = resultType.getElementType();
+    int64_t rank = resultType.getRank(), k = rank - 2, group = op.getGroup();
+    ArrayRef<int64_t> pads = op.getPads(), strides = op.getStrides(),
+                      dilations = op.getDilations();
+    SmallVector<int64_t> low(2, 0), high(2, 0);
+    llvm::append_range(low, pads.take_front(k));
+    llvm::append_range(high, pads.drop_front(k));
+    Value input = padWith(b, loc, adaptor.getInput(), low, high,
+                          zeroOf(b, loc, elementType));
+    auto inType = cast<RankedTensorType>(input.getType());
+    auto filterType = cast<RankedTensorType>(adaptor.getFilter().getType());
+
+    SmallVector<int64_t> inShape = {inType.getDimSize(0), group,
+                                    inType.getDimSize(1) / group};
+    llvm::append_range(inShape, inType.getShape().drop_front(2));
+    SmallVector<int64_t> filterShape = {group,
+                                        filterType.getDimSize(0) / group};
+    llvm::append_range(filterShape, filterType.getShape().drop_front(1));
+    SmallVector<int64_t> outShape = {resultType.getDimSize(0), group,
+                                     resultType.getDimSize(1) / group};
+    llvm::append_range(outShape, resultType.getShape().drop_front(2));
+    Value in = tensor::ExpandShapeOp::create(b, loc, inType.clone(inShape),
+                                             input, splitAt(rank, 1));
+    Value filter =
+        tensor::ExpandShapeOp::create(b, loc, filterType.clone(filterShape),
+                                      adaptor.getFilter(), splitAt(rank, 0));
+
+    // Loops: n, g, oc, o_1..o_k, c, k_1..k_k.
+    int64_t numLoops = 3 + k + 1 + k;
+    auto dim = [&](int64_t i) { return b.getAffineDimExpr(i); };
+    SmallVector<AffineExpr> inExprs = {dim(0), dim(1), dim(3 + k)};
+    SmallVector<AffineExpr> filterExprs = {dim(1), dim(2), dim(3 + k)};
+    SmallVector<AffineExpr> outExprs = {dim(0), dim(1), dim(2)};
+    for (int64_t i = 0; i < k; ++i) {
+      inExprs.push_back(dim(3 + i) * strides[i] +
+                        dim(4 + k + i) * dilations[i]);
+      filterExprs.push_back(dim(4 + k + i));
+      outExprs.push_back(dim(3 + i));
+    }
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(numLoops, 0, inExprs, b.getContext()),
+        AffineMap::get(numLoops, 0, filterExprs, b.getContext()),
+        AffineMap::get(numLoops, 0, outExprs, b.getContext())};
+    SmallVector<utils::IteratorType> iterators(3 + k,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + k, utils::IteratorType::reduction);
+    auto outType = resultType.clone(outShape);
+    Value init =
+        linalg::FillOp::create(
+            b, loc, zeroOf(b, loc, elementType),
+            tensor::EmptyOp::create(b, loc, outShape, elementType).getResult())
+            .getResult(0);
+    Value conv =
+        linalg::GenericOp::create(
+            b, loc, outType, ValueRange{in, filter}, init, maps, iterators,
+            [&](OpBuilder &nb, Location nloc, ValueRange args) {
+              Value product = scalarMul(nb, nloc, kind, args.take_front(2), op);
+              linalg::YieldOp::create(
+                  nb, nloc, scalarAdd(nb, nloc, kind, {args[2], product}, op));
+            })
+            .getResult(0);
+    return tensor::CollapseShapeOp::create(b, loc, resultType, conv,
+                                           splitAt(rank, 1));
+  }
+};
+
+/// max_pool / sum_pool → pad with the combiner's identity, then a generic
+/// over (n, c, o..., k...) with a window operand that gives the k loops
+/// their extent.
+template <typename OpTy, Combiner combiner>
+struct PoolLowering : StaticResultLowering<OpTy> {
+  using StaticResultLowering<OpTy>::StaticResultLowering;
+  Value lower(OpBuilder &b, OpTy op, typename OpTy::Adaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    Kind kind = kindOf(elementTypeOf(op.getInput()));
+    Type elementType = resultType.getElementType();
+    int64_t rank = resultType.getRank(), k = rank - 2;
+    ArrayRef<int64_t> pads = op.getPads(), strides = op.getStrides(),
+                      dilations = op.getDilations(), kernel = op.getKernel();
+    Value identity = reductionInit(b, loc, elementType, kind, combiner);
+    SmallVector<int64_t> low(2, 0), high(2, 0);
+    llvm::append_range(low, pads.take_front(k));
+    llvm::append_range(high, pads.drop_front(k));
+    Value input = padWith(b, loc, adaptor.getInput(), low, high, identity);
+    Value window = tensor::EmptyOp::create(b, loc, kernel, elementType);
+
+    int64_t numLoops = rank + k;
+    auto dim = [&](int64_t i) { return b.getAffineDimExpr(i); };
+    SmallVector<AffineExpr> inExprs = {dim(0), dim(1)}, windowExprs;
+    for (int64_t i = 0; i < k; ++i) {
+      inExprs.push_back(dim(2 + i) * strides[i] + dim(rank + i) * dilations[i]);
+      windowExprs.push_back(dim(rank + i));
+    }
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(numLoops, 0, inExprs, b.getContext()),
+        AffineMap::get(numLoops, 0, windowExprs, b.getContext()),
+        AffineMap::getMultiDimIdentityMap(numLoops, b.getContext())
+            .getMajorSubMap(rank)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators.append(k, utils::IteratorType::reduction);
+    Value init =
+        linalg::FillOp::create(
+            b, loc, identity,
+            tensor::EmptyOp::create(b, loc, resultType.getShape(), elementType)
+                .getResult())
+            .getResult(0);
+    return linalg::GenericOp::create(
+               b, loc, resultType, ValueRange{input, window}, init, maps,
+               iterators,
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 ValueRange pair = {args[0], args[2]};
+                 Value next = combiner == Combiner::Max
+                                  ? scalarMax(nb, nloc, kind, pair, op)
+                                  : scalarAdd(nb, nloc, kind, pair, op);
+                 linalg::YieldOp::create(nb, nloc, next);
+               })
+        .getResult(0);
+  }
+};
+
+/// pad, constant mode → crop negative pads (extract_slice), then
+/// tensor.pad; reflect/edge/wrap → a generic over the result whose body
+/// maps each index back into the input.
+struct PadLowering : StaticResultLowering<PadOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, PadOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t rank = inType.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    Value input = adaptor.getInput();
+    if (op.getMode() == "constant") {
+      SmallVector<int64_t> offsets, sizes, low, high;
+      for (int64_t d = 0; d < rank; ++d) {
+        int64_t cropLow = std::max<int64_t>(-pads[d], 0);
+        int64_t cropHigh = std::max<int64_t>(-pads[rank + d], 0);
+        offsets.push_back(cropLow);
+        sizes.push_back(
+            std::max<int64_t>(inType.getDimSize(d) - cropLow - cropHigh, 0));
+        low.push_back(std::max<int64_t>(pads[d], 0));
+        high.push_back(std::max<int64_t>(pads[rank + d], 0));
+      }
+      if (ArrayRef<int64_t>(sizes) != inType.getShape())
+        input = tensor::ExtractSliceOp::create(
+            b, loc, inType.clone(sizes), input, ValueRange{}, ValueRange{},
+            ValueRange{}, offsets, sizes, SmallVector<int64_t>(rank, 1));
+      Value value =
+          tensor::ExtractOp::create(b, loc, adaptor.getValue(), ValueRange{});
+      return padWith(b, loc, input, low, high, value);
+    }
+    StringRef mode = op.getMode();
+    Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    return linalg::GenericOp::create(
+               b, loc, resultType, ValueRange{}, init,
+               b.getMultiDimIdentityMap(rank),
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [&](OpBuilder &nb, Location nloc, ValueRange) {
+                 SmallVector<Value> coords;
+                 auto cst = [&](int64_t v) {
+                   return arith::ConstantIndexOp::create(nb, nloc, v);
+                 };
+                 for (int64_t d = 0; d < rank; ++d) {
+                   int64_t size = inType.getDimSize(d);
+                   // p = o - pad_begin, as a signed index.
+                   Value p = arith::SubIOp::create(
+                       nb, nloc, linalg::IndexOp::create(nb, nloc, d),
+                       cst(pads[d]));
+                   // ((v mod m) + m) mod m: a non-negative remainder.
+                   auto mod = [&](Value v, int64_t m) -> Value {
+                     Value r = arith::RemSIOp::create(nb, nloc, v, cst(m));
+                     return arith::RemSIOp::create(
+                         nb, nloc, arith::AddIOp::create(nb, nloc, r, cst(m)),
+                         cst(m));
+                   };
+                   Value src;
+                   if (mode == "edge") {
+                     src = arith::MaxSIOp::create(
+                         nb, nloc,
+                         arith::MinSIOp::create(nb, nloc, p, cst(size - 1)),
+                         cst(0));
+                   } else if (mode == "wrap") {
+                     src = mod(p, size);
+                   } else if (size == 1) { // reflect of one element
+                     src = cst(0);
+                   } else { // reflect: period 2(size-1), mirrored second half
+                     int64_t period = 2 * (size - 1);
+                     Value q = mod(p, period);
+                     Value mirrored =
+                         arith::SubIOp::create(nb, nloc, cst(period), q);
+                     Value inFirstHalf = arith::CmpIOp::create(
+                         nb, nloc, arith::CmpIPredicate::slt, q, cst(size));
+                     src = arith::SelectOp::create(nb, nloc, inFirstHalf, q,
+                                                   mirrored);
+                   }
+                   coords.push_back(src);
+                 }
+                 linalg::YieldOp::create(
+                     nb, nloc,
+                     tensor::ExtractOp::create(nb, nloc, input, coords)
+                         .getResult());
+               })
+        .getResult(0);
+  }
+};
+
 } // namespace
 
 void aicc::graph::populateGraphToLinalgTypeConversion(
@@ -999,11 +1254,13 @@ void aicc::graph::populateGraphToLinalgConversionPatterns(
   patterns.add<MatMulLowering, TransposeLowering, ReshapeLowering,
                ConstantLowering, CastLowering, ConcatLowering, SliceLowering,
                GatherLowering, ExpandLowering, TileLowering>(converter, ctx);
-  patterns.add<ReduceLowering<ReduceSumOp, Combiner::Sum>,
-               ReduceLowering<ReduceMaxOp, Combiner::Max>,
-               ReduceLowering<ReduceMinOp, Combiner::Min>,
-               ReduceLowering<ReduceProdOp, Combiner::Prod>,
-               ArgReduceLowering<ArgMaxOp, true>,
-               ArgReduceLowering<ArgMinOp, false>, GatherElementsLowering,
-               CumSumLowering>(converter, ctx);
+  patterns
+      .add<ReduceLowering<ReduceSumOp, Combiner::Sum>,
+           ReduceLowering<ReduceMaxOp, Combiner::Max>,
+           ReduceLowering<ReduceMinOp, Combiner::Min>,
+           ReduceLowering<ReduceProdOp, Combiner::Prod>,
+           ArgReduceLowering<ArgMaxOp, true>,
+           ArgReduceLowering<ArgMinOp, false>, GatherElementsLowering,
+           CumSumLowering, ConvLowering, PoolLowering<MaxPoolOp, Combiner::Max>,
+           PoolLowering<SumPoolOp, Combiner::Sum>, PadLowering>(converter, ctx);
 }

@@ -478,6 +478,76 @@ def Graph_CumSumOp : Graph_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+
+//===----------------------------------------------------------------------===//
+// Convolution, pooling, padding
+//===----------------------------------------------------------------------===//
+
+def Graph_ConvOp : Graph_Op<"conv", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "N-d grouped convolution (NC... layout)";
+  let description = [{
+    `input` is `[N, C, D1..Dk]`, `filter` is `[OC, C/group, K1..Kk]`, the
+    result `[N, OC, O1..Ok]` with
+    `Oi = (Di + pads[i] + pads[k+i] - dilations[i]*(Ki-1) - 1) / strides[i] + 1`.
+    Padding is with zeros; `pads` holds the k begin pads, then the k end
+    pads. A bias is a separate `graph.add`.
+
+    ```mlir
+    %y = graph.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+                            pads = array<i64: 1, 1, 1, 1>, group = 1}
+        : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>) -> tensor<1x16x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$filter,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$pads, I64Attr:$group);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $filter attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+class Graph_PoolOp<string mnemonic, string math, string padding>
+    : Graph_Op<mnemonic, [Pure, SameOperandsAndResultElementType]> {
+  let summary = "sliding-window " # math # " over the spatial dimensions";
+  let description = "Over `[N, C, D1..Dk]`, each output element is the "
+    # math # " of a `kernel`-sized window moved by `strides`, with "
+    # "`dilations`; `pads` (k begin pads, then k end pads) extend the input "
+    # "with " # padding # ". Output sizes follow as for `graph.conv`.";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$pads);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_MaxPoolOp : Graph_PoolOp<"max_pool", "maximum", "-infinity (the "
+    "type's lowest value for integers)">;
+def Graph_SumPoolOp : Graph_PoolOp<"sum_pool", "sum", "zeros">;
+
+def Graph_PadOp : Graph_Op<"pad", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "pads a tensor";
+  let description = [{
+    Adds `pads[i]` elements before and `pads[rank+i]` after dimension `i`
+    (negative values crop). `mode` is `constant` (the scalar `value`),
+    `reflect` (mirror without repeating the edge), `edge` (repeat the edge)
+    or `wrap` (periodic).
+
+    ```mlir
+    %p = graph.pad %x, %zero {mode = "constant", pads = array<i64: 0, 1, 0, 1>}
+        : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x5xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$value,
+                   StrAttr:$mode, DenseI64ArrayAttr:$pads);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $value attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//

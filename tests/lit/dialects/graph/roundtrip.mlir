@@ -135,3 +135,16 @@ func.func @gather_elements_cumsum(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>) -> (
   %1 = graph.cumsum %x {axis = 1 : i64, exclusive, reverse} : tensor<2x3xf32>
   return %0, %1 : tensor<2x2xf32>, tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func @conv_pool_pad
+func.func @conv_pool_pad(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>, %v: tensor<f32>) -> (tensor<1x6x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x3x3xf32>, tensor<1x4x10x9xf32>) {
+  // CHECK: graph.conv %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+  %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 2} : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<1x6x4x4xf32>
+  // CHECK: graph.max_pool
+  %1 = graph.max_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+  // CHECK: graph.sum_pool
+  %2 = graph.sum_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x4x8x8xf32> -> tensor<1x4x3x3xf32>
+  // CHECK: graph.pad %{{.*}}, %{{.*}} {mode = "reflect", pads = array<i64: 0, 0, 1, 0, 0, 0, 1, 1>}
+  %3 = graph.pad %x, %v {mode = "reflect", pads = array<i64: 0, 0, 1, 0, 0, 0, 1, 1>} : (tensor<1x4x8x8xf32>, tensor<f32>) -> tensor<1x4x10x9xf32>
+  return %0, %1, %2, %3 : tensor<1x6x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x3x3xf32>, tensor<1x4x10x9xf32>
+}

@@ -101,7 +101,7 @@ with open(os.path.join(t_model_dir, "external_symlink.onnx"), "wb") as f:
     f.write(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString())
 
 # Bad graphs.
-save("unsupported_op", [helper.make_node("Conv", ["x", "x"], ["y"], name="conv_1")],
+save("unsupported_op", [helper.make_node("NoSuchOp", ["x"], ["y"], name="custom_1")],
      [vi("x", F, [1, 1, 3, 3])], [vi("y", F, None)])
 save("undefined_input", [helper.make_node("Relu", ["nope"], ["y"], name="relu_1")],
      [vi("x", F, [2])], [vi("y", F, [2])])
