@@ -221,15 +221,33 @@ static LogicalResult importUnary(NodeContext &n) {
   Type resultType = input->getType();
   if constexpr (std::is_same_v<OpTy, IsNanOp>)
     resultType = tensorType(*input).clone(n.builder.getI1Type());
-  return setResult(n, OpTy::create(n.builder, n.loc, resultType, *input));
+  return setResult(n, n.builder.createOrFold<OpTy>(n.loc, resultType, *input));
 }
 
-/// Identity, and Dropout in inference mode (its mask output is unsupported).
 static LogicalResult importIdentity(NodeContext &n) {
   FailureOr<Value> input = n.requiredInput(0);
   if (failed(input))
     return failure();
   n.results.push_back(*input);
+  return success();
+}
+
+/// Dropout in inference mode: the identity, with an all-true mask.
+static LogicalResult importDropout(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  if (n.input(2)) {
+    DenseElementsAttr training = n.constantInput(2);
+    if (!training || training.getNumElements() != 1 ||
+        training.getValues<bool>()[0])
+      return n.error() << "training_mode must be a constant false (aicc "
+                       << "compiles for inference)";
+  }
+  auto maskType = tensorType(*input).clone(n.builder.getI1Type());
+  n.results = {*input,
+               ConstantOp::create(n.builder, n.loc,
+                                  DenseElementsAttr::get(maskType, true))};
   return success();
 }
 
@@ -899,6 +917,23 @@ static LogicalResult importSlice(NodeContext &n) {
   return setResult(n, result);
 }
 
+/// graph.gather of `indices` from `input` along `axis` (in range), folded
+/// when both are constants; null when the shapes do not fit.
+static Value gather(NodeContext &n, Value input, Value indices, int64_t axis) {
+  if (!input || !indices)
+    return nullptr;
+  GatherOp::Properties props;
+  props.axis = n.builder.getI64IntegerAttr(axis);
+  SmallVector<Type> types;
+  if (failed(GatherOp::inferReturnTypes(
+          n.builder.getContext(), n.loc,
+          GatherOp::Adaptor(ValueRange{input, indices}, nullptr, props),
+          types)))
+    return nullptr;
+  return n.builder.createOrFold<GatherOp>(n.loc, types[0], input, indices,
+                                          props.axis);
+}
+
 static LogicalResult importGather(NodeContext &n) {
   FailureOr<Value> input = n.requiredInput(0), indices = n.requiredInput(1);
   if (failed(input) || failed(indices))
@@ -909,16 +944,7 @@ static LogicalResult importGather(NodeContext &n) {
       normalizeAxis(n, n.intAttr("axis", 0), tensorType(*input).getRank());
   if (failed(axis))
     return failure();
-  GatherOp::Properties props;
-  props.axis = n.builder.getI64IntegerAttr(*axis);
-  SmallVector<Type> types;
-  if (failed(GatherOp::inferReturnTypes(
-          n.builder.getContext(), n.loc,
-          GatherOp::Adaptor(ValueRange{*input, *indices}, nullptr, props),
-          types)))
-    return failure();
-  return setResult(n, n.builder.createOrFold<GatherOp>(n.loc, types[0], *input,
-                                                       *indices, props.axis));
+  return setResult(n, gather(n, *input, *indices, *axis));
 }
 
 static LogicalResult importExpand(NodeContext &n) {
@@ -1798,11 +1824,105 @@ static LogicalResult importPad(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+/// NegativeLogLikelihoodLoss on log-probabilities `x` [N, C, d...] and
+/// integer `target` [N, d...]:
+///   loss[n, d] = -x[n, target[n, d], d] * w[target[n, d]]
+/// (0 where target == ignore_index), then reduction none, sum, or mean =
+/// sum(loss) / sum(w[target]) over the kept elements.
+static Value negativeLogLikelihood(NodeContext &n, Value x, Value target,
+                                   Value weight) {
+  RankedTensorType xType = tensorType(x);
+  if (xType.getRank() < 2 || !isa<FloatType>(xType.getElementType()) ||
+      !isa<IntegerType>(tensorType(target).getElementType())) {
+    n.error() << "expects float input [N, C, ...] and integer target, got "
+              << x.getType() << " and " << target.getType();
+    return nullptr;
+  }
+  target = castTo(n, target, n.builder.getI64Type());
+  std::optional<int64_t> ignore;
+  if (n.attribute("ignore_index"))
+    ignore = n.intAttr("ignore_index", 0);
+  // Ignored targets may be out of range: gather with 0 instead, mask later.
+  Value keep, safe = target;
+  if (ignore) {
+    keep = build<NotOp>(
+        n, build<EqualOp>(n, {target, int64Constant(n, {*ignore}, true)}));
+    safe = build<SelectOp>(n, {keep, target, int64Constant(n, {0}, true)});
+  }
+  SmallVector<int64_t> idxShape(tensorType(target).getShape());
+  idxShape.insert(idxShape.begin() + 1, 1);
+  Value safeIdx = reshape(n, safe, idxShape);
+  Value picked = verified(
+      n, GatherElementsOp::create(
+             n.builder, n.loc,
+             tensorType(safeIdx).clone(xType.getElementType()), x, safeIdx, 1));
+  if (!picked)
+    return nullptr;
+  picked = reshape(n, picked, tensorType(target).getShape());
+  Value w = weight ? gather(n, weight, safe, 0)
+                   : n.builder.createOrFold<ExpandOp>(n.loc, tensorType(picked),
+                                                      c(n, picked, 1));
+  if (keep)
+    w = build<SelectOp>(n, {keep, w, c(n, picked, 0)});
+  Value loss = build<MulOp>(n, {build<NegOp>(n, picked), w});
+  if (!loss)
+    return nullptr;
+  std::string reduction = n.stringAttr("reduction", "mean");
+  SmallVector<int64_t> all =
+      llvm::to_vector(llvm::seq<int64_t>(0, tensorType(loss).getRank()));
+  if (reduction == "none")
+    return loss;
+  Value sum = reduce<ReduceSumOp>(n, loss, all, false);
+  if (reduction == "sum")
+    return sum;
+  if (reduction == "mean")
+    return build<DivOp>(n, {sum, reduce<ReduceSumOp>(n, w, all, false)});
+  n.error() << "unknown reduction '" << reduction << "'";
+  return nullptr;
+}
+
+static LogicalResult importNegativeLogLikelihood(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)))
+    return failure();
+  return setResult(
+      n, negativeLogLikelihood(n, n.input(0), n.input(1), n.input(2)));
+}
+
+/// SoftmaxCrossEntropyLoss = NLL(LogSoftmax(scores, axis 1), labels); the
+/// optional second output is the log-probabilities.
+static LogicalResult importSoftmaxCrossEntropy(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)))
+    return failure();
+  Value x = n.input(0);
+  if (!isa<FloatType>(tensorType(x).getElementType()) ||
+      tensorType(x).getRank() < 2)
+    return n.error() << "expects float scores [N, C, ...], got " << x.getType();
+  SmallVector<int64_t> axes = {1};
+  Value shifted = build<SubOp>(n, {x, reduce<ReduceMaxOp>(n, x, axes, true)});
+  Value logProb = build<SubOp>(
+      n,
+      {shifted, build<LogOp>(n, reduce<ReduceSumOp>(n, build<ExpOp>(n, shifted),
+                                                    axes, true))});
+  Value loss = logProb
+                   ? negativeLogLikelihood(n, logProb, n.input(1), n.input(2))
+                   : nullptr;
+  if (!loss)
+    return failure();
+  n.results = {loss, logProb};
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Registry
 //===----------------------------------------------------------------------===//
 
 OpImporter lookupOpImporter(StringRef opType) {
   static const llvm::StringMap<OpImporter> importers = {
+      {"SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropy},
+      {"NegativeLogLikelihoodLoss", importNegativeLogLikelihood},
       {"Pad", importPad},
       {"GlobalAveragePool", importGlobalPool<false>},
       {"GlobalMaxPool", importGlobalPool<true>},
@@ -1865,7 +1985,7 @@ OpImporter lookupOpImporter(StringRef opType) {
       {"Cos", importUnary<CosOp, true>},
       {"Cosh", importUnary<CoshOp, true>},
       {"Div", importBinary<DivOp>},
-      {"Dropout", importIdentity},
+      {"Dropout", importDropout},
       {"Elu", importDecomposed<elu>},
       {"Equal", importBinary<EqualOp>},
       {"Erf", importUnary<ErfOp, true>},

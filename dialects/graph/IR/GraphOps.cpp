@@ -2,7 +2,6 @@
 
 #include "dialects/graph/IR/GraphDialect.h"
 
-#include "mlir/Dialect/CommonFolders.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -224,19 +223,42 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
 // Integer arithmetic folders (shape computations)
 //===----------------------------------------------------------------------===//
 
-/// Folds `op` on two integer constants of the result's type with `fn`;
-/// `fn` returns nullopt where it must not fold (division by zero).
+/// Folds `op` on two small integer constants with `fn`, broadcasting them
+/// to the result's shape; `fn` returns nullopt where it must not fold
+/// (division by zero).
 template <typename OpTy>
 static OpFoldResult foldIntegerBinary(
     OpTy op, ArrayRef<Attribute> operands,
     function_ref<std::optional<APInt>(const APInt &, const APInt &)> fn) {
   auto lhs = dyn_cast_or_null<DenseIntElementsAttr>(operands[0]);
   auto rhs = dyn_cast_or_null<DenseIntElementsAttr>(operands[1]);
-  if (!lhs || !rhs || lhs.getType() != op.getType() ||
-      rhs.getType() != op.getType() || lhs.getElementType().isInteger(1))
+  RankedTensorType type = op.getType();
+  if (!lhs || !rhs || lhs.getElementType().isInteger(1) ||
+      type.getNumElements() > (1 << 16))
     return {};
-  return constFoldBinaryOpConditional<IntegerAttr, APInt, void>(
-      ArrayRef<Attribute>{lhs, rhs}, fn);
+  SmallVector<APInt> l(lhs.getValues<APInt>()), r(rhs.getValues<APInt>());
+  // The linear index into an operand of `shape` broadcast to `type`.
+  auto operandIndex = [&](ArrayRef<int64_t> shape, ArrayRef<int64_t> idx) {
+    int64_t linear = 0, offset = idx.size() - shape.size();
+    for (size_t d = 0; d < shape.size(); ++d)
+      linear = linear * shape[d] + (shape[d] == 1 ? 0 : idx[offset + d]);
+    return linear;
+  };
+  SmallVector<APInt> values;
+  SmallVector<int64_t> idx(type.getRank(), 0);
+  for (int64_t e = 0; e < type.getNumElements(); ++e) {
+    std::optional<APInt> v = fn(l[operandIndex(lhs.getType().getShape(), idx)],
+                                r[operandIndex(rhs.getType().getShape(), idx)]);
+    if (!v)
+      return {};
+    values.push_back(*v);
+    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+      if (++idx[d] < type.getDimSize(d))
+        break;
+      idx[d] = 0;
+    }
+  }
+  return DenseElementsAttr::get(type, values);
 }
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
@@ -269,4 +291,14 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
           return std::nullopt;
         return isUnsigned ? a.udiv(b) : a.sdiv(b);
       });
+}
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  // Neg(integer constant) folds (shape computations); floats are left to run
+  // time.
+  auto dense = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  if (!dense || dense.getElementType().isInteger(1))
+    return {};
+  return dense.mapValues(dense.getElementType(),
+                         [](const APInt &v) { return -v; });
 }

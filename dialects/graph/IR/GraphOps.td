@@ -226,6 +226,7 @@ def Graph_ReluOp : Graph_UnaryOp<"relu", Graph_Tensor> {
 }
 
 def Graph_NegOp : Graph_UnaryOp<"neg", Graph_Tensor> {
+  let hasFolder = 1;
   let summary = "elementwise negation";
   let description = [{ `result = -input`. }];
 }

@@ -46,10 +46,12 @@ buildConstant(RankedTensorType type,
   return DenseElementsAttr::get(type, values);
 }
 
-/// The elements of `attr` as attributes, or empty when it is too large.
-static SmallVector<Attribute> elementsOf(DenseElementsAttr attr) {
+/// The elements of `attr` as attributes, or nothing when it is not a
+/// constant or too large to fold.
+static std::optional<SmallVector<Attribute>>
+elementsOf(DenseElementsAttr attr) {
   if (!attr || attr.getNumElements() > kMaxFoldElements)
-    return {};
+    return std::nullopt;
   return SmallVector<Attribute>(attr.getValues<Attribute>());
 }
 
@@ -89,9 +91,10 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
     return getInputs()[0];
   SmallVector<SmallVector<Attribute>> inputs;
   for (Attribute attr : adaptor.getInputs()) {
-    inputs.push_back(elementsOf(dyn_cast_or_null<DenseElementsAttr>(attr)));
-    if (inputs.back().empty())
+    auto values = elementsOf(dyn_cast_or_null<DenseElementsAttr>(attr));
+    if (!values)
       return {};
+    inputs.push_back(std::move(*values));
   }
   int64_t axis = getAxis();
   return buildConstant(getType(), [&](ArrayRef<int64_t> idx) -> Attribute {
@@ -147,16 +150,16 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
       llvm::all_of(getStarts(), [](int64_t s) { return s == 0; }) &&
       llvm::all_of(getSteps(), [](int64_t s) { return s == 1; }))
     return getInput();
-  SmallVector<Attribute> values =
+  auto values =
       elementsOf(dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()));
-  if (values.empty())
+  if (!values)
     return {};
   SmallVector<int64_t> strides = stridesOf(getInput().getType().getShape());
   return buildConstant(getType(), [&](ArrayRef<int64_t> idx) {
     int64_t linear = 0;
     for (size_t d = 0; d < idx.size(); ++d)
       linear += (getStarts()[d] + idx[d] * getSteps()[d]) * strides[d];
-    return values[linear];
+    return (*values)[linear];
   });
 }
 
@@ -182,10 +185,10 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *context,
 }
 
 OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
-  SmallVector<Attribute> values =
+  auto values =
       elementsOf(dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()));
   auto indices = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getIndices());
-  if (values.empty() || !indices || indices.getNumElements() > kMaxFoldElements)
+  if (!values || !indices || indices.getNumElements() > kMaxFoldElements)
     return {};
   SmallVector<int64_t> idxValues;
   for (const APInt &v : indices.getValues<APInt>())
@@ -215,7 +218,7 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
                               : idx[d + idxRank - 1];
       linear += i * inStrides[d];
     }
-    return values[linear];
+    return (*values)[linear];
   });
 }
 
@@ -240,8 +243,8 @@ OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
   auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
   if (dense && dense.isSplat())
     return DenseElementsAttr::get(getType(), dense.getSplatValue<Attribute>());
-  SmallVector<Attribute> values = elementsOf(dense);
-  if (values.empty())
+  auto values = elementsOf(dense);
+  if (!values)
     return {};
   ArrayRef<int64_t> inShape = getInput().getType().getShape();
   SmallVector<int64_t> strides = stridesOf(inShape);
@@ -250,7 +253,7 @@ OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
     int64_t linear = 0;
     for (size_t d = 0; d < inShape.size(); ++d)
       linear += (inShape[d] == 1 ? 0 : idx[d + offset]) * strides[d];
-    return values[linear];
+    return (*values)[linear];
   });
 }
 

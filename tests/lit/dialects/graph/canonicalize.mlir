@@ -98,3 +98,38 @@ func.func @no_fold_div_when_by_zero() -> tensor<1xi64> {
   %0 = graph.div %a, %z : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
   return %0 : tensor<1xi64>
 }
+
+// -----
+
+// Integer folds broadcast: rank (a scalar) minus a 1-element axis list.
+// CHECK-LABEL: func @sub_broadcast_fold
+// CHECK-NEXT: %[[C:.*]] = graph.constant dense<2> : tensor<1xi64>
+// CHECK-NEXT: return %[[C]]
+func.func @sub_broadcast_fold() -> tensor<1xi64> {
+  %rank = graph.constant dense<3> : tensor<i64>
+  %axis = graph.constant dense<[1]> : tensor<1xi64>
+  %0 = graph.sub %rank, %axis : (tensor<i64>, tensor<1xi64>) -> tensor<1xi64>
+  return %0 : tensor<1xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func @neg_int_fold
+// CHECK-NEXT: graph.constant dense<[-1, 2]> : tensor<2xi64>
+func.func @neg_int_fold() -> tensor<2xi64> {
+  %c = graph.constant dense<[1, -2]> : tensor<2xi64>
+  %0 = graph.neg %c : tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+// An empty constant is still a constant: concat folds.
+// CHECK-LABEL: func @concat_with_empty
+// CHECK-NEXT: graph.constant dense<[1, 2]> : tensor<2xi64>
+func.func @concat_with_empty() -> tensor<2xi64> {
+  %e = graph.constant dense<> : tensor<0xi64>
+  %c = graph.constant dense<[1, 2]> : tensor<2xi64>
+  %0 = graph.concat %e, %c {axis = 0} : (tensor<0xi64>, tensor<2xi64>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
