@@ -1916,11 +1916,281 @@ static LogicalResult importSoftmaxCrossEntropy(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Resize
+//===----------------------------------------------------------------------===//
+//
+// Shapes are static, so each resized axis's interpolation is computed here,
+// following the ONNX reference: an index table for nearest (applied with
+// Gather, exact for every type) or an [out, in] weight matrix for linear and
+// cubic (applied as a contraction along the axis). Axes are resized one
+// after the other, which is exact because the kernels are separable.
+
+namespace {
+struct ResizeAxis {
+  int64_t in, out;
+  double scale; // output / input, as given or derived from sizes
+  double roiStart = 0, roiEnd = 1;
+};
+} // namespace
+
+/// The input coordinate that output index `x` maps to.
+static double resizeCoordinate(StringRef mode, const ResizeAxis &a, double x) {
+  double outWidth = a.scale * a.in; // the reference uses the unrounded size
+  if (mode == "align_corners")
+    return outWidth == 1 ? 0 : x * (a.in - 1) / (outWidth - 1);
+  if (mode == "asymmetric")
+    return x / a.scale;
+  if (mode == "pytorch_half_pixel")
+    return outWidth == 1 ? -0.5 : (x + 0.5) / a.scale - 0.5;
+  if (mode == "tf_crop_and_resize")
+    return a.out > 1 ? a.roiStart * (a.in - 1) + x * (a.roiEnd - a.roiStart) *
+                                                     (a.in - 1) / (a.out - 1)
+                     : 0.5 * (a.roiStart + a.roiEnd) * (a.in - 1);
+  if (mode == "tf_half_pixel_for_nn") // opset 11 only
+    return (x + 0.5) / a.scale;
+  if (mode == "half_pixel_symmetric") {
+    double adjustment = a.out / (a.scale * a.in);
+    double center = a.in / 2.0;
+    return center * (1 - adjustment) + (x + 0.5) / a.scale - 0.5;
+  }
+  return (x + 0.5) / a.scale - 0.5; // half_pixel
+}
+
+/// Interpolation taps of one output element: input indices (maybe outside
+/// [0, in)) and their weights.
+static void resizeTaps(StringRef interp, double x, double scale, double cubicA,
+                       bool antialias, StringRef nearestMode,
+                       SmallVectorImpl<int64_t> &idx,
+                       SmallVectorImpl<double> &w) {
+  // The reference prefers the pixel on the left: ratio is in (0, 1].
+  double left = std::floor(x);
+  double ratio = x - left;
+  if (ratio == 0) {
+    ratio = 1;
+    left -= 1;
+  }
+  if (interp == "nearest") {
+    bool right;
+    if (ratio == 1)
+      right = true;
+    else if (nearestMode == "round_prefer_ceil")
+      right = ratio >= 0.5;
+    else if (nearestMode == "floor")
+      right = false;
+    else if (nearestMode == "ceil")
+      right = true;
+    else // round_prefer_floor
+      right = ratio > 0.5;
+    idx.push_back(static_cast<int64_t>(left) + right);
+    w.push_back(1);
+    return;
+  }
+  bool cubic = interp == "cubic";
+  auto cubicKernel = [&](double t) { // Keys' kernel with parameter A
+    t = std::abs(t);
+    if (t <= 1)
+      return ((cubicA + 2) * t - (cubicA + 3)) * t * t + 1;
+    if (t < 2)
+      return ((cubicA * t - 5 * cubicA) * t + 8 * cubicA) * t - 4 * cubicA;
+    return 0.0;
+  };
+  double support = cubic ? 2 : 1;
+  double s = antialias && scale < 1 ? scale : 1;
+  // Taps start..start+n-1 relative to `left`, chosen like the reference's
+  // nearest-neighbour selection.
+  int64_t start = static_cast<int64_t>(std::floor(-support / s)) + 1;
+  int64_t n = 2 * support - 2 * start;
+  if (s == 1) {
+    start = cubic ? -1 : 0;
+    n = cubic ? 4 : 2;
+  }
+  double sum = 0;
+  for (int64_t t = 0; t < n; ++t) {
+    double d = (start + t - ratio) * s; // distance from x, in kernel units
+    double v = cubic ? cubicKernel(d) : std::max(0.0, 1 - std::abs(d));
+    idx.push_back(static_cast<int64_t>(left) + start + t);
+    w.push_back(v);
+    sum += v;
+  }
+  if (s != 1)
+    for (double &v : w)
+      v /= sum;
+}
+
+static LogicalResult importResize(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  Value x = *input;
+  RankedTensorType type = tensorType(x);
+  int64_t rank = type.getRank();
+  // Inputs: opset 10 (X, scales); 11+ (X, roi, scales, sizes).
+  size_t scalesIdx = n.opset < 11 ? 1 : 2, sizesIdx = 3, roiIdx = 1;
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  if (auto given = n.intsAttr("axes")) {
+    FailureOr<SmallVector<int64_t>> normalized = normalizeAxes(n, *given, rank);
+    if (failed(normalized))
+      return failure();
+    axes = *normalized;
+  }
+  SmallVector<ResizeAxis> dims;
+  for (int64_t a : axes)
+    dims.push_back({type.getDimSize(a), type.getDimSize(a), 1.0});
+  auto floats = [&](size_t i) -> std::optional<SmallVector<double>> {
+    DenseElementsAttr attr = n.constantInput(i);
+    if (!attr || !isa<FloatType>(attr.getElementType()))
+      return std::nullopt;
+    SmallVector<double> v;
+    for (const APFloat &f : attr.getValues<APFloat>())
+      v.push_back(f.convertToDouble());
+    return v;
+  };
+  Value sizesInput = n.opset < 11 ? Value() : n.input(sizesIdx);
+  if (sizesInput && tensorType(sizesInput).getNumElements() > 0) {
+    FailureOr<SmallVector<int64_t>> sizes = n.constantInts(sizesIdx, "sizes");
+    if (failed(sizes))
+      return failure();
+    if (sizes->size() != dims.size())
+      return n.error() << "sizes has " << sizes->size() << " entries for "
+                       << dims.size() << " axes";
+    std::string policy = n.stringAttr("keep_aspect_ratio_policy", "stretch");
+    double common = policy == "not_larger" ? 1e300 : 0;
+    for (auto [d, size] : llvm::zip(dims, *sizes)) {
+      double s = static_cast<double>(size) / d.in;
+      common =
+          policy == "not_larger" ? std::min(common, s) : std::max(common, s);
+    }
+    for (auto [d, size] : llvm::zip(dims, *sizes)) {
+      if (policy == "stretch") {
+        d.out = size;
+        d.scale = static_cast<double>(size) / d.in;
+      } else {
+        d.scale = common;
+        d.out = static_cast<int64_t>(std::round(common * d.in));
+      }
+    }
+  } else {
+    std::optional<SmallVector<double>> scales = floats(scalesIdx);
+    if (!scales)
+      return n.error() << "scales (or sizes) must be known at compile time";
+    if (scales->size() != dims.size())
+      return n.error() << "scales has " << scales->size() << " entries for "
+                       << dims.size() << " axes";
+    for (auto [d, s] : llvm::zip(dims, *scales)) {
+      if (s <= 0)
+        return n.error() << "scales must be positive";
+      d.scale = s;
+      d.out = static_cast<int64_t>(std::floor(d.in * s));
+    }
+  }
+  std::string interp = n.stringAttr("mode", "nearest");
+  std::string coordMode =
+      n.opset < 11
+          ? "asymmetric"
+          : n.stringAttr("coordinate_transformation_mode", "half_pixel");
+  std::string nearestMode =
+      n.opset < 11 ? "floor"
+                   : n.stringAttr("nearest_mode", "round_prefer_floor");
+  if (interp != "nearest" && interp != "linear" && interp != "cubic")
+    return n.error() << "unknown mode '" << interp << "'";
+  if (coordMode == "tf_crop_and_resize") {
+    std::optional<SmallVector<double>> roi = floats(roiIdx);
+    if (!roi || roi->size() != 2 * dims.size())
+      return n.error() << "tf_crop_and_resize needs a constant roi with "
+                       << 2 * dims.size() << " values";
+    for (size_t i = 0; i < dims.size(); ++i) {
+      dims[i].roiStart = (*roi)[i];
+      dims[i].roiEnd = (*roi)[dims.size() + i];
+    }
+  }
+  bool excludeOutside = n.intAttr("exclude_outside", 0) != 0;
+  bool antialias = n.intAttr("antialias", 0) != 0;
+  double cubicA = n.floatAttr("cubic_coeff_a", -0.75f);
+  double extrapolation = n.floatAttr("extrapolation_value", 0.0f);
+  if (interp != "nearest" && !isa<FloatType>(type.getElementType()))
+    return n.error() << interp << " interpolation needs a floating-point input";
+
+  for (auto [axis, d] : llvm::zip(axes, dims)) {
+    if (d.out == d.in && d.scale == 1 && coordMode != "tf_crop_and_resize")
+      continue;
+    // Rows of the interpolation: taps and weights per output index, and
+    // whether the output falls outside the crop (tf_crop_and_resize).
+    SmallVector<int64_t> table;
+    SmallVector<double> matrix(d.out * d.in, 0.0);
+    SmallVector<bool> outside(d.out, false);
+    for (int64_t o = 0; o < d.out; ++o) {
+      double xo = resizeCoordinate(coordMode, d, o);
+      if (coordMode == "tf_crop_and_resize" && (xo < 0 || xo > d.in - 1))
+        outside[o] = true;
+      SmallVector<int64_t> idx;
+      SmallVector<double> w;
+      resizeTaps(interp, xo, d.scale, cubicA, antialias, nearestMode, idx, w);
+      if (excludeOutside) {
+        double sum = 0;
+        for (auto [i, v] : llvm::zip(idx, w)) {
+          if (i < 0 || i >= d.in)
+            v = 0;
+          sum += v;
+        }
+        for (double &v : w)
+          v = sum != 0 ? v / sum : 0;
+      }
+      for (auto [i, v] : llvm::zip(idx, w)) {
+        int64_t clamped = std::clamp<int64_t>(i, 0, d.in - 1);
+        matrix[o * d.in + clamped] += v;
+        if (interp == "nearest")
+          table.push_back(clamped);
+      }
+    }
+    SmallVector<int64_t> outShape(tensorType(x).getShape());
+    outShape[axis] = d.out;
+    if (interp == "nearest") {
+      x = gather(n, x, int64Constant(n, table), axis);
+    } else {
+      // y = x contracted with matrix^T along `axis`: move it last, matmul.
+      SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+      perm.erase(perm.begin() + axis);
+      perm.push_back(axis);
+      SmallVector<int64_t> inverse(rank);
+      for (int64_t i = 0; i < rank; ++i)
+        inverse[perm[i]] = i;
+      Type elementType = type.getElementType();
+      SmallVector<Attribute> weights;
+      for (int64_t i = 0; i < d.in; ++i)
+        for (int64_t o = 0; o < d.out; ++o)
+          weights.push_back(FloatAttr::get(elementType, matrix[o * d.in + i]));
+      Value wT = ConstantOp::create(
+          n.builder, n.loc,
+          DenseElementsAttr::get(
+              RankedTensorType::get({d.in, d.out}, elementType), weights));
+      x = transpose(n, build<MatMulOp>(n, {transpose(n, x, perm), wT}),
+                    inverse);
+    }
+    if (llvm::is_contained(outside, true)) {
+      SmallVector<bool> mask(outside.begin(), outside.end());
+      SmallVector<int64_t> maskShape(rank, 1);
+      maskShape[axis] = d.out;
+      Value maskConst = ConstantOp::create(
+          n.builder, n.loc,
+          DenseElementsAttr::get(
+              RankedTensorType::get(maskShape, n.builder.getI1Type()),
+              ArrayRef<bool>(mask)));
+      x = build<SelectOp>(n, {maskConst, c(n, x, extrapolation), x});
+    }
+    if (!x)
+      return failure();
+  }
+  return setResult(n, x);
+}
+
+//===----------------------------------------------------------------------===//
 // Registry
 //===----------------------------------------------------------------------===//
 
 OpImporter lookupOpImporter(StringRef opType) {
   static const llvm::StringMap<OpImporter> importers = {
+      {"Upsample", importResize},
+      {"Resize", importResize},
       {"SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropy},
       {"NegativeLogLikelihoodLoss", importNegativeLogLikelihood},
       {"Pad", importPad},

@@ -133,3 +133,10 @@ np.save(os.path.join(out, "x33.npy"), rng.standard_normal((3, 3)).astype(np.floa
 np.save(os.path.join(out, "x24_f64.npy"), rng.standard_normal((2, 4)))
 np.save(os.path.join(out, "x23.npy"), rng.standard_normal((2, 3)).astype(np.float32))
 np.save(os.path.join(out, "shape6.npy"), np.array([6], np.int64))
+
+# Resize: nearest becomes a gather with an index table; linear a contraction
+# with a constant weight matrix along each resized axis.
+for mode in ("nearest", "linear"):
+    save(f"resize_{mode}", [helper.make_node("Resize", ["x", "", "scales"], ["y"], name=f"resize_{mode}", mode=mode)],
+         [vi("x", F, [1, 1, 2, 2])], [vi("y", F, [1, 1, 4, 4])],
+         [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
