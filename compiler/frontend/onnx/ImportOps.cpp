@@ -1654,31 +1654,40 @@ static FailureOr<Window> resolveWindow(NodeContext &n,
   return w;
 }
 
-static LogicalResult importConv(NodeContext &n) {
-  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)) ||
-      failed(checkSameElementType(n)))
-    return failure();
-  Value x = n.input(0), filter = n.input(1), bias = n.input(2);
+/// graph.conv of `x` by `filter` with the node's window attributes.
+static Value convolve(NodeContext &n, Value x, Value filter) {
+  if (!x || !filter)
+    return nullptr;
   ArrayRef<int64_t> xShape = tensorType(x).getShape();
   ArrayRef<int64_t> wShape = tensorType(filter).getShape();
-  if (xShape.size() < 3 || wShape.size() != xShape.size())
-    return n.error() << "expects X [N, C, D...] and W [M, C/group, K...] of "
-                     << "the same rank >= 3, got " << x.getType() << " and "
-                     << filter.getType();
+  if (xShape.size() < 3 || wShape.size() != xShape.size()) {
+    n.error() << "expects X [N, C, D...] and W [M, C/group, K...] of the "
+              << "same rank >= 3, got " << x.getType() << " and "
+              << filter.getType();
+    return nullptr;
+  }
   FailureOr<Window> w =
       resolveWindow(n, xShape.drop_front(2), wShape.drop_front(2), false);
   if (failed(w))
-    return failure();
+    return nullptr;
   SmallVector<int64_t> shape = {xShape[0], wShape[0]};
   llvm::append_range(shape, w->out);
-  Value y = verified(
+  return verified(
       n, ConvOp::create(n.builder, n.loc, tensorType(x).clone(shape), x, filter,
                         n.builder.getDenseI64ArrayAttr(w->strides),
                         n.builder.getDenseI64ArrayAttr(w->dilations),
                         n.builder.getDenseI64ArrayAttr(w->pads),
                         n.intAttr("group", 1)));
-  if (y && bias)
-    y = build<AddOp>(n, {y, perChannel(n, bias, shape.size())});
+}
+
+static LogicalResult importConv(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)) ||
+      failed(checkSameElementType(n)))
+    return failure();
+  Value y = convolve(n, n.input(0), n.input(1));
+  if (y && n.input(2))
+    y = build<AddOp>(n,
+                     {y, perChannel(n, n.input(2), tensorType(y).getRank())});
   return setResult(n, y);
 }
 
@@ -2184,11 +2193,198 @@ static LogicalResult importResize(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+/// A per-axis quantization parameter ([C]) reshaped to broadcast along
+/// `axis` of a rank-`rank` tensor; scalars are returned unchanged.
+static Value alongAxis(NodeContext &n, Value p, int64_t axis, int64_t rank) {
+  if (!p || tensorType(p).getRank() == 0 ||
+      (tensorType(p).getRank() == 1 && tensorType(p).getDimSize(0) == 1 &&
+       rank != 1))
+    return p ? reshape(n, p, {}) : p;
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = tensorType(p).getNumElements();
+  return reshape(n, p, shape);
+}
+
+/// (x - zeroPoint) * scale in the scale's float type.
+static Value dequantize(NodeContext &n, Value x, Value scale, Value zeroPoint) {
+  if (!x || !scale)
+    return nullptr;
+  Type f = tensorType(scale).getElementType();
+  Value v = castTo(n, x, f);
+  if (zeroPoint)
+    v = build<SubOp>(n, {v, castTo(n, zeroPoint, f)});
+  return build<MulOp>(n, {v, scale});
+}
+
+/// saturate(round_half_even(x / scale) + zeroPoint) as `type` (an 8/16-bit
+/// integer type).
+static Value quantize(NodeContext &n, Value x, Value scale, Value zeroPoint,
+                      Type type) {
+  if (!x || !scale)
+    return nullptr;
+  Type f = tensorType(x).getElementType();
+  Value v = build<RoundOp>(n, build<DivOp>(n, {x, castTo(n, scale, f)}));
+  if (zeroPoint)
+    v = build<AddOp>(n, {v, castTo(n, zeroPoint, f)});
+  unsigned width = type.getIntOrFloatBitWidth();
+  bool isUnsigned = type.isUnsignedInteger();
+  double lo = isUnsigned ? 0 : -std::ldexp(1.0, width - 1);
+  double hi =
+      isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
+  v = build<MinOp>(n, {build<MaxOp>(n, {v, c(n, v, lo)}), c(n, v, hi)});
+  return castTo(n, v, type);
+}
+
+/// The axis of per-axis quantization, checked against `rank`; irrelevant
+/// (0) when `scale` is a single value.
+static FailureOr<int64_t> quantAxis(NodeContext &n, int64_t rank, Value scale) {
+  if (n.intAttr("block_size", 0) != 0)
+    return n.error() << "blocked quantization (block_size) is not supported";
+  if (rank == 0 || tensorType(scale).getNumElements() == 1)
+    return 0;
+  return normalizeAxis(n, n.intAttr("axis", 1), rank);
+}
+
+static LogicalResult importQuantizeLinear(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = tensorType(x).getRank();
+  FailureOr<int64_t> axis = quantAxis(n, rank, n.input(1));
+  if (failed(axis))
+    return failure();
+  Type type = n.input(2) ? tensorType(n.input(2)).getElementType()
+                         : IntegerType::get(n.builder.getContext(), 8,
+                                            IntegerType::Unsigned);
+  if (const auto *attr = n.attribute("output_dtype"); attr && attr->i()) {
+    auto converted = convertElementType(*n.builder.getContext(), attr->i());
+    if (!converted)
+      return n.error() << "output_dtype: "
+                       << llvm::toString(converted.takeError());
+    type = *converted;
+  }
+  if (!isa<IntegerType>(type) || type.getIntOrFloatBitWidth() > 16)
+    return n.error() << "quantizing to " << type << " is not supported";
+  return setResult(n, quantize(n, x, alongAxis(n, n.input(1), *axis, rank),
+                               alongAxis(n, n.input(2), *axis, rank), type));
+}
+
+static LogicalResult importDequantizeLinear(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = tensorType(x).getRank();
+  FailureOr<int64_t> axis = quantAxis(n, rank, n.input(1));
+  if (failed(axis))
+    return failure();
+  return setResult(n, dequantize(n, x, alongAxis(n, n.input(1), *axis, rank),
+                                 alongAxis(n, n.input(2), *axis, rank)));
+}
+
+/// DynamicQuantizeLinear: scale = (max(0, max x) - min(0, min x)) / 255,
+/// zero point = saturate(round(-min / scale)), y = quantize(x) as uint8.
+static LogicalResult importDynamicQuantizeLinear(NodeContext &n) {
+  FailureOr<Value> input = n.requiredInput(0);
+  if (failed(input))
+    return failure();
+  Value x = *input;
+  SmallVector<int64_t> all =
+      llvm::to_vector(llvm::seq<int64_t>(0, tensorType(x).getRank()));
+  Value lo =
+      build<MinOp>(n, {reduce<ReduceMinOp>(n, x, all, false), c(n, x, 0)});
+  Value hi =
+      build<MaxOp>(n, {reduce<ReduceMaxOp>(n, x, all, false), c(n, x, 0)});
+  Value scale = build<DivOp>(n, {build<SubOp>(n, {hi, lo}), c(n, x, 255)});
+  Type u8 = IntegerType::get(n.builder.getContext(), 8, IntegerType::Unsigned);
+  Value zeroPoint = quantize(n, build<NegOp>(n, lo), scale, nullptr, u8);
+  Value y = quantize(n, x, scale, zeroPoint, u8);
+  if (!y || !scale || !zeroPoint)
+    return failure();
+  n.results = {y, scale, zeroPoint};
+  return success();
+}
+
+/// x - zeroPoint in int32 (the integer ops' arithmetic).
+static Value widenMinusZero(NodeContext &n, Value x, Value zeroPoint) {
+  Value v = castTo(n, x, n.builder.getI32Type());
+  return zeroPoint ? build<SubOp>(
+                         n, {v, castTo(n, zeroPoint, n.builder.getI32Type())})
+                   : v;
+}
+
+static LogicalResult importMatMulInteger(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)))
+    return failure();
+  Value aZero = n.input(2);
+  // A per-row zero point of a matrix A broadcasts along its rows.
+  if (aZero && tensorType(aZero).getRank() == 1 &&
+      tensorType(aZero).getNumElements() > 1)
+    aZero = reshape(n, aZero, {tensorType(aZero).getNumElements(), 1});
+  return setResult(
+      n, build<MatMulOp>(n, {widenMinusZero(n, n.input(0), aZero),
+                             widenMinusZero(n, n.input(1), n.input(3))}));
+}
+
+static LogicalResult importConvInteger(NodeContext &n) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)))
+    return failure();
+  int64_t rank = tensorType(n.input(0)).getRank();
+  Value wZero = n.input(3);
+  if (wZero && tensorType(wZero).getNumElements() > 1)
+    wZero = alongAxis(n, wZero, 0, rank);
+  return setResult(n, convolve(n, widenMinusZero(n, n.input(0), n.input(2)),
+                               widenMinusZero(n, n.input(1), wZero)));
+}
+
+/// QLinearMatMul / QLinearConv: dequantize the operands, compute in float,
+/// quantize the result with y's scale and zero point.
+static LogicalResult importQLinearMatMul(NodeContext &n) {
+  for (size_t i = 0; i < 8; ++i)
+    if (failed(n.requiredInput(i)))
+      return failure();
+  Value a = dequantize(n, n.input(0), n.input(1), n.input(2));
+  Value b = dequantize(n, n.input(3), alongAxis(n, n.input(4), 1, 2),
+                       alongAxis(n, n.input(5), 1, 2));
+  Value y = build<MatMulOp>(n, {a, b});
+  return setResult(n, quantize(n, y, n.input(6), n.input(7),
+                               tensorType(n.input(7)).getElementType()));
+}
+
+static LogicalResult importQLinearConv(NodeContext &n) {
+  for (size_t i = 0; i < 8; ++i)
+    if (failed(n.requiredInput(i)))
+      return failure();
+  int64_t rank = tensorType(n.input(0)).getRank();
+  Value x = dequantize(n, n.input(0), n.input(1), n.input(2));
+  Value w = dequantize(n, n.input(3), alongAxis(n, n.input(4), 0, rank),
+                       alongAxis(n, n.input(5), 0, rank));
+  Value y = convolve(n, x, w);
+  if (y && n.input(8)) { // int32 bias in units of x_scale * w_scale
+    Value scale = build<MulOp>(n, {n.input(1), n.input(4)});
+    Value bias = build<MulOp>(
+        n, {castTo(n, n.input(8), tensorType(scale).getElementType()), scale});
+    y = build<AddOp>(n, {y, perChannel(n, bias, rank)});
+  }
+  return setResult(n, quantize(n, y, n.input(6), n.input(7),
+                               tensorType(n.input(7)).getElementType()));
+}
+
+//===----------------------------------------------------------------------===//
 // Registry
 //===----------------------------------------------------------------------===//
 
 OpImporter lookupOpImporter(StringRef opType) {
   static const llvm::StringMap<OpImporter> importers = {
+      {"QLinearConv", importQLinearConv},
+      {"QLinearMatMul", importQLinearMatMul},
+      {"ConvInteger", importConvInteger},
+      {"MatMulInteger", importMatMulInteger},
+      {"DynamicQuantizeLinear", importDynamicQuantizeLinear},
+      {"DequantizeLinear", importDequantizeLinear},
+      {"QuantizeLinear", importQuantizeLinear},
       {"Upsample", importResize},
       {"Resize", importResize},
       {"SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropy},

@@ -140,3 +140,9 @@ for mode in ("nearest", "linear"):
     save(f"resize_{mode}", [helper.make_node("Resize", ["x", "", "scales"], ["y"], name=f"resize_{mode}", mode=mode)],
          [vi("x", F, [1, 1, 2, 2])], [vi("y", F, [1, 1, 4, 4])],
          [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
+
+# QuantizeLinear: round half to even, add the zero point, saturate, cast.
+save("quantize", [helper.make_node("QuantizeLinear", ["x", "s", "zp"], ["y"], name="q")],
+     [vi("x", F, [4])], [vi("y", TensorProto.UINT8, [4])],
+     [numpy_helper.from_array(np.array(0.5, np.float32), "s"),
+      numpy_helper.from_array(np.array(128, np.uint8), "zp")])
