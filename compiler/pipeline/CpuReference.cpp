@@ -10,6 +10,7 @@
 #include "compiler/pipeline/Pipelines.h"
 #include "dialects/graph/Conversion/Passes.h"
 #include "dialects/graph/IR/GraphDialect.h"
+#include "dialects/graph/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -59,7 +60,8 @@ void registerPipelineDialects(DialectRegistry &registry) {
 }
 
 void buildGraphToLinalgPipeline(OpPassManager &pm) {
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCanonicalizerPass()); // folds constants, removes dead ops
+  pm.addPass(graph::createFoldBatchNormPass());
   pm.addPass(graph::createConvertGraphToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -105,6 +107,7 @@ void buildCpuReferencePipeline(OpPassManager &pm) {
 
 void registerPipelines() {
   graph::registerGraphConversionPasses();
+  graph::registerGraphTransformsPasses();
   registerCodegenCommonPasses();
   PassPipelineRegistration<>("aicc-graph-to-linalg",
                              "aicc: lower graph ops to linalg on tensors",

@@ -1328,8 +1328,8 @@ static LogicalResult importInstanceNorm(NodeContext &n) {
   return setResult(n, build<AddOp>(n, {y, perChannel(n, n.input(2), rank)}));
 }
 
-/// BatchNormalization in inference mode:
-/// y = (x - mean) / sqrt(var + eps) * scale + B, per channel (axis 1).
+/// BatchNormalization in inference mode, as graph.batch_norm (which
+/// aicc-fold-batch-norm folds into a preceding conv or matmul).
 static LogicalResult importBatchNorm(NodeContext &n) {
   for (size_t i = 0; i < 5; ++i)
     if (failed(n.requiredInput(i)))
@@ -1342,17 +1342,12 @@ static LogicalResult importBatchNorm(NodeContext &n) {
   Value x = n.input(0);
   if (!isa<FloatType>(tensorType(x).getElementType()))
     return n.error() << "expects a floating-point input";
-  int64_t rank = tensorType(x).getRank();
-  Value mean = perChannel(n, n.input(3), rank);
-  Value var = perChannel(n, n.input(4), rank);
-  Value inv = build<DivOp>(
-      n,
-      {c(n, x, 1),
-       build<SqrtOp>(
-           n, build<AddOp>(n, {var, c(n, x, n.floatAttr("epsilon", 1e-5f))}))});
-  Value y = build<MulOp>(n, {build<SubOp>(n, {x, mean}), inv});
-  y = build<MulOp>(n, {y, perChannel(n, n.input(1), rank)});
-  return setResult(n, build<AddOp>(n, {y, perChannel(n, n.input(2), rank)}));
+  if (tensorType(x).getRank() < 2)
+    return n.error() << "expects X [N, C, ...], got " << x.getType();
+  auto op = BatchNormOp::create(
+      n.builder, n.loc, x.getType(), x, n.input(1), n.input(2), n.input(3),
+      n.input(4), n.builder.getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)));
+  return setResult(n, verified(n, op));
 }
 
 //===----------------------------------------------------------------------===//

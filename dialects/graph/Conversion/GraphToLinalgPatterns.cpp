@@ -1167,6 +1167,50 @@ struct PadLowering : StaticResultLowering<PadOp> {
   }
 };
 
+/// batch_norm → one elementwise generic reading the [C] statistics along
+/// dimension 1: (x - mean) / sqrt(var + eps) * scale + bias.
+struct BatchNormLowering : StaticResultLowering<BatchNormOp> {
+  using StaticResultLowering::StaticResultLowering;
+  Value lower(OpBuilder &b, BatchNormOp op, OpAdaptor adaptor,
+              RankedTensorType resultType) const override {
+    Location loc = op.getLoc();
+    int64_t rank = resultType.getRank();
+    AffineMap identity = b.getMultiDimIdentityMap(rank);
+    AffineMap channel = AffineMap::get(rank, 0, b.getAffineDimExpr(1));
+    SmallVector<AffineMap> maps = {identity, channel, channel,
+                                   channel,  channel, identity};
+    Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    double eps = op.getEpsilon().convertToDouble();
+    return linalg::GenericOp::create(
+               b, loc, resultType,
+               ValueRange{adaptor.getInput(), adaptor.getScale(),
+                          adaptor.getBias(), adaptor.getMean(),
+                          adaptor.getVariance()},
+               init, maps,
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 Type t = args[0].getType();
+                 Value epsilon = arith::ConstantOp::create(
+                     nb, nloc, nb.getFloatAttr(t, eps));
+                 Value stddev = math::SqrtOp::create(
+                     nb, nloc,
+                     arith::AddFOp::create(nb, nloc, args[4], epsilon));
+                 Value normalized = arith::DivFOp::create(
+                     nb, nloc,
+                     arith::SubFOp::create(nb, nloc, args[0], args[3]), stddev);
+                 Value scaled =
+                     arith::MulFOp::create(nb, nloc, normalized, args[1]);
+                 linalg::YieldOp::create(
+                     nb, nloc,
+                     arith::AddFOp::create(nb, nloc, scaled, args[2])
+                         .getResult());
+               })
+        .getResult(0);
+  }
+};
+
 } // namespace
 
 void aicc::graph::populateGraphToLinalgTypeConversion(
@@ -1262,5 +1306,6 @@ void aicc::graph::populateGraphToLinalgConversionPatterns(
            ArgReduceLowering<ArgMaxOp, true>,
            ArgReduceLowering<ArgMinOp, false>, GatherElementsLowering,
            CumSumLowering, ConvLowering, PoolLowering<MaxPoolOp, Combiner::Max>,
-           PoolLowering<SumPoolOp, Combiner::Sum>, PadLowering>(converter, ctx);
+           PoolLowering<SumPoolOp, Combiner::Sum>, PadLowering,
+           BatchNormLowering>(converter, ctx);
 }

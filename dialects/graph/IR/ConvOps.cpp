@@ -98,3 +98,17 @@ LogicalResult PadOp::verify() {
   }
   return success();
 }
+
+LogicalResult BatchNormOp::verify() {
+  auto type = getInput().getType();
+  if (type.getRank() < 2)
+    return emitOpError("input needs rank >= 2 (N, C, ...), got ") << type;
+  int64_t channels = type.getDimSize(1);
+  for (Value param : {getScale(), getBias(), getMean(), getVariance()}) {
+    auto paramType = cast<RankedTensorType>(param.getType());
+    if (paramType.getRank() != 1 || paramType.getDimSize(0) != channels)
+      return emitOpError("scale, bias, mean and variance must be [")
+             << channels << "], got " << paramType;
+  }
+  return success();
+}

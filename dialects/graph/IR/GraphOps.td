@@ -480,6 +480,31 @@ def Graph_CumSumOp : Graph_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
 }
 
 
+
+def Graph_BatchNormOp : Graph_Op<"batch_norm", [Pure,
+    AllTypesMatch<["input", "result"]>,
+    AllElementTypesMatch<["input", "scale", "bias", "mean", "variance"]>]> {
+  let summary = "batch normalization with fixed statistics (inference)";
+  let description = [{
+    Per channel `c` (dimension 1):
+    `result = (input - mean[c]) / sqrt(variance[c] + epsilon) * scale[c] + bias[c]`.
+    `aicc-fold-batch-norm` folds it into a preceding convolution or matrix
+    product with constant weights.
+
+    ```mlir
+    %y = graph.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0e-05 : f32}
+        : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$scale,
+                   Graph_FloatTensor:$bias, Graph_FloatTensor:$mean,
+                   Graph_FloatTensor:$variance, F32Attr:$epsilon);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $scale `,` $bias `,` $mean `,` $variance "
+                       "attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Convolution, pooling, padding
 //===----------------------------------------------------------------------===//

@@ -272,3 +272,11 @@ func.func @pad_wrong_size(%x: tensor<2xf32>, %v: tensor<f32>) -> tensor<5xf32> {
   %0 = graph.pad %x, %v {mode = "constant", pads = array<i64: 1, 1>} : (tensor<2xf32>, tensor<f32>) -> tensor<5xf32>
   return %0 : tensor<5xf32>
 }
+
+// -----
+
+func.func @batch_norm_param_shape(%x: tensor<1x2x4xf32>, %p: tensor<3xf32>) -> tensor<1x2x4xf32> {
+  // expected-error @+1 {{scale, bias, mean and variance must be [2], got 'tensor<3xf32>'}}
+  %0 = graph.batch_norm %x, %p, %p, %p, %p {epsilon = 1.0e-5 : f32} : (tensor<1x2x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x2x4xf32>
+  return %0 : tensor<1x2x4xf32>
+}

@@ -333,3 +333,15 @@ func.func @pad_edge(%x: tensor<4xf32>, %v: tensor<f32>) -> tensor<7xf32> {
   %0 = graph.pad %x, %v {mode = "edge", pads = array<i64: 1, 2>} : (tensor<4xf32>, tensor<f32>) -> tensor<7xf32>
   return %0 : tensor<7xf32>
 }
+
+// -----
+
+// CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2) -> (d1)>
+// CHECK-LABEL: func @batch_norm
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[CH]], #[[CH]], #[[CH]], #[[CH]], #{{.*}}]
+// CHECK: math.sqrt
+// CHECK: arith.divf
+func.func @batch_norm(%x: tensor<1x2x4xf32>, %p: tensor<2xf32>) -> tensor<1x2x4xf32> {
+  %0 = graph.batch_norm %x, %p, %p, %p, %p {epsilon = 1.0e-5 : f32} : (tensor<1x2x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4xf32>
+  return %0 : tensor<1x2x4xf32>
+}
