@@ -280,3 +280,359 @@ func.func @batch_norm_param_shape(%x: tensor<1x2x4xf32>, %p: tensor<3xf32>) -> t
   %0 = graph.batch_norm %x, %p, %p, %p, %p {epsilon = 1.0e-5 : f32} : (tensor<1x2x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x2x4xf32>
   return %0 : tensor<1x2x4xf32>
 }
+
+// -----
+
+func.func @sub_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xf16>) -> tensor<3xf32> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.sub %a, %b : (tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @mul_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xf16>) -> tensor<3xf32> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.mul %a, %b : (tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @div_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xf16>) -> tensor<3xf32> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.div %a, %b : (tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @pow_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xf16>) -> tensor<3xf32> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.pow %a, %b : (tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @max_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xf16>) -> tensor<3xf32> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.max %a, %b : (tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @min_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xf16>) -> tensor<3xf32> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.min %a, %b : (tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @mod_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xf16>) -> tensor<3xf32> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.mod %a, %b : (tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @or_of_floats(%a: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of integer values}}
+  %0 = graph.or %a, %a : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @xor_of_floats(%a: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of integer values}}
+  %0 = graph.xor %a, %a : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @shl_of_floats(%a: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of integer values}}
+  %0 = graph.shl %a, %a : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @shr_of_floats(%a: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of integer values}}
+  %0 = graph.shr %a, %a : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @equal_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xi32>) -> tensor<3xi1> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.equal %a, %b : (tensor<3xf32>, tensor<3xi32>) -> tensor<3xi1>
+  return %0 : tensor<3xi1>
+}
+
+// -----
+
+func.func @less_equal_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xi32>) -> tensor<3xi1> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.less_equal %a, %b : (tensor<3xf32>, tensor<3xi32>) -> tensor<3xi1>
+  return %0 : tensor<3xi1>
+}
+
+// -----
+
+func.func @greater_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xi32>) -> tensor<3xi1> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.greater %a, %b : (tensor<3xf32>, tensor<3xi32>) -> tensor<3xi1>
+  return %0 : tensor<3xi1>
+}
+
+// -----
+
+func.func @greater_equal_mixed_element_types(%a: tensor<3xf32>, %b: tensor<3xi32>) -> tensor<3xi1> {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = graph.greater_equal %a, %b : (tensor<3xf32>, tensor<3xi32>) -> tensor<3xi1>
+  return %0 : tensor<3xi1>
+}
+
+// -----
+
+func.func @tanh_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.tanh %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @sigmoid_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.sigmoid %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @sqrt_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.sqrt %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @erf_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.erf %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @log_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.log %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @ceil_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.ceil %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @floor_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.floor %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @round_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.round %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @sin_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.sin %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @cos_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.cos %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @tan_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.tan %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @asin_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.asin %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @acos_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.acos %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @atan_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.atan %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @sinh_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.sinh %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @cosh_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.cosh %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @asinh_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.asinh %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @acosh_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.acosh %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @atanh_of_integers(%a: tensor<3xi32>) -> tensor<3xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.atanh %a : tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @relu_changes_type(%a: tensor<3xf32>) -> tensor<3xf16> {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "graph.relu"(%a) : (tensor<3xf32>) -> tensor<3xf16>
+  return %0 : tensor<3xf16>
+}
+
+// -----
+
+func.func @neg_changes_type(%a: tensor<3xf32>) -> tensor<3xf16> {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "graph.neg"(%a) : (tensor<3xf32>) -> tensor<3xf16>
+  return %0 : tensor<3xf16>
+}
+
+// -----
+
+func.func @abs_changes_type(%a: tensor<3xf32>) -> tensor<3xf16> {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "graph.abs"(%a) : (tensor<3xf32>) -> tensor<3xf16>
+  return %0 : tensor<3xf16>
+}
+
+// -----
+
+func.func @not_of_floats(%a: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 1-bit signless integer values}}
+  %0 = graph.not %a : tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @is_nan_of_integers(%a: tensor<3xi32>) -> tensor<3xi1> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = graph.is_nan %a : tensor<3xi32> -> tensor<3xi1>
+  return %0 : tensor<3xi1>
+}
+
+// -----
+
+func.func @sum_pool_wrong_output(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x2xf32> {
+  // expected-error @+1 {{spatial dimension 0 of the result is 4, expected 2}}
+  %0 = graph.sum_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x1x4x4xf32> -> tensor<1x1x4x2xf32>
+  return %0 : tensor<1x1x4x2xf32>
+}
+
+// -----
+
+func.func @reduce_max_axis_out_of_range(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+2 {{axes must be sorted, distinct and in [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = graph.reduce_max %x [2] : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @reduce_min_axis_out_of_range(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+2 {{axes must be sorted, distinct and in [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = graph.reduce_min %x [2] : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @reduce_prod_axis_out_of_range(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+2 {{axes must be sorted, distinct and in [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = graph.reduce_prod %x [2] : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @arg_min_axis_out_of_range(%x: tensor<2x3xf32>) -> tensor<2xi64> {
+  // expected-error @+2 {{axes must be sorted, distinct and in [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = graph.arg_min %x {axis = 5 : i64} : tensor<2x3xf32> -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}

@@ -148,3 +148,60 @@ func.func @conv_pool_pad(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>, %v: t
   %3 = graph.pad %x, %v {mode = "reflect", pads = array<i64: 0, 0, 1, 0, 0, 0, 1, 1>} : (tensor<1x4x8x8xf32>, tensor<f32>) -> tensor<1x4x10x9xf32>
   return %0, %1, %2, %3 : tensor<1x6x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x3x3xf32>, tensor<1x4x10x9xf32>
 }
+
+// CHECK-LABEL: func @remaining_ops
+func.func @remaining_ops(%i: tensor<2x3xi32>, %j: tensor<3xi32>, %f: tensor<4xf32>, %x: tensor<1x2x3xf32>, %p: tensor<2xf32>) -> (tensor<2x3xi1>, tensor<4xf32>) {
+  // CHECK: graph.or %{{.*}}, %{{.*}} : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  %or = graph.or %i, %j : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  // CHECK: graph.xor %{{.*}}, %{{.*}} : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  %xor = graph.xor %i, %j : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  // CHECK: graph.shr %{{.*}}, %{{.*}} : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  %shr = graph.shr %i, %j : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi32>
+  // CHECK: graph.equal %{{.*}}, %{{.*}} : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi1>
+  %equal = graph.equal %i, %j : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi1>
+  // CHECK: graph.less_equal %{{.*}}, %{{.*}} : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi1>
+  %less_equal = graph.less_equal %i, %j : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi1>
+  // CHECK: graph.greater %{{.*}}, %{{.*}} : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi1>
+  %greater = graph.greater %i, %j : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi1>
+  // CHECK: graph.greater_equal %{{.*}}, %{{.*}} : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi1>
+  %greater_equal = graph.greater_equal %i, %j : (tensor<2x3xi32>, tensor<3xi32>) -> tensor<2x3xi1>
+  // CHECK: graph.log %{{.*}} : tensor<4xf32>
+  %log = graph.log %f : tensor<4xf32>
+  // CHECK: graph.ceil %{{.*}} : tensor<4xf32>
+  %ceil = graph.ceil %log : tensor<4xf32>
+  // CHECK: graph.floor %{{.*}} : tensor<4xf32>
+  %floor = graph.floor %ceil : tensor<4xf32>
+  // CHECK: graph.round %{{.*}} : tensor<4xf32>
+  %round = graph.round %floor : tensor<4xf32>
+  // CHECK: graph.sin %{{.*}} : tensor<4xf32>
+  %sin = graph.sin %round : tensor<4xf32>
+  // CHECK: graph.cos %{{.*}} : tensor<4xf32>
+  %cos = graph.cos %sin : tensor<4xf32>
+  // CHECK: graph.tan %{{.*}} : tensor<4xf32>
+  %tan = graph.tan %cos : tensor<4xf32>
+  // CHECK: graph.asin %{{.*}} : tensor<4xf32>
+  %asin = graph.asin %tan : tensor<4xf32>
+  // CHECK: graph.acos %{{.*}} : tensor<4xf32>
+  %acos = graph.acos %asin : tensor<4xf32>
+  // CHECK: graph.atan %{{.*}} : tensor<4xf32>
+  %atan = graph.atan %acos : tensor<4xf32>
+  // CHECK: graph.sinh %{{.*}} : tensor<4xf32>
+  %sinh = graph.sinh %atan : tensor<4xf32>
+  // CHECK: graph.cosh %{{.*}} : tensor<4xf32>
+  %cosh = graph.cosh %sinh : tensor<4xf32>
+  // CHECK: graph.asinh %{{.*}} : tensor<4xf32>
+  %asinh = graph.asinh %cosh : tensor<4xf32>
+  // CHECK: graph.acosh %{{.*}} : tensor<4xf32>
+  %acosh = graph.acosh %asinh : tensor<4xf32>
+  // CHECK: graph.atanh %{{.*}} : tensor<4xf32>
+  %atanh = graph.atanh %acosh : tensor<4xf32>
+  // CHECK: graph.batch_norm %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 9.99999974E-6 : f32}
+  %bn = graph.batch_norm %x, %p, %p, %p, %p {epsilon = 1.0e-5 : f32} : (tensor<1x2x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3xf32>
+  // CHECK: graph.reduce_min %{{.*}} [1] : tensor<1x2x3xf32> -> tensor<1x3xf32>
+  %rmin = graph.reduce_min %bn [1] : tensor<1x2x3xf32> -> tensor<1x3xf32>
+  // CHECK: graph.reduce_prod %{{.*}} [0, 1] : tensor<1x3xf32> -> tensor<f32>
+  %rprod = graph.reduce_prod %rmin [0, 1] : tensor<1x3xf32> -> tensor<f32>
+  // CHECK: graph.arg_max %{{.*}} {axis = 2 : i64} : tensor<1x2x3xf32> -> tensor<1x2xi64>
+  %amax = graph.arg_max %x {axis = 2 : i64} : tensor<1x2x3xf32> -> tensor<1x2xi64>
+  return %greater_equal, %atanh : tensor<2x3xi1>, tensor<4xf32>
+}

@@ -345,3 +345,414 @@ func.func @batch_norm(%x: tensor<1x2x4xf32>, %p: tensor<2xf32>) -> tensor<1x2x4x
   %0 = graph.batch_norm %x, %p, %p, %p, %p {epsilon = 1.0e-5 : f32} : (tensor<1x2x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4xf32>
   return %0 : tensor<1x2x4xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @lower_mul
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+func.func @lower_mul(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.mul %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_pow
+// CHECK: linalg.generic
+// CHECK: math.powf
+func.func @lower_pow(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.pow %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_max
+// CHECK: linalg.generic
+// CHECK: arith.maximumf
+func.func @lower_max(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.max %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_min
+// CHECK: linalg.generic
+// CHECK: arith.minimumf
+func.func @lower_min(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.min %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_equal
+// CHECK: linalg.generic
+// CHECK: arith.cmpf oeq
+func.func @lower_equal(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xi1> {
+  %0 = graph.equal %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_greater
+// CHECK: linalg.generic
+// CHECK: arith.cmpf ogt
+func.func @lower_greater(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xi1> {
+  %0 = graph.greater %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_and
+// CHECK: linalg.generic
+// CHECK: arith.andi
+func.func @lower_and(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.and %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_or
+// CHECK: linalg.generic
+// CHECK: arith.ori
+func.func @lower_or(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.or %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_xor
+// CHECK: linalg.generic
+// CHECK: arith.xori
+func.func @lower_xor(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.xor %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_shl
+// CHECK: linalg.generic
+// CHECK: arith.shli
+func.func @lower_shl(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.shl %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_shr
+// CHECK: linalg.generic
+// CHECK: arith.shrsi
+func.func @lower_shr(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.shr %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_less_equal
+// CHECK: linalg.generic
+// CHECK: arith.cmpi sle
+func.func @lower_less_equal(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi1> {
+  %0 = graph.less_equal %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_pow_int
+// CHECK: math.ipowi
+func.func @lower_pow_int(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.pow %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_shr_unsigned
+// CHECK: arith.shrui
+func.func @lower_shr_unsigned(%a: tensor<4xui8>, %b: tensor<4xui8>) -> tensor<4xui8> {
+  %0 = graph.shr %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_greater_equal_unsigned
+// CHECK: arith.cmpi uge
+func.func @lower_greater_equal_unsigned(%a: tensor<4xui16>, %b: tensor<4xui16>) -> tensor<4xi1> {
+  %0 = graph.greater_equal %a, %b : (tensor<4xui16>, tensor<4xui16>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_log
+// CHECK: linalg.generic
+// CHECK: math.log
+func.func @lower_log(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.log %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_ceil
+// CHECK: linalg.generic
+// CHECK: math.ceil
+func.func @lower_ceil(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.ceil %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_floor
+// CHECK: linalg.generic
+// CHECK: math.floor
+func.func @lower_floor(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.floor %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_round
+// CHECK: linalg.generic
+// CHECK: math.roundeven
+func.func @lower_round(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.round %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_sin
+// CHECK: linalg.generic
+// CHECK: math.sin
+func.func @lower_sin(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.sin %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_cos
+// CHECK: linalg.generic
+// CHECK: math.cos
+func.func @lower_cos(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.cos %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_tan
+// CHECK: linalg.generic
+// CHECK: math.tan
+func.func @lower_tan(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.tan %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_asin
+// CHECK: linalg.generic
+// CHECK: math.asin
+func.func @lower_asin(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.asin %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_acos
+// CHECK: linalg.generic
+// CHECK: math.acos
+func.func @lower_acos(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.acos %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_atan
+// CHECK: linalg.generic
+// CHECK: math.atan
+func.func @lower_atan(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.atan %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_sinh
+// CHECK: linalg.generic
+// CHECK: math.sinh
+func.func @lower_sinh(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.sinh %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_cosh
+// CHECK: linalg.generic
+// CHECK: math.cosh
+func.func @lower_cosh(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.cosh %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_asinh
+// CHECK: linalg.generic
+// CHECK: math.asinh
+func.func @lower_asinh(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.asinh %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_acosh
+// CHECK: linalg.generic
+// CHECK: math.acosh
+func.func @lower_acosh(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.acosh %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_atanh
+// CHECK: linalg.generic
+// CHECK: math.atanh
+func.func @lower_atanh(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.atanh %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_sqrt
+// CHECK: linalg.generic
+// CHECK: math.sqrt
+func.func @lower_sqrt(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.sqrt %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_erf
+// CHECK: linalg.generic
+// CHECK: math.erf
+func.func @lower_erf(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.erf %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_abs
+// CHECK: linalg.generic
+// CHECK: math.absf
+func.func @lower_abs(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.abs %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_abs_int
+// CHECK: math.absi
+func.func @lower_abs_int(%a: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = graph.abs %a : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_not
+// CHECK: %[[TRUE:.*]] = arith.constant true
+// CHECK: arith.xori %{{.*}}, %[[TRUE]]
+func.func @lower_not(%a: tensor<4xi1>) -> tensor<4xi1> {
+  %0 = graph.not %a : tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_is_nan
+// CHECK: arith.cmpf uno
+func.func @lower_is_nan(%a: tensor<4xf32>) -> tensor<4xi1> {
+  %0 = graph.is_nan %a : tensor<4xf32> -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_expand
+// CHECK: tensor.empty() : tensor<2x3x4xf32>
+// CHECK: linalg.generic
+// CHECK: linalg.yield %{{.*}} : f32
+func.func @lower_expand(%a: tensor<3x1xf32>) -> tensor<2x3x4xf32> {
+  %0 = graph.expand %a : tensor<3x1xf32> -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_sum_pool
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[WIN:.*]] = tensor.empty() : tensor<2x2xf32>
+// CHECK: linalg.fill ins(%[[ZERO]]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[WIN]]
+// CHECK: arith.addf
+func.func @lower_sum_pool(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  %0 = graph.sum_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_reduce_sum
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK: linalg.fill ins(%[[ZERO]]
+// CHECK: arith.addi
+func.func @lower_reduce_sum(%x: tensor<2x3xi32>) -> tensor<2xi32> {
+  %0 = graph.reduce_sum %x [1] : tensor<2x3xi32> -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_reduce_prod
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: linalg.fill ins(%[[ONE]]
+// CHECK: arith.mulf
+func.func @lower_reduce_prod(%x: tensor<2x3xf32>) -> tensor<3xf32> {
+  %0 = graph.reduce_prod %x [0] : tensor<2x3xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @lower_arg_min
+// CHECK: linalg.generic
+// CHECK: arith.cmpi sle
+func.func @lower_arg_min(%x: tensor<2x3xi32>) -> tensor<2xi64> {
+  %0 = graph.arg_min %x {axis = 1 : i64, select_last_index} : tensor<2x3xi32> -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
