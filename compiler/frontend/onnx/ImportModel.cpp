@@ -218,9 +218,21 @@ LogicalResult ModelImporter::importNode(OpBuilder &b,
                << "output #" << i << " ('" << node.output(i)
                << "') is not supported";
   }
-  for (const auto &[i, name] : llvm::enumerate(node.output()))
-    if (!name.empty() && i < nodeCtx.results.size())
-      values[name] = nodeCtx.results[i];
+  for (const auto &[i, name] : llvm::enumerate(node.output())) {
+    if (name.empty() || i >= nodeCtx.results.size())
+      continue;
+    // Every result is checked once here; importers check what they compute.
+    auto type = cast<RankedTensorType>(nodeCtx.results[i].getType());
+    int64_t count = 1;
+    for (int64_t d : type.getShape())
+      if (d != 0 && count > (int64_t(1) << 32) / d)
+        return describe(emitError(loc))
+               << "output '" << name << "' (" << type
+               << ") is larger than aicc's limit of 2^32 elements";
+      else
+        count *= d;
+    values[name] = nodeCtx.results[i];
+  }
   return success();
 }
 

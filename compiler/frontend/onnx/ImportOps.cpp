@@ -136,6 +136,24 @@ static FailureOr<Value> createInferred(NodeContext &n, ValueRange operands) {
   return failure();
 }
 
+/// The largest tensor (in elements) the importer creates or computes
+/// constants for; beyond it a model is reported, not compiled for hours.
+constexpr int64_t kMaxElements = int64_t(1) << 32;
+
+/// Reports and returns true when a tensor of `shape` exceeds kMaxElements.
+static bool tooLarge(NodeContext &n, ArrayRef<int64_t> shape, StringRef what) {
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d != 0 && count > kMaxElements / d)) {
+      n.error() << what << " is larger than aicc's limit of " << kMaxElements
+                << " elements";
+      return true;
+    }
+    count *= d;
+  }
+  return false;
+}
+
 /// Records `result` as the node's output; a null result means failure.
 static LogicalResult setResult(NodeContext &n, Value result) {
   if (!result)
@@ -170,8 +188,11 @@ static Value scalarConstant(NodeContext &n, Type elementType, double value) {
                             DenseElementsAttr::get(type, attr));
 }
 
-/// A constant like `scalarConstant` with the element type of `like`.
+/// A constant like `scalarConstant` with the element type of `like` (null
+/// when `like` is: an earlier step failed).
 static Value scalarLike(NodeContext &n, Value like, double value) {
+  if (!like)
+    return nullptr;
   return scalarConstant(n, tensorType(like).getElementType(), value);
 }
 
@@ -185,6 +206,8 @@ static Value castTo(NodeContext &n, Value v, Type elementType) {
 }
 
 static Value reshape(NodeContext &n, Value input, ArrayRef<int64_t> shape) {
+  if (!input)
+    return nullptr;
   auto type = RankedTensorType::get(shape, tensorType(input).getElementType());
   if (type == input.getType())
     return input;
@@ -992,6 +1015,8 @@ static LogicalResult importConstantOfShape(NodeContext &n) {
   for (int64_t d : *shape)
     if (d < 0)
       return n.error() << "negative dimension " << d;
+  if (tooLarge(n, *shape, "the output"))
+    return failure();
   Attribute element = FloatAttr::get(n.builder.getF32Type(), 0.0);
   if (const auto *attr = n.attribute("value")) {
     auto value = importTensor(*n.builder.getContext(), attr->t(), n.modelDir);
@@ -1027,8 +1052,11 @@ static LogicalResult importRange(NodeContext &n) {
   double start = scalars[0], limit = scalars[1], delta = scalars[2];
   if (delta == 0)
     return n.error() << "delta is zero";
-  int64_t count = std::max<int64_t>(
-      static_cast<int64_t>(std::ceil((limit - start) / delta)), 0);
+  double steps = std::ceil((limit - start) / delta);
+  if (!(steps < (1 << 24))) // also catches NaN
+    return n.error() << "a range of " << steps << " elements is larger than "
+                     << "aicc folds at compile time (2^24)";
+  int64_t count = std::max<int64_t>(static_cast<int64_t>(steps), 0);
   Type elementType = tensorType(n.input(0)).getElementType();
   SmallVector<Attribute> values;
   for (int64_t i = 0; i < count; ++i) {
@@ -1072,6 +1100,8 @@ static Value reduce(NodeContext &n, Value x, ArrayRef<int64_t> axes,
 
 /// The number of elements `axes` of `x` span, as a constant like `x`.
 static Value countOf(NodeContext &n, Value x, ArrayRef<int64_t> axes) {
+  if (!x)
+    return nullptr;
   int64_t count = 1;
   for (int64_t a : axes)
     count *= tensorType(x).getDimSize(a);
@@ -1394,6 +1424,11 @@ static LogicalResult importCumSum(NodeContext &n) {
 /// An int64 iota of `size` along dimension `dim` of a rank-`rank` tensor
 /// whose other dimensions are 1.
 static Value iota(NodeContext &n, int64_t size, int64_t dim, int64_t rank) {
+  if (size > (1 << 24)) {
+    n.error() << "an index range of " << size << " is larger than aicc "
+              << "folds (2^24)";
+    return nullptr;
+  }
   SmallVector<int64_t> shape(rank, 1);
   shape[dim] = size;
   return reshape(
@@ -1474,6 +1509,8 @@ static LogicalResult importSplit(NodeContext &n) {
 }
 
 static Value transpose(NodeContext &n, Value v, ArrayRef<int64_t> perm) {
+  if (!v)
+    return nullptr;
   SmallVector<int64_t> shape;
   for (int64_t p : perm)
     shape.push_back(tensorType(v).getDimSize(p));
@@ -1569,6 +1606,9 @@ static LogicalResult importEyeLike(NodeContext &n) {
     elementType = *converted;
   }
   int64_t k = n.intAttr("k", 0);
+  if (type.getNumElements() > (1 << 24))
+    return n.error() << "EyeLike of " << type.getNumElements()
+                     << " elements is larger than aicc folds (2^24)";
   SmallVector<Attribute> values;
   for (int64_t i = 0; i < type.getDimSize(0); ++i)
     for (int64_t j = 0; j < type.getDimSize(1); ++j) {
@@ -1628,6 +1668,12 @@ static FailureOr<Window> resolveWindow(NodeContext &n,
       return n.error() << "unknown auto_pad '" << autoPad << "'";
     }
   }
+  for (size_t i = 0; i < k; ++i)
+    if (kernel[i] < 1 || kernel[i] > (1 << 24) || w.strides[i] > (1 << 24) ||
+        w.dilations[i] > (1 << 24) || w.pads[i] > (1 << 24) ||
+        w.pads[k + i] > (1 << 24))
+      return n.error() << "kernel, strides, dilations and pads must be in "
+                       << "[1, 2^24] (pads in [0, 2^24])";
   w.explicitPads = w.pads;
   for (size_t i = 0; i < k; ++i) {
     int64_t span = w.dilations[i] * (kernel[i] - 1) + 1;
@@ -1706,6 +1752,8 @@ template <bool isMax> static LogicalResult importPool(NodeContext &n) {
     return failure();
   SmallVector<int64_t> shape = {xShape[0], xShape[1]};
   llvm::append_range(shape, w->out);
+  if (tooLarge(n, shape, "the output"))
+    return failure();
   auto resultType = tensorType(x).clone(shape);
   auto attrs = [&](ArrayRef<int64_t> v) {
     return n.builder.getDenseI64ArrayAttr(v);
@@ -1725,6 +1773,9 @@ template <bool isMax> static LogicalResult importPool(NodeContext &n) {
   // count_include_pad), a product over the spatial dimensions.
   bool includePad = n.intAttr("count_include_pad", 0) != 0;
   size_t k = w->out.size();
+  for (size_t i = 0; i < k; ++i)
+    if (w->out[i] * w->kernel[i] > (int64_t(1) << 30))
+      return n.error() << "the pooling window is beyond aicc's limits";
   SmallVector<SmallVector<int64_t>> counts(k);
   for (size_t i = 0; i < k; ++i)
     for (int64_t o = 0; o < w->out[i]; ++o) {
@@ -2114,6 +2165,10 @@ static LogicalResult importResize(NodeContext &n) {
   if (interp != "nearest" && !isa<FloatType>(type.getElementType()))
     return n.error() << interp << " interpolation needs a floating-point input";
 
+  for (const ResizeAxis &d : dims)
+    if (d.out < 0 || d.out > (1 << 24) || d.out * d.in > (1 << 28))
+      return n.error() << "resizing " << d.in << " to " << d.out
+                       << " elements is beyond aicc's limits";
   for (auto [axis, d] : llvm::zip(axes, dims)) {
     if (d.out == d.in && d.scale == 1 && coordMode != "tf_crop_and_resize")
       continue;

@@ -146,3 +146,17 @@ save("quantize", [helper.make_node("QuantizeLinear", ["x", "s", "zp"], ["y"], na
      [vi("x", F, [4])], [vi("y", TensorProto.UINT8, [4])],
      [numpy_helper.from_array(np.array(0.5, np.float32), "s"),
       numpy_helper.from_array(np.array(128, np.uint8), "zp")])
+
+# Regressions found by fuzzing: a failed step inside a decomposition (Mean of
+# incompatible shapes) and absurd window sizes must give errors, not crashes
+# or hours of compile time.
+save("mean_mismatch", [helper.make_node("Mean", ["a", "b"], ["y"], name="bad_mean")],
+     [vi("a", F, [2]), vi("b", F, [3])], [vi("y", F, [2])])
+save("huge_pool", [helper.make_node("AveragePool", ["x"], ["y"], name="huge_pool",
+                                    kernel_shape=[1 << 40, 2], pads=[3, 2, 1 << 40, 0])],
+     [vi("x", F, [1, 3, 28, 28])], [vi("y", F, None)])
+save("huge_range", [helper.make_node("Range", ["s", "l", "d"], ["y"], name="huge_range")],
+     [], [vi("y", F, None)],
+     [numpy_helper.from_array(np.array(0, np.float32), "s"),
+      numpy_helper.from_array(np.array(1e12, np.float32), "l"),
+      numpy_helper.from_array(np.array(1, np.float32), "d")])
