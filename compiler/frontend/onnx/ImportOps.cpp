@@ -957,17 +957,29 @@ static Value gather(NodeContext &n, Value input, Value indices, int64_t axis) {
                                           props.axis);
 }
 
-static LogicalResult importGather(NodeContext &n) {
-  FailureOr<Value> input = n.requiredInput(0), indices = n.requiredInput(1);
-  if (failed(input) || failed(indices))
+/// The data, integer indices and normalized axis of Gather/GatherElements.
+static LogicalResult gatherOperands(NodeContext &n, Value &input,
+                                    Value &indices, int64_t &axis) {
+  if (failed(n.requiredInput(0)) || failed(n.requiredInput(1)))
     return failure();
-  if (!isa<IntegerType>(tensorType(*indices).getElementType()))
+  input = n.input(0);
+  indices = n.input(1);
+  if (!isa<IntegerType>(tensorType(indices).getElementType()))
     return n.error() << "indices must be integers";
-  FailureOr<int64_t> axis =
-      normalizeAxis(n, n.intAttr("axis", 0), tensorType(*input).getRank());
-  if (failed(axis))
+  FailureOr<int64_t> normalized =
+      normalizeAxis(n, n.intAttr("axis", 0), tensorType(input).getRank());
+  if (failed(normalized))
     return failure();
-  return setResult(n, gather(n, *input, *indices, *axis));
+  axis = *normalized;
+  return success();
+}
+
+static LogicalResult importGather(NodeContext &n) {
+  Value input, indices;
+  int64_t axis;
+  if (failed(gatherOperands(n, input, indices, axis)))
+    return failure();
+  return setResult(n, gather(n, input, indices, axis));
 }
 
 static LogicalResult importExpand(NodeContext &n) {
@@ -1386,20 +1398,15 @@ static LogicalResult importBatchNorm(NodeContext &n) {
 //===----------------------------------------------------------------------===//
 
 static LogicalResult importGatherElements(NodeContext &n) {
-  FailureOr<Value> input = n.requiredInput(0), indices = n.requiredInput(1);
-  if (failed(input) || failed(indices))
-    return failure();
-  if (!isa<IntegerType>(tensorType(*indices).getElementType()))
-    return n.error() << "indices must be integers";
-  FailureOr<int64_t> axis =
-      normalizeAxis(n, n.intAttr("axis", 0), tensorType(*input).getRank());
-  if (failed(axis))
+  Value input, indices;
+  int64_t axis;
+  if (failed(gatherOperands(n, input, indices, axis)))
     return failure();
   return setResult(n, verified(n, GatherElementsOp::create(
                                       n.builder, n.loc,
-                                      tensorType(*indices).clone(
-                                          tensorType(*input).getElementType()),
-                                      *input, *indices, *axis)));
+                                      tensorType(indices).clone(
+                                          tensorType(input).getElementType()),
+                                      input, indices, axis)));
 }
 
 static LogicalResult importCumSum(NodeContext &n) {

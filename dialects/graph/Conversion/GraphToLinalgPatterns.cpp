@@ -103,35 +103,27 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
 
 // Scalar semantics of each elementwise op, by element kind.
 
-Value scalarAdd(OpBuilder &b, Location loc, Kind kind, ValueRange a,
-                Operation *) {
+/// A binary op that is one arith op per element kind: `F` for floats, `S`
+/// for signed and `U` for unsigned integers.
+template <typename F, typename S, typename U = S>
+Value scalarBinary(OpBuilder &b, Location loc, Kind kind, ValueRange a,
+                   Operation *) {
   if (kind == Kind::Float)
-    return arith::AddFOp::create(b, loc, a[0], a[1]);
-  return arith::AddIOp::create(b, loc, a[0], a[1]);
-}
-
-Value scalarSub(OpBuilder &b, Location loc, Kind kind, ValueRange a,
-                Operation *) {
-  if (kind == Kind::Float)
-    return arith::SubFOp::create(b, loc, a[0], a[1]);
-  return arith::SubIOp::create(b, loc, a[0], a[1]);
-}
-
-Value scalarMul(OpBuilder &b, Location loc, Kind kind, ValueRange a,
-                Operation *) {
-  if (kind == Kind::Float)
-    return arith::MulFOp::create(b, loc, a[0], a[1]);
-  return arith::MulIOp::create(b, loc, a[0], a[1]);
-}
-
-Value scalarDiv(OpBuilder &b, Location loc, Kind kind, ValueRange a,
-                Operation *) {
-  if (kind == Kind::Float)
-    return arith::DivFOp::create(b, loc, a[0], a[1]);
+    return F::create(b, loc, a[0], a[1]);
   if (kind == Kind::Unsigned)
-    return arith::DivUIOp::create(b, loc, a[0], a[1]);
-  return arith::DivSIOp::create(b, loc, a[0], a[1]);
+    return U::create(b, loc, a[0], a[1]);
+  return S::create(b, loc, a[0], a[1]);
 }
+
+constexpr auto *scalarAdd = &scalarBinary<arith::AddFOp, arith::AddIOp>;
+constexpr auto *scalarSub = &scalarBinary<arith::SubFOp, arith::SubIOp>;
+constexpr auto *scalarMul = &scalarBinary<arith::MulFOp, arith::MulIOp>;
+constexpr auto *scalarDiv =
+    &scalarBinary<arith::DivFOp, arith::DivSIOp, arith::DivUIOp>;
+constexpr auto *scalarMax =
+    &scalarBinary<arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>;
+constexpr auto *scalarMin =
+    &scalarBinary<arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>;
 
 Value scalarRelu(OpBuilder &b, Location loc, Kind kind, ValueRange a,
                  Operation *) {
@@ -174,24 +166,6 @@ Value scalarPow(OpBuilder &b, Location loc, Kind kind, ValueRange a,
   if (kind == Kind::Float)
     return math::PowFOp::create(b, loc, a[0], a[1]);
   return math::IPowIOp::create(b, loc, a[0], a[1]);
-}
-
-Value scalarMax(OpBuilder &b, Location loc, Kind kind, ValueRange a,
-                Operation *) {
-  if (kind == Kind::Float)
-    return arith::MaximumFOp::create(b, loc, a[0], a[1]);
-  if (kind == Kind::Unsigned)
-    return arith::MaxUIOp::create(b, loc, a[0], a[1]);
-  return arith::MaxSIOp::create(b, loc, a[0], a[1]);
-}
-
-Value scalarMin(OpBuilder &b, Location loc, Kind kind, ValueRange a,
-                Operation *) {
-  if (kind == Kind::Float)
-    return arith::MinimumFOp::create(b, loc, a[0], a[1]);
-  if (kind == Kind::Unsigned)
-    return arith::MinUIOp::create(b, loc, a[0], a[1]);
-  return arith::MinSIOp::create(b, loc, a[0], a[1]);
 }
 
 // fmod: sign of the dividend; otherwise floored: r += b when r != 0 and the
