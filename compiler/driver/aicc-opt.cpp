@@ -19,7 +19,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<aicc::graph::GraphDialect>();
+  aicc::registerPipelineDialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "aicc modular optimizer driver\n", registry));
 }

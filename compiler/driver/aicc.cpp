@@ -1,7 +1,8 @@
 //===- aicc.cpp - the aicc compiler driver --------------------------------===//
 //
-//   aicc model.onnx --emit=graph|linalg|llvm [-o file]   show a stage's IR
-//   aicc run model.onnx --input x=x.npy --output-dir out  compile and run (CPU)
+//   aicc model.onnx --emit=graph|linalg|kernels|llvm [-o file]   show a stage's
+//   IR aicc run model.onnx --input x=x.npy --output-dir out  compile and run
+//   (CPU)
 //
 // Flags follow LLVM's cl::opt conventions.
 //
@@ -43,13 +44,21 @@ static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
                                            cl::init("-"),
                                            cl::cat(aiccCategory));
-enum class Emit { None, Graph, Linalg, LLVM };
+static cl::opt<unsigned>
+    optLevel("O",
+             cl::desc("Optimization level: -O0 is the reference path (plain "
+                      "loops, no kernels); -O2 (the default) forms kernels, "
+                      "schedules and vectorizes them"),
+             cl::Prefix, cl::init(2), cl::sub(cl::SubCommand::getTopLevel()),
+             cl::sub(runCommand), cl::cat(aiccCategory));
+enum class Emit { None, Graph, Linalg, Kernels, LLVM };
 static cl::opt<Emit> emit(
     "emit", cl::desc("Print a stage's IR instead of compiling"),
     cl::values(clEnumValN(Emit::Graph, "graph", "the imported graph dialect"),
                clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
-               clEnumValN(Emit::LLVM, "llvm",
-                          "the LLVM dialect (reference CPU pipeline)")),
+               clEnumValN(Emit::Kernels, "kernels",
+                          "outlined kernels with their schedules"),
+               clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect")),
     cl::init(Emit::None), cl::cat(aiccCategory));
 static cl::list<std::string>
     inputShapes("input-shape",
@@ -152,10 +161,15 @@ static int emitStage(mlir::MLIRContext &ctx) {
     return 1;
   if (emit != Emit::Graph) {
     mlir::PassManager pm(&ctx);
-    if (emit == Emit::Linalg)
+    if (emit == Emit::Linalg) {
       aicc::buildGraphToLinalgPipeline(pm);
-    else
+    } else if (emit == Emit::Kernels) {
+      aicc::buildCpuKernelsPipeline(pm, aicc::detectHostCpu());
+    } else if (optLevel == 0) {
       aicc::buildCpuReferencePipeline(pm);
+    } else {
+      aicc::buildCpuPipeline(pm, aicc::detectHostCpu());
+    }
     if (failed(pm.run(*module)))
       return 1;
   }
@@ -210,7 +224,9 @@ static int runModelCommand(mlir::MLIRContext &ctx) {
       importModel(ctx, runModel, options);
   if (!module)
     return 1;
-  auto model = aicc::CpuJitModel::compile(*module);
+  aicc::CpuJitOptions jitOptions;
+  jitOptions.optimize = optLevel > 0;
+  auto model = aicc::CpuJitModel::compile(*module, jitOptions);
   if (!model)
     return fail(toString(model.takeError()));
 
@@ -271,6 +287,6 @@ int main(int argc, char **argv) {
   if (!sys::fs::exists(inputFilename))
     return fail("cannot open '" + inputFilename + "': no such file");
   return fail("writing a compiled artifact is not implemented yet; use "
-              "--emit=graph|linalg|llvm to see the IR, or `aicc run " +
+              "--emit=graph|linalg|kernels|llvm to see the IR, or `aicc run " +
               inputFilename + " --input ...` to compile and run on the CPU");
 }

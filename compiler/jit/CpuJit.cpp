@@ -1,4 +1,4 @@
-//===- CpuJit.cpp - reference CPU pipeline + ExecutionEngine --------------===//
+//===- CpuJit.cpp - CPU pipelines + ExecutionEngine --------------===//
 
 #include "compiler/jit/CpuJit.h"
 #include "compiler/frontend/onnx/ImportModel.h"
@@ -21,7 +21,7 @@ static llvm::Error makeError(const llvm::Twine &message) {
 CpuJitModel::~CpuJitModel() = default;
 
 llvm::Expected<std::unique_ptr<CpuJitModel>>
-CpuJitModel::compile(ModuleOp module) {
+CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
     return makeError("the module has no @main function");
@@ -47,7 +47,10 @@ CpuJitModel::compile(ModuleOp module) {
       return makeError("'" + sig.name + "' has a dynamic shape");
 
   PassManager pm(module.getContext());
-  buildCpuReferencePipeline(pm);
+  if (jitOptions.optimize)
+    buildCpuPipeline(pm, detectHostCpu());
+  else
+    buildCpuReferencePipeline(pm);
   if (failed(pm.run(module)))
     return makeError("lowering to LLVM failed (see the errors above)");
 
@@ -59,8 +62,9 @@ CpuJitModel::compile(ModuleOp module) {
   (void)targetInitialized;
 
   ExecutionEngineOptions options;
-  options.transformer = makeOptimizingTransformer(/*optLevel=*/2,
-                                                  /*sizeLevel=*/0, nullptr);
+  options.transformer =
+      makeOptimizingTransformer(/*optLevel=*/jitOptions.optimize ? 3 : 2,
+                                /*sizeLevel=*/0, nullptr);
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)
     return makeError("JIT compilation failed: " +
@@ -98,35 +102,46 @@ CpuJitModel::run(llvm::ArrayRef<HostTensor> inputs) {
     outputs.push_back(std::move(out));
   }
 
+  SmallVector<const void *> inputData;
+  SmallVector<void *> outputData;
+  for (const HostTensor &t : inputs)
+    inputData.push_back(t.bytes.data());
+  for (HostTensor &t : outputs)
+    outputData.push_back(t.bytes.data());
+  if (llvm::Error err = invoke(inputData, outputData))
+    return std::move(err);
+  return outputs;
+}
+
+llvm::Error CpuJitModel::invoke(llvm::ArrayRef<const void *> inputData,
+                                llvm::ArrayRef<void *> outputData) {
+  assert(inputData.size() == inputSigs.size() &&
+         outputData.size() == outputSigs.size() && "one pointer per tensor");
   // @main takes each memref expanded: allocated and aligned pointers, offset,
   // sizes, strides (row-major); inputs first, then the outputs.
-  std::vector<std::vector<int64_t>> descriptors;
-  auto addMemref = [&](const HostTensor &t) {
-    std::vector<int64_t> d;
-    auto ptr = reinterpret_cast<int64_t>(t.bytes.data());
-    d.push_back(ptr);
-    d.push_back(ptr);
-    d.push_back(0);
-    d.insert(d.end(), t.shape.begin(), t.shape.end());
-    SmallVector<int64_t> strides(t.shape.size(), 1);
-    for (int i = static_cast<int>(t.shape.size()) - 2; i >= 0; --i)
-      strides[i] = strides[i + 1] * t.shape[i + 1];
-    d.insert(d.end(), strides.begin(), strides.end());
-    descriptors.push_back(std::move(d));
+  SmallVector<SmallVector<int64_t>> descriptors;
+  auto addMemref = [&](const void *data, RankedTensorType type) {
+    SmallVector<int64_t> &d = descriptors.emplace_back();
+    auto ptr = reinterpret_cast<int64_t>(data);
+    d.append({ptr, ptr, 0});
+    d.append(type.getShape().begin(), type.getShape().end());
+    SmallVector<int64_t> strides(type.getRank(), 1);
+    for (int i = static_cast<int>(type.getRank()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * type.getDimSize(i + 1);
+    d.append(strides.begin(), strides.end());
   };
-  for (const HostTensor &t : inputs)
-    addMemref(t);
-  for (const HostTensor &t : outputs)
-    addMemref(t);
+  for (auto [data, sig] : llvm::zip(inputData, inputSigs))
+    addMemref(data, sig.type);
+  for (auto [data, sig] : llvm::zip(outputData, outputSigs))
+    addMemref(data, sig.type);
   SmallVector<void *> args;
   for (auto &d : descriptors)
     for (int64_t &field : d)
       args.push_back(&field);
-
   if (llvm::Error err = engine->invokePacked("main", args))
     return makeError("running the model failed: " +
                      llvm::toString(std::move(err)));
-  return outputs;
+  return llvm::Error::success();
 }
 
 } // namespace aicc

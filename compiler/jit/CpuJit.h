@@ -1,7 +1,7 @@
 //===- CpuJit.h - compile a model in-process and run it on the CPU -*- C++
 //-*-===//
 //
-// The reference CPU path: import → graph → linalg → loops → LLVM, JIT-compiled
+// import → graph → linalg → (kernels →) LLVM, JIT-compiled
 // with MLIR's ExecutionEngine (LLVM ORC) and called on host tensors.
 //
 //===----------------------------------------------------------------------===//
@@ -28,13 +28,20 @@ struct TensorSignature {
   mlir::RankedTensorType type; // graph-level type (keeps ui8 vs i8)
 };
 
+/// How CpuJitModel compiles.
+struct CpuJitOptions {
+  /// false: the reference pipeline (loops, no kernels); true: kernels,
+  /// schedules and vector code for the host CPU.
+  bool optimize = true;
+};
+
 class CpuJitModel {
 public:
   /// Lowers `module` (graph dialect, @main from the importer) with the
-  /// reference CPU pipeline and JIT-compiles it. Diagnostics go to the
-  /// module's context; a failure returns an Error summarizing it.
+  /// optimized or the reference CPU pipeline and JIT-compiles it. Diagnostics
+  /// go to the module's context; a failure returns an Error summarizing it.
   static llvm::Expected<std::unique_ptr<CpuJitModel>>
-  compile(mlir::ModuleOp module);
+  compile(mlir::ModuleOp module, const CpuJitOptions &options = {});
 
   ~CpuJitModel();
 
@@ -45,6 +52,12 @@ public:
   /// its signature's shape and element type exactly (the error names it).
   llvm::Expected<std::vector<HostTensor>>
   run(llvm::ArrayRef<HostTensor> inputs);
+
+  /// Runs the model on raw row-major buffers, one per input and output in
+  /// signature order, without checks or copies (benchmarks use it; the
+  /// caller guarantees the sizes).
+  llvm::Error invoke(llvm::ArrayRef<const void *> inputData,
+                     llvm::ArrayRef<void *> outputData);
 
 private:
   CpuJitModel() = default;

@@ -3,6 +3,8 @@
 #ifndef AICC_COMPILER_PIPELINE_PIPELINES_H
 #define AICC_COMPILER_PIPELINE_PIPELINES_H
 
+#include <cstdint>
+
 namespace mlir {
 class DialectRegistry;
 class OpPassManager;
@@ -21,6 +23,26 @@ void buildGraphToLinalgPipeline(mlir::OpPassManager &pm);
 /// no tiling or vectorization. @main ends up taking its outputs as trailing
 /// memref arguments. It is the reference the optimized backends agree with.
 void buildCpuReferencePipeline(mlir::OpPassManager &pm);
+
+/// The target facts the optimized CPU pipeline's heuristic uses.
+struct CpuPipelineOptions {
+  int64_t vectorBits = 512;
+  int64_t l1Kb = 32;
+  int64_t l2Kb = 1024;
+};
+
+/// graph → linalg → fused, outlined kernels, each with a schedule (what
+/// `--emit=kernels` shows).
+void buildCpuKernelsPipeline(mlir::OpPassManager &pm,
+                             const CpuPipelineOptions &options);
+
+/// The host CPU's vector width (from its features) and cache sizes.
+CpuPipelineOptions detectHostCpu();
+
+/// The optimized CPU path: kernels, a schedule each, tiled and vectorized
+/// code, LLVM dialect. Same calling convention as the reference pipeline.
+void buildCpuPipeline(mlir::OpPassManager &pm,
+                      const CpuPipelineOptions &options);
 
 /// Makes the pipelines available to aicc-opt as `--aicc-cpu-reference` etc.
 void registerPipelines();

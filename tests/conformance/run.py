@@ -78,7 +78,7 @@ def classify_error(stderr):
     return "failed", f"compile error: {stderr.strip()[-200:]}"
 
 
-def run_test(aicc, test_dir):
+def run_test(aicc, test_dir, opt_level):
     name = test_dir.name
     reason = excluded_reason(name)
     if reason:
@@ -100,7 +100,7 @@ def run_test(aicc, test_dir):
             return {"status": "unsupported",
                     "reason": f"test data has {len(inputs)} inputs, model {len(input_names)}"}
         with tempfile.TemporaryDirectory() as out_dir:
-            cmd = [aicc, "run", str(test_dir / "model.onnx"), "--output-dir", out_dir]
+            cmd = [aicc, "run", f"-O{opt_level}", str(test_dir / "model.onnx"), "--output-dir", out_dir]
             for n, p in zip(input_names, inputs):
                 cmd += ["--input", f"{n}={p}"]
             try:
@@ -162,6 +162,8 @@ def main():
     ap.add_argument("--check-baseline", action="store_true",
                     help="fail if a suite passes fewer tests than baseline.json")
     ap.add_argument("--filter", help="only tests whose name contains this")
+    ap.add_argument("--opt-level", type=int, default=2, choices=(0, 2),
+                    help="0: the reference path; 2: kernels, schedules, vectors (default)")
     args = ap.parse_args()
     suites = args.suite or SUITES
 
@@ -176,7 +178,7 @@ def main():
             tests = [t for t in tests if args.filter in t.name]
         results = {}
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            futures = {pool.submit(run_test, args.aicc, t): t.name for t in tests}
+            futures = {pool.submit(run_test, args.aicc, t, args.opt_level): t.name for t in tests}
             for i, fut in enumerate(concurrent.futures.as_completed(futures), 1):
                 results[futures[fut]] = fut.result()
                 if i % 100 == 0 or i == len(tests):
@@ -185,11 +187,11 @@ def main():
                   for k in ("passed", "failed", "unsupported")}
         counts["total"] = len(results)
         results_by_suite[suite], summary_by_suite[suite] = results, counts
-        print(f"conformance cpu [{suite}]: {counts['passed']} passed, {counts['failed']} failed, "
+        print(f"conformance cpu -O{args.opt_level} [{suite}]: {counts['passed']} passed, {counts['failed']} failed, "
               f"{counts['unsupported']} unsupported of {counts['total']}")
 
     os.makedirs(args.out_dir, exist_ok=True)
-    with open(Path(args.out_dir) / "cpu.json", "w") as f:
+    with open(Path(args.out_dir) / f"cpu-O{args.opt_level}.json", "w") as f:
         json.dump({"summary": summary_by_suite, "results": results_by_suite}, f, indent=1, sort_keys=True)
     if args.status_md:
         write_status_md(args.status_md, results_by_suite, summary_by_suite)
@@ -208,7 +210,7 @@ def main():
                       "raise it in tests/conformance/baseline.json")
     total = {k: sum(s[k] for s in summary_by_suite.values())
              for k in ("passed", "failed", "unsupported", "total")}
-    print(f"conformance cpu: {total['passed']} passed, {total['failed']} failed, "
+    print(f"conformance cpu -O{args.opt_level}: {total['passed']} passed, {total['failed']} failed, "
           f"{total['unsupported']} unsupported of {total['total']}")
     return rc
 

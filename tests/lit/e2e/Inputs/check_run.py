@@ -12,7 +12,9 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-aicc, d = sys.argv[1], sys.argv[2]
+# argv[1] may carry flags ("aicc -O0"); they go after `run`.
+aicc, *aicc_flags = sys.argv[1].split()
+d = sys.argv[2]
 
 
 def sigmoid(v):
@@ -28,7 +30,7 @@ def init(model, name):
 
 def run(model_name, inputs):
     with tempfile.TemporaryDirectory() as tmp:
-        args = [aicc, "run", os.path.join(d, model_name), "--output-dir", tmp]
+        args = [aicc, "run", *aicc_flags, os.path.join(d, model_name), "--output-dir", tmp]
         for name, value in inputs.items():
             path = os.path.join(tmp, f"in_{name}.npy")
             np.save(path, value)

@@ -1,0 +1,278 @@
+//===- CpuTileAndVectorize.cpp - apply a kernel's #aicc.schedule ----------===//
+//
+// Codegen only reads the schedule. The kernel's last op (its anchor: the root
+// or the root's epilogue) is tiled level by level with upstream TilingInterface
+// transforms on tensors, fusing producers into each tile; then each statically
+// shaped tile is vectorized and the reduction's accumulator is hoisted into
+// registers (tiling on tensors first, bufferizing after, is what lets the
+// accumulator stay in registers through the reduction loop).
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/Passes.h"
+#include "compiler/partition/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "aicc-cpu-tile-and-vectorize"
+
+namespace aicc {
+#define GEN_PASS_DEF_CPUTILEANDVECTORIZEPASS
+#include "codegen/cpu/Passes.h.inc"
+} // namespace aicc
+
+using namespace mlir;
+
+namespace aicc {
+
+/// Marks the op being tiled, so each level finds its tiled copy.
+static constexpr StringLiteral kAnchorAttr = "aicc.anchor";
+/// Ops with larger iteration spaces are not vectorized whole (they would
+/// become huge vectors); a schedule tiles them first.
+static constexpr int64_t kMaxVectorElements = 4096;
+
+/// The live op carrying `attr` (after dead code is gone there is one).
+static Operation *findMarked(func::FuncOp kernel, StringRef attr) {
+  Operation *found = nullptr;
+  kernel.walk([&](Operation *op) {
+    if (op->hasAttr(attr))
+      found = op;
+  });
+  return found;
+}
+
+static void eraseDeadCode(RewriterBase &rewriter, func::FuncOp kernel) {
+  (void)runRegionDCE(rewriter, kernel->getRegions());
+}
+
+static LogicalResult tileAndFuse(RewriterBase &rewriter, Operation *op,
+                                 ArrayRef<int64_t> tiles,
+                                 scf::SCFTilingOptions::LoopType loopType,
+                                 ArrayRef<int64_t> interchange = {}) {
+  if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+    return success();
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles))
+      .setLoopType(loopType);
+  if (!interchange.empty())
+    tiling.setInterchange(interchange);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op), options);
+  if (failed(result))
+    return op->emitOpError("could not be tiled by its schedule");
+  for (OpResult r : op->getResults())
+    rewriter.replaceAllUsesWith(r, result->replacements.lookup(r));
+  return success();
+}
+
+static LogicalResult tileReductions(RewriterBase &rewriter, Operation *root,
+                                    ArrayRef<int64_t> tiles) {
+  if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+    return success();
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(root->getContext(), tiles));
+  rewriter.setInsertionPoint(root);
+  FailureOr<scf::SCFTilingResult> result =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(root), tiling);
+  if (failed(result))
+    return root->emitOpError("could not tile its reduction loops");
+  rewriter.replaceOp(root, result->replacements);
+  return success();
+}
+
+/// A vector of i1 is a bit mask in LLVM but a memref of i1 holds one byte per
+/// element, so ops that touch bool tensors stay scalar.
+static bool touchesBoolTensor(linalg::LinalgOp op) {
+  return llvm::any_of(op->getOperands(), [](Value v) {
+    auto shaped = dyn_cast<ShapedType>(v.getType());
+    return shaped && shaped.getElementType().isInteger(1);
+  });
+}
+
+/// Vectorizes every linalg op of `kernel` whose tile is static and small.
+static void vectorizeTiles(RewriterBase &rewriter, func::FuncOp kernel) {
+  SmallVector<linalg::LinalgOp> candidates;
+  kernel.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() && !op.hasDynamicShape())
+      candidates.push_back(op);
+  });
+  for (linalg::LinalgOp op : candidates) {
+    int64_t elements = 1;
+    for (int64_t range : op.getStaticLoopRanges())
+      elements *= range;
+    if (elements > kMaxVectorElements || touchesBoolTensor(op) ||
+        failed(linalg::vectorizeOpPrecondition(op)))
+      continue;
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+        rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
+        /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+        /*assumeDynamicDimsMatchVecSizes=*/false,
+        /*createNamedContraction=*/true);
+    if (failed(result)) {
+      LLVM_DEBUG(llvm::dbgs() << "not vectorized: " << op << "\n");
+      continue;
+    }
+    rewriter.replaceOp(op, result->replacements);
+  }
+}
+
+/// Turns reductions of products into vector.contract, folds tile slices
+/// into the transfers that read them, then hoists loop-invariant subsets
+/// (the accumulator's read/write pair) out of every scf.for, innermost first,
+/// until nothing moves. The accumulator then lives in registers.
+static LogicalResult formContractionsAndHoist(RewriterBase &rewriter,
+                                              func::FuncOp kernel) {
+  MLIRContext *ctx = kernel.getContext();
+  RewritePatternSet patterns(ctx);
+  vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+  vector::populateVectorReductionToContractPatterns(patterns);
+  tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+  vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+  vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+  if (failed(applyPatternsGreedily(kernel, std::move(patterns))))
+    return kernel.emitError("vector cleanup did not converge");
+  for (int round = 0; round < 4; ++round) {
+    SmallVector<scf::ForOp> loops;
+    kernel.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      (void)hoistLoopInvariantSubsets(rewriter, loop);
+  }
+  return success();
+}
+
+/// Contractions → outer products → vector.fma, before anything canonicalizes
+/// a unit-k contraction into a separate multiply and add; then the loops
+/// around them are unrolled by `unroll`.
+static LogicalResult lowerContractionsAndUnroll(func::FuncOp kernel,
+                                                int64_t unroll) {
+  SmallVector<scf::ForOp> reductionLoops;
+  kernel.walk([&](scf::ForOp loop) {
+    if (!loop.getBody()->getOps<vector::ContractionOp>().empty())
+      reductionLoops.push_back(loop);
+  });
+  RewritePatternSet patterns(kernel.getContext());
+  vector::populateVectorContractLoweringPatterns(
+      patterns, vector::VectorContractLowering::OuterProduct);
+  vector::populateVectorOuterProductLoweringPatterns(patterns);
+  if (failed(applyPatternsGreedily(kernel, std::move(patterns))))
+    return kernel.emitError("contraction lowering did not converge");
+  if (unroll > 1)
+    for (scf::ForOp loop : reductionLoops)
+      (void)loopUnrollByFactor(loop, unroll);
+  return success();
+}
+
+LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
+                                     func::FuncOp kernel) {
+  Operation *root = findKernelRoot(kernel);
+  auto schedule =
+      root ? root->getAttrOfType<sched::ScheduleAttr>(sched::kScheduleAttr)
+           : sched::ScheduleAttr();
+  if (!schedule)
+    return success(); // nothing to apply; the op lowers to plain loops
+  if (failed(sched::verifyScheduleFor(root, schedule)))
+    return failure();
+  auto iterators = cast<TilingInterface>(root).getLoopIteratorTypes();
+  int64_t numLoops = iterators.size();
+
+  // The anchor is the op that produces the kernel's result: the root, or
+  // an elementwise epilogue whose loops map onto the root's parallel loops.
+  Operation *anchor = root;
+  SmallVector<int64_t> anchorToRoot =
+      llvm::to_vector(llvm::seq<int64_t>(0, numLoops));
+  auto ret = cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
+  auto rootLinalg = dyn_cast<linalg::LinalgOp>(root);
+  if (rootLinalg && ret.getNumOperands() == 1 && root->hasOneUse()) {
+    auto consumer = ret.getOperand(0).getDefiningOp<linalg::LinalgOp>();
+    OpOperand &use = *root->getUses().begin();
+    if (consumer && consumer.getOperation() == use.getOwner()) {
+      if (FailureOr<SmallVector<int64_t>> map =
+              mapConsumerLoopsToProducer(rootLinalg, consumer, use);
+          succeeded(map)) {
+        anchor = consumer;
+        anchorToRoot = *map;
+      }
+    }
+  }
+  auto anchorTiles = [&](ArrayRef<int64_t> rootTiles) {
+    SmallVector<int64_t> tiles;
+    for (int64_t loop : anchorToRoot)
+      tiles.push_back(iterators[loop] == utils::IteratorType::reduction
+                          ? 0
+                          : rootTiles[loop]);
+    return tiles;
+  };
+  // Thread-level loop order: anchor loops sorted by their root loop's rank.
+  SmallVector<int64_t> interchange =
+      llvm::to_vector(llvm::seq<int64_t>(0, anchorToRoot.size()));
+  auto rank = [&](int64_t anchorLoop) {
+    return llvm::find(schedule.getOrder(), anchorToRoot[anchorLoop]) -
+           schedule.getOrder().begin();
+  };
+  llvm::stable_sort(interchange,
+                    [&](int64_t a, int64_t b) { return rank(a) < rank(b); });
+  anchor->setAttr(kAnchorAttr, rewriter.getUnitAttr());
+
+  // 1. Thread level, fusing producers.
+  if (failed(
+          tileAndFuse(rewriter, anchor, anchorTiles(schedule.getThreadTile()),
+                      scf::SCFTilingOptions::LoopType::ForallOp, interchange)))
+    return failure();
+  eraseDeadCode(rewriter, kernel);
+  // 2. Vector level, parallel loops, fusing producers.
+  if (failed(tileAndFuse(rewriter, findMarked(kernel, kAnchorAttr),
+                         anchorTiles(schedule.getVectorTile()),
+                         scf::SCFTilingOptions::LoopType::ForOp)))
+    return failure();
+  eraseDeadCode(rewriter, kernel);
+  // 3. The root's reduction loops.
+  SmallVector<int64_t> reductionTiles(numLoops, 0);
+  for (int64_t i = 0; i < numLoops; ++i)
+    if (iterators[i] == utils::IteratorType::reduction)
+      reductionTiles[i] = schedule.getVectorTile()[i];
+  if (failed(tileReductions(rewriter, findMarked(kernel, sched::kScheduleAttr),
+                            reductionTiles)))
+    return failure();
+  eraseDeadCode(rewriter, kernel);
+  if (Operation *marked = findMarked(kernel, kAnchorAttr))
+    marked->removeAttr(kAnchorAttr);
+  // 4. Vectorize, keep accumulators in registers, unroll.
+  vectorizeTiles(rewriter, kernel);
+  eraseDeadCode(rewriter, kernel);
+  if (failed(formContractionsAndHoist(rewriter, kernel)))
+    return failure();
+  return lowerContractionsAndUnroll(kernel, schedule.getUnroll());
+}
+
+namespace {
+struct CpuTileAndVectorizePass
+    : public impl::CpuTileAndVectorizePassBase<CpuTileAndVectorizePass> {
+  void runOnOperation() override {
+    func::FuncOp kernel = getOperation();
+    if (!kernel->hasAttr(sched::kKernelAttr))
+      return;
+    IRRewriter rewriter(kernel.getContext());
+    if (failed(tileAndVectorizeKernel(rewriter, kernel)))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+} // namespace aicc

@@ -1,0 +1,65 @@
+//===- Passes.td - CPU codegen passes ----------------------*- tablegen -*-===//
+
+#ifndef AICC_CODEGEN_CPU_PASSES
+#define AICC_CODEGEN_CPU_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def CpuDefaultSchedulePass : Pass<"aicc-cpu-default-schedule",
+                                  "::mlir::ModuleOp"> {
+  let summary = "gives every kernel without a schedule the CPU heuristic's";
+  let description = [{
+    Requires outlined kernels (`aicc-form-kernels`). For each kernel whose
+    root op has no `aicc.schedule`, writes one chosen from the root's loop
+    ranges and the target: the vector width from `vector-bits`, the
+    thread-level tile from `l2-kb`, register-sized vector tiles for
+    contractions. A schedule already present (explicit or tuned) is left as
+    it is. Kernels whose loops have dynamic ranges get the trivial schedule.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "width of the target's vector registers in bits">,
+    Option<"l1Kb", "l1-kb", "int64_t", /*default=*/"32",
+           "L1 data cache per core, KiB">,
+    Option<"l2Kb", "l2-kb", "int64_t", /*default=*/"1024",
+           "L2 cache per core, KiB">,
+  ];
+  let dependentDialects = ["::aicc::sched::SchedDialect"];
+}
+
+def CpuLowerVectorsPass : Pass<"aicc-cpu-lower-vectors",
+                               "::mlir::func::FuncOp"> {
+  let summary = "lowers high-level vector ops to FMAs, loads and stores";
+  let description = [{
+    Contractions become outer products and then `vector.fma` (so every
+    multiply-add is an FMA without fast-math flags); multi-reductions,
+    broadcasts, transposes, masks and transfer permutations are lowered to
+    what `convert-vector-to-llvm` handles.
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect"];
+}
+
+def CpuTileAndVectorizePass : Pass<"aicc-cpu-tile-and-vectorize",
+                                   "::mlir::func::FuncOp"> {
+  let summary = "applies each kernel's #aicc.schedule: tile, fuse, vectorize";
+  let description = [{
+    Requires linalg on tensors in `aicc.kernel` functions whose root carries
+    `aicc.schedule` (other functions are left alone). For each kernel:
+    1. tile its last op (the root or its epilogue) by the thread tile into an
+       `scf.forall`, fusing producers (the root, fills, pads);
+    2. tile that again by the vector tile's parallel sizes (`scf.for`), fusing;
+    3. tile the root's reduction loops by the vector tile (`scf.for`);
+    4. vectorize every statically shaped linalg op, turn reductions of
+       products into contractions, hoist the accumulators out of the
+       reduction loop (they stay in registers) and unroll it by `unroll`.
+    Ops that cannot be vectorized (dynamic tiles, window maps) stay scalar
+    and are lowered to loops later; the result is the same either way.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+#endif // AICC_CODEGEN_CPU_PASSES

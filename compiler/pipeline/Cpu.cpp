@@ -1,0 +1,69 @@
+//===- Cpu.cpp - the optimized CPU pipeline, in order ---------------------===//
+//
+// Read top to bottom: graph → linalg on tensors → fused elementwise chains →
+// kernels (outlined, hashed) → a schedule per kernel (heuristic unless one is
+// given) → schedules applied on tensors (tile, fuse, vectorize, accumulators
+// in registers) → bufferize → vectors to FMAs/loads/stores → LLVM.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/common/Passes.h"
+#include "codegen/cpu/Passes.h"
+#include "compiler/partition/Passes.h"
+#include "compiler/pipeline/Pipelines.h"
+#include "compiler/pipeline/Stages.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace aicc {
+
+void buildCpuKernelsPipeline(OpPassManager &pm,
+                             const CpuPipelineOptions &options) {
+  // 1. Graph → linalg → elementwise chains fused → kernels.
+  buildGraphToLinalgPipeline(pm);
+  pm.addPass(createFuseElementwisePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createFormKernelsPass());
+  // 2. A schedule for every kernel that has none.
+  CpuDefaultSchedulePassOptions heuristic;
+  heuristic.vectorBits = options.vectorBits;
+  heuristic.l1Kb = options.l1Kb;
+  heuristic.l2Kb = options.l2Kb;
+  pm.addPass(createCpuDefaultSchedulePass(heuristic));
+}
+
+void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
+  // 1-2. Kernels, each with a schedule.
+  buildCpuKernelsPipeline(pm, options);
+  // 3. Apply the schedules on tensors.
+  pm.addNestedPass<func::FuncOp>(createCpuTileAndVectorizePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // 4. Tensors → buffers; thread-level tiles run in order for now.
+  addBufferizePasses(pm);
+  pm.addPass(createForallToForLoopPass());
+  // 5. What was not vectorized → loops; vectors → FMAs, loads, stores.
+  pm.addPass(createLowerMemRefCopyPass());
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createCpuLowerVectorsPass());
+  // Rank-n transfers → unrolled rank-1 transfers (no stack temporaries).
+  pm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll(true)));
+  pm.addNestedPass<func::FuncOp>(createCpuLowerVectorsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createCanonicalizerPass());
+  // 6. Everything → LLVM dialect.
+  addLowerToLLVMPasses(pm);
+}
+
+} // namespace aicc

@@ -1,0 +1,50 @@
+//===- HostCpu.cpp - what the CPU heuristic needs to know about the host --===//
+
+#include "compiler/pipeline/Pipelines.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace aicc {
+
+/// The size in KiB of the host's data cache at `level`, read from sysfs; 0
+/// when it is not known.
+static int64_t dataCacheKb(int level) {
+  for (int index = 0; index < 8; ++index) {
+    std::string dir =
+        "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
+    auto read = [&](const char *file) -> std::string {
+      auto buffer = llvm::MemoryBuffer::getFile(dir + "/" + file);
+      return buffer ? (*buffer)->getBuffer().trim().str() : std::string();
+    };
+    std::string levelText = read("level"), type = read("type"),
+                size = read("size");
+    if (levelText.empty())
+      break;
+    if (std::stoi(levelText) != level || type == "Instruction")
+      continue;
+    int64_t kb = 0;
+    llvm::StringRef(size).rtrim("K").getAsInteger(10, kb);
+    return kb;
+  }
+  return 0;
+}
+
+CpuPipelineOptions detectHostCpu() {
+  CpuPipelineOptions options;
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    options.vectorBits = 512;
+  else if (features.lookup("avx2") || features.lookup("avx"))
+    options.vectorBits = 256;
+  else
+    options.vectorBits = 128; // SSE2 on x86-64, NEON on AArch64
+  if (int64_t kb = dataCacheKb(1))
+    options.l1Kb = kb;
+  if (int64_t kb = dataCacheKb(2))
+    options.l2Kb = kb;
+  return options;
+}
+
+} // namespace aicc

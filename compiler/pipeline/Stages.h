@@ -1,0 +1,29 @@
+//===- Stages.h - pipeline stages shared by the targets' pipelines -*- C++
+//-*-===//
+//
+// Private to compiler/pipeline: each target's file lists its passes in order
+// and uses these for the stretches all CPU pipelines share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AICC_COMPILER_PIPELINE_STAGES_H
+#define AICC_COMPILER_PIPELINE_STAGES_H
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace aicc {
+
+/// One-shot bufferization of the whole module (function boundaries too);
+/// results become out-parameters so the caller owns every buffer it sees;
+/// temporaries are freed.
+void addBufferizePasses(mlir::OpPassManager &pm);
+
+/// scf/affine/vector/math/memref/arith/func → the LLVM dialect. Math ops with
+/// LLVM intrinsics go there; the rest (tanh, erf, ...) become libm calls.
+void addLowerToLLVMPasses(mlir::OpPassManager &pm);
+
+} // namespace aicc
+
+#endif // AICC_COMPILER_PIPELINE_STAGES_H

@@ -1,0 +1,73 @@
+//===- SchedBase.td - the aicc dialect: schedules as data ---*- tablegen -*-===//
+//
+// The `aicc` dialect holds no ops. It owns the attributes that cross layer
+// boundaries after partitioning: `#aicc.schedule` (what codegen reads) and the
+// discardable attributes `aicc.kernel`, `aicc.kernel_hash` and `aicc.schedule`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AICC_DIALECT_SCHED_BASE
+#define AICC_DIALECT_SCHED_BASE
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/OpBase.td"
+
+def Sched_Dialect : Dialect {
+  let name = "aicc";
+  let cppNamespace = "::aicc::sched";
+  let summary = "aicc's kernel and schedule attributes";
+  let description = [{
+    Schedules are data: a heuristic or the autotuner writes an
+    `#aicc.schedule` on a kernel's root op (as the discardable attribute
+    `aicc.schedule`), and codegen only reads it. The dialect verifies each
+    schedule against the op it sits on.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+}
+
+def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
+  let mnemonic = "schedule";
+  let summary = "how codegen tiles, vectorizes and parallelizes one kernel";
+  let description = [{
+    One entry per loop of the root op (its iteration space, in the order of
+    its iterator types) in each tile list:
+
+    - `thread_tile`: the outer level; each tile is one unit of parallel work
+      (a workgroup). Reduction loops must be 0 (not tiled) here; 0 on a
+      parallel loop keeps it whole.
+    - `vector_tile`: the inner level, the shape one vector operation computes;
+      on reduction loops it is the reduction step. 0 means "whole loop".
+    - `order`: the order of the thread-level tile loops, outermost first (a
+      permutation of the loops).
+    - `parallel`: the loops whose thread-level tiles may run on different
+      threads.
+    - `unroll`: unroll factor of the innermost reduction loop (1: none).
+    - `source`: who wrote it ("heuristic", "explicit", "tuned").
+
+    Example, a 1024x1024x1024 matmul:
+    ```mlir
+    #aicc.schedule<thread_tile = [64, 256, 0], vector_tile = [8, 32, 1],
+                   order = [0, 1, 2], parallel = [0, 1], unroll = 4,
+                   source = "heuristic">
+    ```
+  }];
+  let parameters = (ins
+    ArrayRefParameter<"int64_t">:$thread_tile,
+    ArrayRefParameter<"int64_t">:$vector_tile,
+    ArrayRefParameter<"int64_t">:$order,
+    ArrayRefParameter<"int64_t">:$parallel,
+    "int64_t":$unroll,
+    StringRefParameter<"who wrote the schedule">:$source
+  );
+  let assemblyFormat = [{
+    `<` `thread_tile` `=` custom<IntList>($thread_tile) `,`
+        `vector_tile` `=` custom<IntList>($vector_tile) `,`
+        `order` `=` custom<IntList>($order) `,`
+        `parallel` `=` custom<IntList>($parallel) `,`
+        `unroll` `=` $unroll `,` `source` `=` $source `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+#endif // AICC_DIALECT_SCHED_BASE

@@ -1,0 +1,122 @@
+//===- SchedDialect.cpp - the aicc dialect and #aicc.schedule -------------===//
+
+#include "dialects/sched/IR/SchedDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "llvm/ADT/SmallBitVector.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace aicc::sched;
+
+#include "dialects/sched/IR/SchedDialect.cpp.inc"
+
+/// `[1, 2, 3]`, possibly empty.
+static ParseResult parseIntList(AsmParser &parser,
+                                SmallVector<int64_t> &values) {
+  return parser.parseCommaSeparatedList(
+      AsmParser::Delimiter::Square, [&]() -> ParseResult {
+        return parser.parseInteger(values.emplace_back());
+      });
+}
+
+static void printIntList(AsmPrinter &printer, ArrayRef<int64_t> values) {
+  printer << '[';
+  llvm::interleaveComma(values, printer);
+  printer << ']';
+}
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/sched/IR/SchedAttrs.cpp.inc"
+
+void SchedDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/sched/IR/SchedAttrs.cpp.inc"
+      >();
+}
+
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   ArrayRef<int64_t> threadTile,
+                                   ArrayRef<int64_t> vectorTile,
+                                   ArrayRef<int64_t> order,
+                                   ArrayRef<int64_t> parallel, int64_t unroll,
+                                   StringRef source) {
+  size_t n = threadTile.size();
+  if (vectorTile.size() != n || order.size() != n)
+    return emitError() << "thread_tile, vector_tile and order must have one "
+                          "entry per loop; got "
+                       << n << ", " << vectorTile.size() << " and "
+                       << order.size();
+  for (auto tiles : {threadTile, vectorTile})
+    if (llvm::any_of(tiles, [](int64_t t) { return t < 0; }))
+      return emitError() << "tile sizes must be >= 0";
+  llvm::SmallBitVector seen(n);
+  for (int64_t loop : order) {
+    if (loop < 0 || loop >= static_cast<int64_t>(n) || seen.test(loop))
+      return emitError() << "order must be a permutation of [0, " << n << ")";
+    seen.set(loop);
+  }
+  seen.reset();
+  for (int64_t loop : parallel) {
+    if (loop < 0 || loop >= static_cast<int64_t>(n) || seen.test(loop))
+      return emitError() << "parallel loop " << loop
+                         << " is out of range or repeated";
+    seen.set(loop);
+  }
+  if (unroll < 1)
+    return emitError() << "unroll must be >= 1";
+  if (source != "heuristic" && source != "explicit" && source != "tuned")
+    return emitError() << "source must be \"heuristic\", \"explicit\" or "
+                          "\"tuned\", not \""
+                       << source << "\"";
+  return success();
+}
+
+LogicalResult aicc::sched::verifyScheduleFor(Operation *op,
+                                             ScheduleAttr schedule) {
+  auto tileable = dyn_cast<TilingInterface>(op);
+  if (!tileable)
+    return op->emitOpError()
+           << "carries " << kScheduleAttr << " but cannot be tiled";
+  SmallVector<utils::IteratorType> iterators = tileable.getLoopIteratorTypes();
+  if (schedule.getThreadTile().size() != iterators.size())
+    return op->emitOpError()
+           << "has " << iterators.size() << " loops but its schedule has "
+           << schedule.getThreadTile().size() << " tile sizes per level";
+  for (auto [loop, kind] : llvm::enumerate(iterators)) {
+    if (kind != utils::IteratorType::reduction)
+      continue;
+    if (schedule.getThreadTile()[loop] != 0)
+      return op->emitOpError() << "schedule tiles reduction loop " << loop
+                               << " at thread level (must be 0)";
+    if (llvm::is_contained(schedule.getParallel(), (int64_t)loop))
+      return op->emitOpError()
+             << "schedule runs reduction loop " << loop << " in parallel";
+  }
+  return success();
+}
+
+LogicalResult SchedDialect::verifyOperationAttribute(Operation *op,
+                                                     NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == kScheduleAttr) {
+    auto schedule = dyn_cast<ScheduleAttr>(attr.getValue());
+    if (!schedule)
+      return op->emitOpError()
+             << kScheduleAttr << " must be an #aicc.schedule attribute";
+    return verifyScheduleFor(op, schedule);
+  }
+  if (name == kKernelAttr) {
+    if (!isa<UnitAttr>(attr.getValue()) || !isa<FunctionOpInterface>(op))
+      return op->emitOpError()
+             << kKernelAttr << " must be a unit attribute on a function";
+    return success();
+  }
+  if (name == kKernelHashAttr && !isa<StringAttr>(attr.getValue()))
+    return op->emitOpError() << kKernelHashAttr << " must be a string";
+  return success();
+}

@@ -1,0 +1,33 @@
+//===- SchedDialect.h - the aicc dialect: kernel and schedule attrs -*- C++
+//-*-===//
+
+#ifndef AICC_DIALECTS_SCHED_IR_SCHEDDIALECT_H
+#define AICC_DIALECTS_SCHED_IR_SCHEDDIALECT_H
+
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Dialect.h"
+
+#include "dialects/sched/IR/SchedDialect.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/sched/IR/SchedAttrs.h.inc"
+
+namespace aicc::sched {
+
+/// Discardable attribute names, all in the `aicc` dialect's namespace.
+/// `aicc.kernel` (unit) marks an outlined kernel function.
+inline constexpr llvm::StringLiteral kKernelAttr = "aicc.kernel";
+/// `aicc.kernel_hash` (string, 16 hex digits) is the kernel's structural hash.
+inline constexpr llvm::StringLiteral kKernelHashAttr = "aicc.kernel_hash";
+/// `aicc.schedule` (#aicc.schedule) sits on a kernel's root op.
+inline constexpr llvm::StringLiteral kScheduleAttr = "aicc.schedule";
+
+/// Checks `schedule` against the loops of `op` (a TilingInterface op): one
+/// tile per loop, no thread-level tiling or parallelism on reductions.
+mlir::LogicalResult verifyScheduleFor(mlir::Operation *op,
+                                      ScheduleAttr schedule);
+
+} // namespace aicc::sched
+
+#endif // AICC_DIALECTS_SCHED_IR_SCHEDDIALECT_H

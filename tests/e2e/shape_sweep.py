@@ -1,0 +1,108 @@
+"""Shape sweep: GEMM, conv, pooling and reduction models of awkward sizes
+(1x1x1, odd, prime, tiles that do not divide) compiled on the optimized CPU
+path (-O2) and compared with onnxruntime (float32, rtol/atol 1e-4, scaled by
+the reduction length).
+
+usage: shape_sweep.py AICC WORK_DIR
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+
+AICC, WORK = sys.argv[1], Path(sys.argv[2])
+WORK.mkdir(parents=True, exist_ok=True)
+rng = np.random.default_rng(7)
+
+
+def model(name, nodes, inputs, outputs, inits=()):
+    g = helper.make_graph(nodes, name,
+                          [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
+                          [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs],
+                          list(inits))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    return m
+
+
+def cases():
+    # GEMM: 1x1x1, primes, odd, non-divisible by the 8x32 register tile,
+    # exactly divisible, with a bias + relu epilogue.
+    for m, n, k in [(1, 1, 1), (7, 13, 17), (8, 32, 1), (33, 65, 31), (64, 256, 64),
+                    (1, 1000, 64), (97, 3, 101), (128, 96, 40)]:
+        yield (f"matmul_{m}x{n}x{k}",
+               model("mm", [helper.make_node("MatMul", ["a", "b"], ["c"], name="mm")],
+                     [("a", [m, k]), ("b", [k, n])], ["c"]))
+    for m, n, k in [(5, 64, 16), (16, 48, 9)]:
+        w = numpy_helper.from_array(rng.standard_normal((n, k)).astype(np.float32), "w")
+        b = numpy_helper.from_array(rng.standard_normal(n).astype(np.float32), "bias")
+        yield (f"gemm_relu_{m}x{n}x{k}",
+               model("gemm", [helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
+                              helper.make_node("Relu", ["g"], ["y"], name="relu")],
+                     [("a", [m, k])], ["y"], [w, b]))
+    # Batched matmul.
+    yield ("batch_matmul_3x5x7x9",
+           model("bmm", [helper.make_node("MatMul", ["a", "b"], ["c"], name="bmm")],
+                 [("a", [3, 5, 9]), ("b", [3, 9, 7])], ["c"]))
+    # Convolutions: 1x1, 3x3 stride 2 with padding, odd channels, depthwise.
+    for (c, h, oc, kk, stride, pad, group) in [(1, 1, 1, 1, 1, 0, 1), (3, 9, 5, 3, 1, 1, 1),
+                                                (8, 11, 16, 3, 2, 1, 1), (16, 14, 32, 1, 1, 0, 1),
+                                                (6, 10, 6, 3, 1, 1, 6)]:
+        w = numpy_helper.from_array(rng.standard_normal((oc, c // group, kk, kk)).astype(np.float32), "w")
+        yield (f"conv_c{c}_h{h}_oc{oc}_k{kk}_s{stride}_g{group}",
+               model("conv", [helper.make_node("Conv", ["x", "w"], ["y"], strides=[stride, stride],
+                                               pads=[pad] * 4, group=group, name="conv"),
+                              helper.make_node("Relu", ["y"], ["r"], name="relu")],
+                     [("x", [1, c, h, h])], ["r"], [w]))
+    # Pooling and reductions over the contiguous and the outer axis.
+    yield ("maxpool_1x3x7x7", model("mp", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3],
+                                                            strides=[2, 2], name="mp")],
+                                   [("x", [1, 3, 7, 7])], ["y"]))
+    for shape, axes in [([1, 1, 1], [2]), ([7, 129], [1]), ([129, 7], [0]), ([4, 33, 5], [0, 2]),
+                        ([2, 1000], [1])]:
+        yield (f"reducesum_{'x'.join(map(str, shape))}_axes{''.join(map(str, axes))}",
+               model("rs", [helper.make_node("ReduceSum", ["x", "axes"], ["y"], name="rs")],
+                     [("x", shape)], ["y"],
+                     [numpy_helper.from_array(np.array(axes, np.int64), "axes")]))
+    for shape in [[1, 1], [3, 1000], [5, 17]]:
+        yield (f"softmax_{'x'.join(map(str, shape))}",
+               model("sm", [helper.make_node("Softmax", ["x"], ["y"], axis=-1, name="sm")],
+                     [("x", shape)], ["y"]))
+
+
+failures = 0
+count = 0
+for name, m in cases():
+    count += 1
+    d = WORK / name
+    d.mkdir(exist_ok=True)
+    path = d / "model.onnx"
+    onnx.save(m, path)
+    feeds, args = {}, []
+    for inp in m.graph.input:
+        shape = [x.dim_value for x in inp.type.tensor_type.shape.dim]
+        feeds[inp.name] = rng.standard_normal(shape).astype(np.float32)
+        np.save(d / f"{inp.name}.npy", feeds[inp.name])
+        args += ["--input", f"{inp.name}={d / (inp.name + '.npy')}"]
+    expected = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, feeds)
+    proc = subprocess.run([AICC, "run", "-O2", str(path), "--output-dir", str(d / "out")] + args,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"FAIL {name}: aicc exited {proc.returncode}: {proc.stderr.strip()[-300:]}")
+        failures += 1
+        continue
+    for out, want in zip(m.graph.output, expected):
+        got = np.load(d / "out" / f"{out.name}.npy")
+        tol = 1e-4 * max(1.0, float(np.sqrt(want.size)))
+        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-4, atol=tol):
+            err = np.abs(got - want).max() if got.shape == want.shape else "shape"
+            print(f"FAIL {name}: output {out.name} differs (max abs error {err})")
+            failures += 1
+        else:
+            print(f"ok   {name}")
+print(f"shape sweep: {count - failures} of {count} cases agree with onnxruntime")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,82 @@
+// RUN: aicc-opt %s -split-input-file -aicc-cpu-default-schedule='vector-bits=512' | FileCheck %s
+// RUN: aicc-opt %s -split-input-file -aicc-cpu-default-schedule='vector-bits=256' | FileCheck %s --check-prefix=AVX2
+
+// A matmul: an 8 x (2 vectors) register tile, unit reduction step, thread
+// tiles that are multiples of it and divide the loops.
+
+// CHECK-LABEL: func.func private @matmul_kernel
+// CHECK: linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [64, 256, 0], vector_tile = [8, 32, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 4, source = "heuristic">}
+// AVX2-LABEL: func.func private @matmul_kernel
+// AVX2: thread_tile = [64, 256, 0], vector_tile = [8, 16, 1]
+func.func private @matmul_kernel(%a: tensor<128x64xf32>, %b: tensor<64x512xf32>, %c: tensor<128x512xf32>) -> tensor<128x512xf32> attributes {aicc.kernel} {
+  %0 = linalg.matmul ins(%a, %b : tensor<128x64xf32>, tensor<64x512xf32>) outs(%c : tensor<128x512xf32>) -> tensor<128x512xf32>
+  return %0 : tensor<128x512xf32>
+}
+
+// -----
+
+// An elementwise op: vectorized along its innermost loop (a divisor of 1000
+// close to 32 lanes), every other loop tile is 1.
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func private @elementwise_kernel
+// CHECK: thread_tile = [1, 25], vector_tile = [1, 25], order = [0, 1], parallel = [0, 1], unroll = 1
+func.func private @elementwise_kernel(%x: tensor<3x1000xf32>) -> tensor<3x1000xf32> attributes {aicc.kernel} {
+  %e = tensor.empty() : tensor<3x1000xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<3x1000xf32>) outs(%e : tensor<3x1000xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %s = math.exp %a : f32
+      linalg.yield %s : f32
+  } -> tensor<3x1000xf32>
+  return %0 : tensor<3x1000xf32>
+}
+
+// -----
+
+// A row reduction over the contiguous loop: vectorized along the reduction.
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#rows = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func private @row_sum_kernel
+// CHECK: thread_tile = [1, 0], vector_tile = [1, 32], order = [0, 1], parallel = [0], unroll = 1
+func.func private @row_sum_kernel(%x: tensor<7x128xf32>, %init: tensor<7xf32>) -> tensor<7xf32> attributes {aicc.kernel} {
+  %0 = linalg.generic {indexing_maps = [#id, #rows], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<7x128xf32>) outs(%init : tensor<7xf32>) {
+    ^bb0(%a: f32, %acc: f32):
+      %s = arith.addf %a, %acc : f32
+      linalg.yield %s : f32
+  } -> tensor<7xf32>
+  return %0 : tensor<7xf32>
+}
+
+// -----
+
+// A schedule that is already there (explicit or tuned) is left as it is.
+
+// CHECK-LABEL: func.func private @explicit_kernel
+// CHECK: thread_tile = [4, 4, 0], vector_tile = [2, 4, 1], order = [1, 0, 2], parallel = [1], unroll = 1, source = "explicit"
+func.func private @explicit_kernel(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> attributes {aicc.kernel} {
+  %0 = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [4, 4, 0], vector_tile = [2, 4, 1], order = [1, 0, 2], parallel = [1], unroll = 1, source = "explicit">}
+      ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+// A reversing access (negative coefficient) cannot be tiled by slices; no
+// schedule, so the kernel lowers to plain loops.
+
+#rev = affine_map<(d0) -> (15 - d0)>
+#id1 = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func private @no_schedule_when_map_reverses
+// CHECK-NOT: aicc.schedule
+func.func private @no_schedule_when_map_reverses(%x: tensor<16xf32>) -> tensor<16xf32> attributes {aicc.kernel} {
+  %e = tensor.empty() : tensor<16xf32>
+  %0 = linalg.generic {indexing_maps = [#rev, #id1], iterator_types = ["parallel"]}
+      ins(%x : tensor<16xf32>) outs(%e : tensor<16xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      linalg.yield %a : f32
+  } -> tensor<16xf32>
+  return %0 : tensor<16xf32>
+}

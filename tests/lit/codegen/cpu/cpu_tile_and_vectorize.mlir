@@ -1,0 +1,68 @@
+// RUN: aicc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(aicc-cpu-tile-and-vectorize,canonicalize))' | FileCheck %s
+
+// matmul + relu epilogue, explicit schedule: thread tiles 8x32 (scf.forall),
+// register tiles 4x16 (scf.for), a unit-step reduction loop unrolled by 2
+// whose accumulator stays a vector (iter_arg), FMAs, and the epilogue
+// applied to the register tile before it is written once.
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func private @matmul_relu
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (16, 64) step (8, 32)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C4:.*]] iter_args
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16:.*]] iter_args
+// CHECK: %[[ACC:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C2:.*]] iter_args(%{{.*}} = %{{.*}}) -> (vector<4x16xf32>)
+// CHECK-COUNT-8: vector.fma {{.*}} : vector<16xf32>
+// CHECK: scf.yield %{{.*}} : vector<4x16xf32>
+// CHECK: arith.maximumf %[[ACC]], %{{.*}} : vector<4x16xf32>
+// CHECK: vector.transfer_write
+// CHECK: scf.forall.in_parallel
+func.func private @matmul_relu(%a: tensor<16x32xf32>, %b: tensor<32x64xf32>) -> tensor<16x64xf32> attributes {aicc.kernel} {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %m = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [8, 32, 0], vector_tile = [4, 16, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 2, source = "explicit">}
+      ins(%a, %b : tensor<16x32xf32>, tensor<32x64xf32>) outs(%f : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%m : tensor<16x64xf32>) outs(%e : tensor<16x64xf32>) {
+    ^bb0(%x: f32, %o: f32):
+      %t = arith.maximumf %x, %zero : f32
+      linalg.yield %t : f32
+  } -> tensor<16x64xf32>
+  return %r : tensor<16x64xf32>
+}
+
+// -----
+
+// Tiles that do not divide the loops have dynamic shapes: they are tiled but
+// stay scalar (lowered to loops later), with the same result.
+
+// CHECK-LABEL: func.func private @partial_tiles_stay_scalar
+// CHECK: scf.forall
+// CHECK: linalg.matmul
+// CHECK-NOT: vector.fma
+func.func private @partial_tiles_stay_scalar(%a: tensor<7x5xf32>, %b: tensor<5x9xf32>, %c: tensor<7x9xf32>) -> tensor<7x9xf32> attributes {aicc.kernel} {
+  %m = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [4, 4, 0], vector_tile = [2, 4, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit">}
+      ins(%a, %b : tensor<7x5xf32>, tensor<5x9xf32>) outs(%c : tensor<7x9xf32>) -> tensor<7x9xf32>
+  return %m : tensor<7x9xf32>
+}
+
+// -----
+
+// Functions that are not kernels, and kernels without a schedule, are left
+// alone.
+
+// CHECK-LABEL: func.func @not_a_kernel
+// CHECK-NOT: scf.forall
+// CHECK: linalg.matmul
+// CHECK-LABEL: func.func private @no_schedule
+// CHECK-NOT: scf.forall
+// CHECK: linalg.matmul
+func.func @not_a_kernel(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %m = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [4, 4, 0], vector_tile = [2, 4, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit">}
+      ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %m : tensor<8x8xf32>
+}
+func.func private @no_schedule(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> attributes {aicc.kernel} {
+  %m = linalg.matmul ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %m : tensor<8x8xf32>
+}
