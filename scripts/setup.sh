@@ -10,6 +10,8 @@ APT_PACKAGES=(
   cmake ninja-build ccache g++ pkg-config
   # LLVM/MLIR 22: headers, shared libraries, mlir-tblgen, FileCheck/lit
   llvm-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  # LLVM's OpenMP runtime: the thread pool compiled kernels run their tiles on
+  libomp-22-dev
   # ONNX format (onnx.proto), its backend test data, protobuf
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   # autotuner: cost model and tuning records

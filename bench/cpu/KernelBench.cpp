@@ -2,8 +2,8 @@
 //
 // Google Benchmark program. Each shape is measured for aicc (the optimized
 // CPU pipeline, JIT-compiled for the host) and for its peer library in the
-// same run, on the same thread count; bench/run.py pairs them into ratios.
-// Before timing, aicc's result is checked against the peer's.
+// same run, on the same thread count (1 and 2); bench/run.py pairs them into
+// ratios. Before timing, aicc's result is checked against the peer's.
 //
 //===----------------------------------------------------------------------===//
 
@@ -71,7 +71,9 @@ void BM_sgemm_aicc(benchmark::State &state) {
     state.SkipWithError("could not parse the benchmark's module");
     return;
   }
-  auto model = aicc::CpuJitModel::compile(*module);
+  aicc::CpuJitOptions options;
+  options.threads = state.range(3);
+  auto model = aicc::CpuJitModel::compile(*module, options);
   if (!model) {
     state.SkipWithError(llvm::toString(model.takeError()).c_str());
     return;
@@ -96,7 +98,7 @@ void BM_sgemm_aicc(benchmark::State &state) {
 
 void BM_sgemm_openblas(benchmark::State &state) {
   int64_t m = state.range(0), n = state.range(1), k = state.range(2);
-  openblas_set_num_threads(1);
+  openblas_set_num_threads(state.range(3));
   std::vector<float> a = randomMatrix(m, k, 1), b = randomMatrix(k, n, 2);
   std::vector<float> c(m * n);
   for (auto _ : state)
@@ -104,14 +106,17 @@ void BM_sgemm_openblas(benchmark::State &state) {
   setFlops(state, 2.0 * m * n * k);
 }
 
-/// sgemm 256³ … 2048³ and the BERT-base encoder's GEMMs (seq 128).
+/// sgemm 256³ … 2048³ and the BERT-base encoder's GEMMs (seq 128), on 1
+/// and 2 threads.
 void sgemmShapes(benchmark::internal::Benchmark *b) {
-  b->ArgNames({"M", "N", "K"});
-  for (int64_t s : {256, 512, 1024, 2048})
-    b->Args({s, s, s});
-  b->Args({128, 768, 768});
-  b->Args({128, 3072, 768});
-  b->Args({128, 768, 3072});
+  b->ArgNames({"M", "N", "K", "threads"});
+  for (int64_t threads : {1, 2}) {
+    for (int64_t s : {256, 512, 1024, 2048})
+      b->Args({s, s, s, threads});
+    b->Args({128, 768, 768, threads});
+    b->Args({128, 3072, 768, threads});
+    b->Args({128, 768, 3072, threads});
+  }
   b->Unit(benchmark::kMillisecond)->UseRealTime();
 }
 

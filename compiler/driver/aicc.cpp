@@ -67,6 +67,11 @@ static cl::list<std::string>
                 cl::cat(aiccCategory));
 
 // `aicc run` options.
+static cl::opt<int>
+    runThreads("threads",
+               cl::desc("Threads that run a kernel's parallel tiles (default: "
+                        "all cores)"),
+               cl::init(0), cl::sub(runCommand), cl::cat(aiccCategory));
 static cl::opt<std::string> runModel(cl::Positional, cl::desc("<model.onnx>"),
                                      cl::sub(runCommand), cl::Required,
                                      cl::cat(aiccCategory));
@@ -226,6 +231,9 @@ static int runModelCommand(mlir::MLIRContext &ctx) {
     return 1;
   aicc::CpuJitOptions jitOptions;
   jitOptions.optimize = optLevel > 0;
+  if (runThreads < 0)
+    return fail("--threads must be >= 1 (or 0 for all cores)");
+  jitOptions.threads = runThreads;
   auto model = aicc::CpuJitModel::compile(*module, jitOptions);
   if (!model)
     return fail(toString(model.takeError()));

@@ -8,6 +8,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
 
 using namespace mlir;
@@ -62,6 +63,10 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
   (void)targetInitialized;
 
   ExecutionEngineOptions options;
+  // The optimized path's parallel tiles call LLVM's OpenMP runtime.
+  llvm::StringRef runtimeLibs[] = {AICC_LIBOMP_PATH};
+  if (jitOptions.optimize)
+    options.sharedLibPaths = runtimeLibs;
   options.transformer =
       makeOptimizingTransformer(/*optLevel=*/jitOptions.optimize ? 3 : 2,
                                 /*sizeLevel=*/0, nullptr);
@@ -70,6 +75,13 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
     return makeError("JIT compilation failed: " +
                      llvm::toString(engine.takeError()));
   model->engine = std::move(*engine);
+  if (jitOptions.optimize && jitOptions.threads > 0) {
+    using SetThreads = void (*)(int);
+    if (auto set = reinterpret_cast<SetThreads>(
+            llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(
+                "omp_set_num_threads")))
+      set(jitOptions.threads);
+  }
   return model;
 }
 

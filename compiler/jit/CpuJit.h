@@ -33,6 +33,8 @@ struct CpuJitOptions {
   /// false: the reference pipeline (loops, no kernels); true: kernels,
   /// schedules and vector code for the host CPU.
   bool optimize = true;
+  /// Threads for the parallel tiles; 0: all cores.
+  int threads = 0;
 };
 
 class CpuJitModel {

@@ -15,6 +15,7 @@
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
@@ -48,9 +49,8 @@ void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createCpuTileAndVectorizePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  // 4. Tensors → buffers; thread-level tiles run in order for now.
+  // 4. Tensors → buffers.
   addBufferizePasses(pm);
-  pm.addPass(createForallToForLoopPass());
   // 5. What was not vectorized → loops; vectors → FMAs, loads, stores.
   pm.addPass(createLowerMemRefCopyPass());
   pm.addPass(createConvertLinalgToLoopsPass());
@@ -59,10 +59,16 @@ void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll(true)));
   pm.addNestedPass<func::FuncOp>(createCpuLowerVectorsPass());
+  // 6. Thread-level tiles become OpenMP parallel loops (LLVM's OpenMP
+  //    runtime is the thread pool); the canonicalizer inlines the alloca
+  //    scopes the conversion wraps around loop bodies that allocate nothing.
+  pm.addPass(createForallToParallelLoopPass());
+  pm.addPass(createConvertSCFToOpenMPPass());
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
-  // 6. Everything → LLVM dialect.
+  // 7. Everything → LLVM dialect.
   addLowerToLLVMPasses(pm);
 }
 
