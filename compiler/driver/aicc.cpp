@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Version.h"
+#include "compiler/driver/Artifacts.h"
 #include "compiler/frontend/onnx/ImportModel.h"
 #include "compiler/jit/CpuJit.h"
 #include "compiler/pipeline/Pipelines.h"
@@ -44,6 +45,11 @@ static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
                                            cl::init("-"),
                                            cl::cat(aiccCategory));
+static cl::opt<std::string>
+    mcpu("mcpu",
+         cl::desc("CPU to generate code for (default: the host's, or "
+                  "x86-64-v3 / generic for cross targets)"),
+         cl::cat(aiccCategory));
 static cl::opt<unsigned>
     optLevel("O",
              cl::desc("Optimization level: -O0 is the reference path (plain "
@@ -51,14 +57,16 @@ static cl::opt<unsigned>
                       "schedules and vectorizes them"),
              cl::Prefix, cl::init(2), cl::sub(cl::SubCommand::getTopLevel()),
              cl::sub(runCommand), cl::cat(aiccCategory));
-enum class Emit { None, Graph, Linalg, Kernels, LLVM };
+enum class Emit { None, Graph, Linalg, Kernels, LLVM, Obj, Asm };
 static cl::opt<Emit> emit(
     "emit", cl::desc("Print a stage's IR instead of compiling"),
     cl::values(clEnumValN(Emit::Graph, "graph", "the imported graph dialect"),
                clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
                clEnumValN(Emit::Kernels, "kernels",
                           "outlined kernels with their schedules"),
-               clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect")),
+               clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
+               clEnumValN(Emit::Obj, "obj", "an object file (any CPU target)"),
+               clEnumValN(Emit::Asm, "asm", "assembly (any CPU target)")),
     cl::init(Emit::None), cl::cat(aiccCategory));
 static cl::list<std::string>
     inputShapes("input-shape",
@@ -187,32 +195,48 @@ static int emitStage(mlir::MLIRContext &ctx) {
   return 0;
 }
 
-/// A file name for output `name` that stays inside the output folder.
-static std::string outputFileName(StringRef name) {
-  std::string file;
-  for (char c : name)
-    file.push_back(isAlnum(c) || c == '_' || c == '-' || c == '.' ? c : '_');
-  if (file.empty() || file[0] == '.')
-    file.insert(file.begin(), '_');
-  return file + ".npy";
+/// `aicc model.onnx -target=cpu -o model.aicc` (or --emit=obj|asm).
+static int compileModel(mlir::MLIRContext &ctx) {
+  if (!sys::fs::exists(inputFilename))
+    return fail("cannot open '" + inputFilename + "': no such file");
+  if (target == "cuda")
+    return fail("the CUDA target is not implemented yet; use -target=cpu");
+  if (outputFilename == "-")
+    return fail("-o <file> is required to write a compiled model");
+  if (optLevel == 0)
+    return fail("artifacts are built from the optimized path; drop -O0");
+  auto spec = aicc::resolveCpuTarget(target, mcpu);
+  if (!spec)
+    return fail(toString(spec.takeError()));
+  mlir::OwningOpRef<mlir::ModuleOp> module = importModel(ctx, inputFilename);
+  if (!module)
+    return 1;
+  aicc::CpuOutputKind kind = emit == Emit::Obj ? aicc::CpuOutputKind::Object
+                             : emit == Emit::Asm
+                                 ? aicc::CpuOutputKind::Assembly
+                                 : aicc::CpuOutputKind::SharedObject;
+  if (llvm::Error err = aicc::compileCpuArtifact(*module, *spec, kind,
+                                                 inputFilename, outputFilename))
+    return fail(toString(std::move(err)));
+  return 0;
 }
 
 static int runModelCommand(mlir::MLIRContext &ctx) {
   // Read every input first: `aicc run` compiles for these inputs, so their
   // shapes bind symbolic dimensions and their values can serve where an op
   // needs a compile-time value (Reshape's shape, Slice's starts, ...).
-  StringMap<aicc::HostTensor> given;
-  for (StringRef spec : runInputs) {
-    auto [name, file] = spec.split('=');
-    if (name.empty() || file.empty())
-      return fail("bad --input '" + spec + "' (expected name=file.npy)");
-    if (given.count(name))
-      return fail("input '" + name + "' is given twice");
-    auto tensor = aicc::readTensorFile(ctx, file);
-    if (!tensor)
-      return fail("input '" + name + "': " + toString(tensor.takeError()));
-    given.try_emplace(name, std::move(*tensor));
+  if (runThreads < 0)
+    return fail("--threads must be >= 1 (or 0 for all cores)");
+  if (aicc::looksLikeArtifact(runModel)) {
+    if (llvm::Error err = aicc::runArtifact(ctx, runModel, runInputs,
+                                            runOutputDir, runThreads))
+      return fail(toString(std::move(err)));
+    return 0;
   }
+  auto read = aicc::readNamedTensors(ctx, runInputs);
+  if (!read)
+    return fail(toString(read.takeError()));
+  StringMap<aicc::HostTensor> given = std::move(*read);
   aicc::OnnxImportOptions options;
   for (const auto &entry : given)
     options.inputShapes[entry.getKey()] = entry.getValue().shape;
@@ -231,8 +255,6 @@ static int runModelCommand(mlir::MLIRContext &ctx) {
     return 1;
   aicc::CpuJitOptions jitOptions;
   jitOptions.optimize = optLevel > 0;
-  if (runThreads < 0)
-    return fail("--threads must be >= 1 (or 0 for all cores)");
   jitOptions.threads = runThreads;
   auto model = aicc::CpuJitModel::compile(*module, jitOptions);
   if (!model)
@@ -261,7 +283,7 @@ static int runModelCommand(mlir::MLIRContext &ctx) {
     if (runOutputDir.empty())
       continue;
     SmallString<256> path(runOutputDir);
-    sys::path::append(path, outputFileName(sig.name));
+    sys::path::append(path, aicc::npyFileNameFor(sig.name));
     if (Error err = aicc::writeNpy(tensor, path))
       return fail(toString(std::move(err)));
   }
@@ -290,11 +312,7 @@ int main(int argc, char **argv) {
       target != "aarch64")
     return fail("unknown target '" + target +
                 "' (expected cpu, cuda, x86_64 or aarch64)");
-  if (emit != Emit::None)
+  if (emit != Emit::None && emit != Emit::Obj && emit != Emit::Asm)
     return emitStage(ctx);
-  if (!sys::fs::exists(inputFilename))
-    return fail("cannot open '" + inputFilename + "': no such file");
-  return fail("writing a compiled artifact is not implemented yet; use "
-              "--emit=graph|linalg|kernels|llvm to see the IR, or `aicc run " +
-              inputFilename + " --input ...` to compile and run on the CPU");
+  return compileModel(ctx);
 }

@@ -7,6 +7,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -232,6 +233,34 @@ llvm::Error writeNpy(const HostTensor &tensor, StringRef path) {
     return makeError("cannot rename '" + tmp + "' to '" + path +
                      "': " + ec.message());
   return llvm::Error::success();
+}
+
+llvm::Expected<llvm::StringMap<HostTensor>>
+readNamedTensors(MLIRContext &ctx, llvm::ArrayRef<std::string> specs) {
+  llvm::StringMap<HostTensor> given;
+  for (llvm::StringRef spec : specs) {
+    auto [name, file] = spec.split('=');
+    if (name.empty() || file.empty())
+      return makeError("bad --input '" + spec + "' (expected name=file.npy)");
+    if (given.count(name))
+      return makeError("input '" + name + "' is given twice");
+    auto tensor = readTensorFile(ctx, file);
+    if (!tensor)
+      return makeError("input '" + name +
+                       "': " + llvm::toString(tensor.takeError()));
+    given.try_emplace(name, std::move(*tensor));
+  }
+  return given;
+}
+
+std::string npyFileNameFor(llvm::StringRef name) {
+  std::string file;
+  for (char c : name)
+    file.push_back(llvm::isAlnum(c) || c == '_' || c == '-' || c == '.' ? c
+                                                                        : '_');
+  if (file.empty() || file[0] == '.')
+    file.insert(file.begin(), '_');
+  return file + ".npy";
 }
 
 } // namespace aicc

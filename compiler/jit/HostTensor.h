@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Types.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 
 #include <string>
@@ -49,6 +50,15 @@ llvm::Expected<HostTensor> readTensorFile(mlir::MLIRContext &ctx,
 /// Writes `tensor` as .npy, atomically (temporary file, then rename). bf16
 /// is written as its uint16 bit patterns (ONNX's convention for numpy).
 llvm::Error writeNpy(const HostTensor &tensor, llvm::StringRef path);
+
+/// Reads `name=file` pairs (.npy or .pb files) into a map by name; the error
+/// names the bad pair or the input.
+llvm::Expected<llvm::StringMap<HostTensor>>
+readNamedTensors(mlir::MLIRContext &ctx, llvm::ArrayRef<std::string> specs);
+
+/// `<name>.npy` with every character that could leave a folder or confuse a
+/// shell replaced by '_' (output names come from the model).
+std::string npyFileNameFor(llvm::StringRef name);
 
 } // namespace aicc
 

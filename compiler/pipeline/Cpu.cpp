@@ -42,9 +42,7 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   pm.addPass(createCpuDefaultSchedulePass(heuristic));
 }
 
-void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
-  // 1-2. Kernels, each with a schedule.
-  buildCpuKernelsPipeline(pm, options);
+void buildCpuCodegenPipeline(OpPassManager &pm) {
   // 3. Apply the schedules on tensors.
   pm.addNestedPass<func::FuncOp>(createCpuTileAndVectorizePass());
   pm.addPass(createCanonicalizerPass());
@@ -70,6 +68,11 @@ void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   // 7. Everything → LLVM dialect.
   addLowerToLLVMPasses(pm);
+}
+
+void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
+  buildCpuKernelsPipeline(pm, options); // 1-2
+  buildCpuCodegenPipeline(pm);          // 3-7
 }
 
 } // namespace aicc

@@ -36,6 +36,10 @@ struct CpuPipelineOptions {
 void buildCpuKernelsPipeline(mlir::OpPassManager &pm,
                              const CpuPipelineOptions &options);
 
+/// Scheduled kernels → the LLVM dialect: applies the schedules, bufferizes,
+/// lowers vectors, threads and everything else (stages 3-7 of Cpu.cpp).
+void buildCpuCodegenPipeline(mlir::OpPassManager &pm);
+
 /// The host CPU's vector width (from its features) and cache sizes.
 CpuPipelineOptions detectHostCpu();
 

@@ -1,0 +1,68 @@
+//===- EmitArtifact.h - CPU object code and loadable artifacts --*- C++ -*-===//
+//
+// From a module in the LLVM dialect (the end of the CPU pipeline) to object
+// code for a target, and for the host to an artifact: a shared object with
+// the model's code, an entry point `aicc_entry` and a manifest (contract 5;
+// the format is in runtime/src/ManifestFormat.h and docs/artifact.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AICC_CODEGEN_CPU_EMITARTIFACT_H
+#define AICC_CODEGEN_CPU_EMITARTIFACT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace aicc {
+
+/// A CPU target: `cpu` (the host), `x86_64` or `aarch64`, with `-mcpu`.
+struct CpuTargetSpec {
+  std::string triple, cpu, features;
+  bool isHost = false;
+  int64_t vectorBits = 128;
+};
+
+/// Resolves a `-target`/`-mcpu` pair; an error names what is unknown.
+llvm::Expected<CpuTargetSpec> resolveCpuTarget(llvm::StringRef target,
+                                               llvm::StringRef mcpu);
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const CpuTargetSpec &spec);
+
+/// What the manifest says besides the code.
+struct ArtifactManifest {
+  struct Tensor {
+    std::string name, dtype;
+    std::vector<int64_t> shape;
+  };
+  struct Kernel {
+    std::string symbol, hash, schedule;
+  };
+  std::string modelName, modelHash;
+  std::vector<Tensor> inputs, outputs;
+  std::vector<Kernel> kernels;
+
+  /// The manifest text (runtime/src/ManifestFormat.h).
+  std::string render(const CpuTargetSpec &target) const;
+};
+
+enum class CpuOutputKind { SharedObject, Object, Assembly };
+
+/// Translates `llvmModule` (LLVM dialect, `@main` taking inputs then outputs
+/// as expanded memrefs), adds the entry point and the manifest, internalizes
+/// everything else, optimizes (O3) and writes `outputPath` atomically: a
+/// temporary file in the same folder renamed into place, removed on error.
+/// A shared object is linked with the system's `cc` against libomp.
+llvm::Error emitCpuArtifact(mlir::ModuleOp llvmModule,
+                            const ArtifactManifest &manifest,
+                            const CpuTargetSpec &target, CpuOutputKind kind,
+                            llvm::StringRef outputPath);
+
+} // namespace aicc
+
+#endif // AICC_CODEGEN_CPU_EMITARTIFACT_H

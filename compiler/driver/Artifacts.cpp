@@ -1,0 +1,239 @@
+//===- Artifacts.cpp - compile to an artifact; run one with the runtime ---===//
+
+#include "compiler/driver/Artifacts.h"
+#include "compiler/jit/HostTensor.h"
+#include "compiler/partition/Passes.h"
+#include "compiler/pipeline/Pipelines.h"
+
+#include "aicc/runtime.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+
+using namespace mlir;
+
+namespace aicc {
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// The manifest's dtype name of a graph element type.
+static std::string dtypeName(Type type) {
+  if (type.isF32())
+    return "f32";
+  if (type.isF64())
+    return "f64";
+  if (type.isF16())
+    return "f16";
+  if (type.isBF16())
+    return "bf16";
+  if (type.isInteger(1))
+    return "bool";
+  if (auto integer = dyn_cast<IntegerType>(type))
+    return (integer.isUnsigned() ? "u" : "i") +
+           std::to_string(integer.getWidth());
+  return "unknown";
+}
+
+static Type elementTypeOf(MLIRContext &ctx, aicc_dtype dtype) {
+  Builder b(&ctx);
+  switch (dtype) {
+  case AICC_F32:
+    return b.getF32Type();
+  case AICC_F64:
+    return b.getF64Type();
+  case AICC_F16:
+    return b.getF16Type();
+  case AICC_BF16:
+    return b.getBF16Type();
+  case AICC_I8:
+    return b.getIntegerType(8);
+  case AICC_I16:
+    return b.getIntegerType(16);
+  case AICC_I32:
+    return b.getIntegerType(32);
+  case AICC_I64:
+    return b.getIntegerType(64);
+  case AICC_U8:
+    return b.getIntegerType(8, false);
+  case AICC_U16:
+    return b.getIntegerType(16, false);
+  case AICC_U32:
+    return b.getIntegerType(32, false);
+  case AICC_U64:
+    return b.getIntegerType(64, false);
+  case AICC_BOOL:
+    return b.getI1Type();
+  }
+  return Type();
+}
+
+llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
+                               CpuOutputKind kind, llvm::StringRef modelPath,
+                               llvm::StringRef outputPath) {
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main)
+    return makeError("the module has no @main function");
+  ArtifactManifest manifest;
+  manifest.modelName = llvm::sys::path::filename(modelPath).str();
+  auto bytes = llvm::MemoryBuffer::getFile(modelPath);
+  manifest.modelHash = llvm::utohexstr(
+      bytes ? llvm::xxh3_64bits((*bytes)->getBuffer()) : 0, true, 16);
+  auto signature = [&](ArrayRef<Type> types, auto nameOf,
+                       auto &list) -> llvm::Error {
+    for (auto [i, type] : llvm::enumerate(types)) {
+      auto tensor = cast<RankedTensorType>(type);
+      if (!tensor.hasStaticShape())
+        return makeError("'" + nameOf(i) +
+                         "' has a dynamic shape; bind it with --input-shape");
+      ArtifactManifest::Tensor entry;
+      entry.name = nameOf(i);
+      entry.dtype = dtypeName(tensor.getElementType());
+      entry.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+      list.push_back(std::move(entry));
+    }
+    return llvm::Error::success();
+  };
+  auto attrName = [](StringAttr name, unsigned i) {
+    return name ? name.getValue().str() : "#" + std::to_string(i);
+  };
+  if (llvm::Error err = signature(
+          main.getArgumentTypes(),
+          [&](unsigned i) {
+            return attrName(main.getArgAttrOfType<StringAttr>(i, "aicc.name"),
+                            i);
+          },
+          manifest.inputs))
+    return err;
+  if (llvm::Error err = signature(
+          main.getResultTypes(),
+          [&](unsigned i) {
+            return attrName(
+                main.getResultAttrOfType<StringAttr>(i, "aicc.name"), i);
+          },
+          manifest.outputs))
+    return err;
+
+  // Kernels and their schedules, then code.
+  CpuPipelineOptions options =
+      target.isHost ? detectHostCpu() : CpuPipelineOptions();
+  options.vectorBits = target.vectorBits;
+  PassManager kernels(module.getContext());
+  buildCpuKernelsPipeline(kernels, options);
+  if (failed(kernels.run(module)))
+    return makeError("forming kernels failed (see the errors above)");
+  for (func::FuncOp kernel : getKernels(module)) {
+    ArtifactManifest::Kernel entry;
+    entry.symbol = kernel.getSymName().str();
+    if (auto hash = kernel->getAttrOfType<StringAttr>(sched::kKernelHashAttr))
+      entry.hash = hash.getValue().str();
+    entry.schedule = "-";
+    if (Operation *root = findKernelRoot(kernel))
+      if (Attribute schedule = root->getAttr(sched::kScheduleAttr)) {
+        llvm::raw_string_ostream os(entry.schedule = "");
+        schedule.print(os);
+      }
+    manifest.kernels.push_back(std::move(entry));
+  }
+  PassManager codegen(module.getContext());
+  buildCpuCodegenPipeline(codegen);
+  if (failed(codegen.run(module)))
+    return makeError("code generation failed (see the errors above)");
+  return emitCpuArtifact(module, manifest, target, kind, outputPath);
+}
+
+bool looksLikeArtifact(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFileSlice(path, 4, 0);
+  return buffer && (*buffer)->getBuffer() == llvm::StringRef("\x7f"
+                                                             "ELF",
+                                                             4);
+}
+
+llvm::Error runArtifact(MLIRContext &ctx, llvm::StringRef path,
+                        llvm::ArrayRef<std::string> inputSpecs,
+                        llvm::StringRef outputDir, int threads) {
+  char error[1024];
+  aicc_model *raw = nullptr;
+  if (aicc_model_load(path.str().c_str(), &raw, error, sizeof error) != AICC_OK)
+    return makeError(error);
+  std::unique_ptr<aicc_model, void (*)(aicc_model *)> model(raw,
+                                                            aicc_model_free);
+  if (aicc_model_set_threads(model.get(), threads) != AICC_OK)
+    return makeError(aicc_model_error(model.get()));
+
+  auto read = readNamedTensors(ctx, inputSpecs);
+  if (!read)
+    return read.takeError();
+  llvm::StringMap<HostTensor> given = std::move(*read);
+
+  auto describeInfo = [&](const aicc_tensor_info &info) {
+    HostTensor t;
+    t.elementType = elementTypeOf(ctx, info.dtype);
+    t.shape.assign(info.shape, info.shape + info.rank);
+    return t;
+  };
+  std::vector<const void *> inputs;
+  std::vector<HostTensor> inputTensors;
+  for (int i = 0, e = aicc_model_num_inputs(model.get()); i < e; ++i) {
+    aicc_tensor_info info;
+    aicc_model_input(model.get(), i, &info);
+    auto it = given.find(info.name);
+    if (it == given.end())
+      return makeError("missing --input for model input '" +
+                       llvm::Twine(info.name) + "'");
+    HostTensor expected = describeInfo(info);
+    HostTensor &tensor = it->second;
+    bool bf16Bits = expected.elementType.isBF16() &&
+                    tensor.elementType.isUnsignedInteger(16);
+    if ((tensor.elementType != expected.elementType && !bf16Bits) ||
+        tensor.shape != expected.shape)
+      return makeError("input '" + llvm::Twine(info.name) + "' expects " +
+                       expected.describe() + ", got " + tensor.describe());
+    inputTensors.push_back(std::move(tensor));
+    given.erase(it);
+  }
+  if (!given.empty())
+    return makeError("the model has no input named '" +
+                     given.begin()->getKey() + "'");
+  for (const HostTensor &t : inputTensors)
+    inputs.push_back(t.bytes.data());
+
+  std::vector<HostTensor> outputTensors;
+  std::vector<void *> outputs;
+  for (int i = 0, e = aicc_model_num_outputs(model.get()); i < e; ++i) {
+    aicc_tensor_info info;
+    aicc_model_output(model.get(), i, &info);
+    HostTensor t = describeInfo(info);
+    t.bytes.resize(info.size_bytes);
+    outputTensors.push_back(std::move(t));
+  }
+  for (HostTensor &t : outputTensors)
+    outputs.push_back(t.bytes.data());
+  if (aicc_model_run(model.get(), inputs.data(), outputs.data()) != AICC_OK)
+    return makeError(aicc_model_error(model.get()));
+
+  if (!outputDir.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      return makeError("cannot create '" + outputDir + "': " + ec.message());
+  for (int i = 0, e = aicc_model_num_outputs(model.get()); i < e; ++i) {
+    aicc_tensor_info info;
+    aicc_model_output(model.get(), i, &info);
+    llvm::outs() << info.name << ": " << outputTensors[i].describe() << "\n";
+    if (outputDir.empty())
+      continue;
+    llvm::SmallString<256> out(outputDir);
+    llvm::sys::path::append(out, npyFileNameFor(info.name));
+    if (llvm::Error err = writeNpy(outputTensors[i], out))
+      return err;
+  }
+  return llvm::Error::success();
+}
+
+} // namespace aicc

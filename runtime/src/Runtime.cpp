@@ -1,0 +1,299 @@
+//===- Runtime.cpp - load and run aicc artifacts --------------------------===//
+//
+// An artifact is a shared object exporting `aicc_manifest` (text) and
+// `aicc_entry(void **args)`, whose arguments follow MLIR's packed calling
+// convention for @main: for each input then each output memref, pointers to
+// its allocated pointer, aligned pointer, offset, sizes and strides.
+//
+//===----------------------------------------------------------------------===//
+
+#include "aicc/runtime.h"
+#include "ManifestFormat.h"
+
+#include <dlfcn.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <new>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace manifest = aicc::manifest;
+
+namespace {
+
+struct Tensor {
+  std::string name;
+  aicc_dtype dtype;
+  std::vector<int64_t> shape;
+  size_t bytes() const {
+    size_t n = manifest::kDTypeBytes[dtype];
+    for (int64_t d : shape)
+      n *= static_cast<size_t>(d);
+    return n;
+  }
+};
+
+bool parseTensor(std::istringstream &fields, Tensor &tensor,
+                 std::string &error) {
+  std::string name, dtype, dims;
+  if (!(fields >> name >> dtype >> dims) ||
+      !manifest::unescape(name, tensor.name)) {
+    error = "malformed input/output record";
+    return false;
+  }
+  int index = -1;
+  for (int i = 0; i <= AICC_BOOL; ++i)
+    if (dtype == manifest::kDTypeNames[i])
+      index = i;
+  if (index < 0) {
+    error = "unknown dtype '" + dtype + "'";
+    return false;
+  }
+  tensor.dtype = static_cast<aicc_dtype>(index);
+  if (dims == "scalar")
+    return true;
+  std::istringstream parts(dims);
+  std::string part;
+  while (std::getline(parts, part, 'x')) {
+    char *end = nullptr;
+    long long d = std::strtoll(part.c_str(), &end, 10);
+    if (part.empty() || *end || d < 0) {
+      error = "malformed shape '" + dims + "'";
+      return false;
+    }
+    tensor.shape.push_back(d);
+  }
+  return true;
+}
+
+} // namespace
+
+struct aicc_model {
+  void *handle = nullptr;
+  void (*entry)(void **) = nullptr;
+  const char *manifestText = nullptr;
+  std::vector<Tensor> inputs, outputs;
+  std::string error;
+
+  ~aicc_model() {
+    if (handle)
+      dlclose(handle);
+  }
+
+  aicc_status fail(aicc_status status, const std::string &message) {
+    error = message;
+    return status;
+  }
+
+  bool parseManifest(std::string &message) {
+    std::istringstream lines(manifestText);
+    std::string line;
+    bool sawHeader = false;
+    while (std::getline(lines, line)) {
+      std::istringstream fields(line);
+      std::string kind;
+      fields >> kind;
+      if (kind == "aicc-artifact") {
+        int version = 0;
+        fields >> version;
+        if (version != manifest::kFormatVersion) {
+          message = "artifact format " + std::to_string(version) +
+                    " is not supported (this runtime reads format " +
+                    std::to_string(manifest::kFormatVersion) + ")";
+          return false;
+        }
+        sawHeader = true;
+      } else if (kind == "input" || kind == "output") {
+        Tensor tensor;
+        if (!parseTensor(fields, tensor, message))
+          return false;
+        (kind == "input" ? inputs : outputs).push_back(std::move(tensor));
+      }
+    }
+    if (!sawHeader)
+      message = "the manifest has no 'aicc-artifact' header";
+    return sawHeader;
+  }
+};
+
+static void copyError(const std::string &message, char *error,
+                      size_t errorSize) {
+  if (error && errorSize > 0)
+    std::snprintf(error, errorSize, "%s", message.c_str());
+}
+
+extern "C" {
+
+aicc_status aicc_model_load(const char *path, aicc_model **model, char *error,
+                            size_t errorSize) {
+  if (!model || !path) {
+    copyError("aicc_model_load: null argument", error, errorSize);
+    return AICC_ERROR_ARGUMENT;
+  }
+  *model = nullptr;
+  std::ifstream file(path, std::ios::binary);
+  char magic[4] = {};
+  if (!file || !file.read(magic, 4)) {
+    copyError(std::string("cannot read '") + path + "'", error, errorSize);
+    return AICC_ERROR_IO;
+  }
+  if (std::memcmp(magic,
+                  "\x7f"
+                  "ELF",
+                  4) != 0) {
+    copyError(std::string("'") + path +
+                  "' is not an aicc artifact (not a shared object)",
+              error, errorSize);
+    return AICC_ERROR_FORMAT;
+  }
+  std::unique_ptr<aicc_model> m(new (std::nothrow) aicc_model());
+  if (!m) {
+    copyError("out of memory", error, errorSize);
+    return AICC_ERROR_IO;
+  }
+  // dlopen needs a path with a slash to skip the library search path.
+  std::string resolved =
+      std::strchr(path, '/') ? path : std::string("./") + path;
+  m->handle = dlopen(resolved.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!m->handle) {
+    const char *why = dlerror();
+    copyError(std::string("cannot load '") + path + "': " + (why ? why : ""),
+              error, errorSize);
+    return AICC_ERROR_IO;
+  }
+  m->manifestText =
+      static_cast<const char *>(dlsym(m->handle, manifest::kManifestSymbol));
+  m->entry = reinterpret_cast<void (*)(void **)>(
+      dlsym(m->handle, manifest::kEntrySymbol));
+  if (!m->manifestText || !m->entry) {
+    copyError(std::string("'") + path +
+                  "' is not an aicc artifact (no manifest or entry point)",
+              error, errorSize);
+    return AICC_ERROR_FORMAT;
+  }
+  std::string message;
+  if (!m->parseManifest(message)) {
+    copyError(std::string("'") + path + "': " + message, error, errorSize);
+    return AICC_ERROR_FORMAT;
+  }
+  *model = m.release();
+  return AICC_OK;
+}
+
+void aicc_model_free(aicc_model *model) { delete model; }
+
+int aicc_model_num_inputs(const aicc_model *model) {
+  return model ? static_cast<int>(model->inputs.size()) : 0;
+}
+
+int aicc_model_num_outputs(const aicc_model *model) {
+  return model ? static_cast<int>(model->outputs.size()) : 0;
+}
+
+static aicc_status describe(aicc_model *model, const std::vector<Tensor> &list,
+                            int index, aicc_tensor_info *info,
+                            const char *what) {
+  if (!info || index < 0 || index >= static_cast<int>(list.size()))
+    return model->fail(AICC_ERROR_ARGUMENT,
+                       std::string("no ") + what + " #" +
+                           std::to_string(index) + " (the model has " +
+                           std::to_string(list.size()) + ")");
+  const Tensor &t = list[index];
+  info->name = t.name.c_str();
+  info->dtype = t.dtype;
+  info->rank = static_cast<int>(t.shape.size());
+  info->shape = t.shape.data();
+  info->size_bytes = t.bytes();
+  return AICC_OK;
+}
+
+aicc_status aicc_model_input(aicc_model *model, int index,
+                             aicc_tensor_info *info) {
+  if (!model)
+    return AICC_ERROR_ARGUMENT;
+  return describe(model, model->inputs, index, info, "input");
+}
+
+aicc_status aicc_model_output(aicc_model *model, int index,
+                              aicc_tensor_info *info) {
+  if (!model)
+    return AICC_ERROR_ARGUMENT;
+  return describe(model, model->outputs, index, info, "output");
+}
+
+const char *aicc_model_manifest(const aicc_model *model) {
+  return model ? model->manifestText : "";
+}
+
+aicc_status aicc_model_set_threads(aicc_model *model, int threads) {
+  if (!model)
+    return AICC_ERROR_ARGUMENT;
+  if (threads < 0)
+    return model->fail(AICC_ERROR_ARGUMENT, "thread count must be >= 0");
+  using SetThreads = void (*)(int);
+  auto set =
+      reinterpret_cast<SetThreads>(dlsym(model->handle, "omp_set_num_threads"));
+  if (!set)
+    return AICC_OK; // a model without parallel tiles runs on one thread
+  if (threads == 0) {
+    using NumProcs = int (*)();
+    auto procs =
+        reinterpret_cast<NumProcs>(dlsym(model->handle, "omp_get_num_procs"));
+    threads = procs ? procs() : 1;
+  }
+  set(threads);
+  return AICC_OK;
+}
+
+aicc_status aicc_model_run(aicc_model *model, const void *const *inputs,
+                           void *const *outputs) {
+  if (!model)
+    return AICC_ERROR_ARGUMENT;
+  if ((!inputs && !model->inputs.empty()) ||
+      (!outputs && !model->outputs.empty()))
+    return model->fail(AICC_ERROR_ARGUMENT, "null input or output array");
+  // Descriptors: allocated, aligned, offset, sizes, strides (row-major).
+  std::vector<std::vector<int64_t>> descriptors;
+  auto add = [&](const void *data, const Tensor &t) {
+    std::vector<int64_t> d;
+    auto ptr = reinterpret_cast<int64_t>(data);
+    d.push_back(ptr);
+    d.push_back(ptr);
+    d.push_back(0);
+    d.insert(d.end(), t.shape.begin(), t.shape.end());
+    std::vector<int64_t> strides(t.shape.size(), 1);
+    for (int i = static_cast<int>(t.shape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * t.shape[i + 1];
+    d.insert(d.end(), strides.begin(), strides.end());
+    descriptors.push_back(std::move(d));
+  };
+  for (size_t i = 0; i < model->inputs.size(); ++i) {
+    if (!inputs[i])
+      return model->fail(AICC_ERROR_ARGUMENT,
+                         "input '" + model->inputs[i].name + "' is null");
+    add(inputs[i], model->inputs[i]);
+  }
+  for (size_t i = 0; i < model->outputs.size(); ++i) {
+    if (!outputs[i])
+      return model->fail(AICC_ERROR_ARGUMENT,
+                         "output '" + model->outputs[i].name + "' is null");
+    add(outputs[i], model->outputs[i]);
+  }
+  std::vector<void *> args;
+  for (auto &d : descriptors)
+    for (int64_t &field : d)
+      args.push_back(&field);
+  model->entry(args.data());
+  model->error.clear();
+  return AICC_OK;
+}
+
+const char *aicc_model_error(const aicc_model *model) {
+  return model ? model->error.c_str() : "null model";
+}
+
+} // extern "C"
