@@ -5,6 +5,21 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CpuConvToIm2colPass : Pass<"aicc-cpu-conv-to-im2col"> {
+  let summary = "rewrites 2-D NCHW convolutions as im2col + matmul";
+  let description = [{
+    Each `linalg.conv_2d_nchw_fchw` becomes a copy of the input windows into
+    a [N, C*KH*KW, OH*OW] tensor (im2col) and a contraction with the filter
+    viewed as [F, C*KH*KW] (upstream `linalg::rewriteInIm2Col`). The
+    contraction gets the CPU's GEMM schedule (filter rows broadcast, im2col
+    rows as vectors), which the window form cannot: its maps are not
+    projected permutations, so it does not vectorize. Costs one extra copy
+    of C*KH*KW*OH*OW elements per image.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def CpuDefaultSchedulePass : Pass<"aicc-cpu-default-schedule",
                                   "::mlir::ModuleOp"> {
   let summary = "gives every kernel without a schedule the CPU heuristic's";

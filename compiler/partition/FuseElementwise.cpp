@@ -34,7 +34,10 @@ struct FuseElementwisePass
     RewritePatternSet patterns(ctx);
     linalg::populateElementwiseOpsFusionPatterns(patterns,
                                                  isFusibleIntoElementwise);
-    linalg::populateFoldReshapeOpsByExpansionPatterns(
+    // expand_shape → elementwise: run the elementwise op on the collapsed
+    // shape, so it can become the epilogue of the op before the reshape
+    // (im2col's matmul, viewed back as an image).
+    linalg::populateFoldReshapeOpsByCollapsingPatterns(
         patterns, isFusibleIntoElementwise);
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     // Transposes of constants (Gemm's transB weights) fold at compile time.

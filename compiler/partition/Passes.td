@@ -37,8 +37,11 @@ def FuseElementwisePass : Pass<"aicc-fuse-elementwise"> {
     contraction or reduction would recompute it for every element of the
     reduced loop's partner (relu(x) recomputed N times inside a matmul) and
     hide the multiply-accumulate the CPU heuristic looks for; such producers
-    stay separate and the partitioner decides where they go. Reshapes are
-    propagated through elementwise ops by expansion so chains meet, and
+    stay separate and the partitioner decides where they go. An
+    expand_shape feeding an elementwise op moves below it (the op runs on
+    the collapsed shape), so an epilogue meets the op before the reshape
+    (im2col's matmul viewed back as an image); only this direction runs, so
+    the rewrites cannot undo each other. And
     transposes of constants (Gemm's transposed weights) fold.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",

@@ -28,8 +28,10 @@ namespace aicc {
 
 void buildCpuKernelsPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
-  // 1. Graph → linalg → elementwise chains fused → kernels.
+  // 1. Graph → linalg → convolutions as GEMMs → elementwise chains fused →
+  //    kernels.
   buildGraphToLinalgPipeline(pm);
+  pm.addPass(createCpuConvToIm2colPass());
   pm.addPass(createFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

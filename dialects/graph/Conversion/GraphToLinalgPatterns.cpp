@@ -42,15 +42,33 @@ Value buildElementwise(
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   int64_t rank = resultType.getRank();
   SmallVector<AffineMap> maps;
+  SmallVector<Value> inputs;
   for (Value operand : operands) {
-    ArrayRef<int64_t> shape =
-        cast<RankedTensorType>(operand.getType()).getShape();
+    auto type = cast<RankedTensorType>(operand.getType());
+    ArrayRef<int64_t> shape = type.getShape();
     int64_t offset = rank - static_cast<int64_t>(shape.size());
+    // Dims of size 1 that broadcast are collapsed away, so every map is a
+    // projected permutation (which fusion and reshape propagation need).
     SmallVector<AffineExpr> exprs;
-    for (auto [i, dim] : llvm::enumerate(shape))
-      exprs.push_back(dim == 1 && resultType.getDimSize(offset + i) != 1
-                          ? b.getAffineConstantExpr(0)
-                          : b.getAffineDimExpr(offset + i));
+    SmallVector<ReassociationIndices> groups;
+    ReassociationIndices leading; // broadcast dims before the first kept one
+    SmallVector<int64_t> kept;
+    for (auto [i, dim] : llvm::enumerate(shape)) {
+      if (dim != 1 || resultType.getDimSize(offset + i) == 1) {
+        exprs.push_back(b.getAffineDimExpr(offset + i));
+        kept.push_back(dim);
+        groups.emplace_back();
+      }
+      (groups.empty() ? leading : groups.back()).push_back(i);
+    }
+    if (kept.size() != shape.size()) {
+      if (!groups.empty())
+        groups.front().insert(groups.front().begin(), leading.begin(),
+                              leading.end());
+      operand = tensor::CollapseShapeOp::create(b, loc, type.clone(kept),
+                                                operand, groups);
+    }
+    inputs.push_back(operand);
     maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
   }
   maps.push_back(b.getMultiDimIdentityMap(rank));
@@ -59,7 +77,7 @@ Value buildElementwise(
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, resultType, operands, init, maps, iterators,
+      b, loc, resultType, inputs, init, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         linalg::YieldOp::create(nb, nloc, body(nb, nloc, args.drop_back()));
       });
@@ -921,7 +939,9 @@ SmallVector<ReassociationIndices> splitAt(int64_t rank, int64_t at) {
   return groups;
 }
 
-/// conv → pad with zeros, view input as [N, G, C/G, D...] and filter as
+/// conv → pad with zeros; a float 2-D conv with one group is then the named
+/// linalg.conv_2d_nchw_fchw. Otherwise view input as [N, G, C/G, D...] and
+/// filter as
 /// [G, OC/G, C/G, K...], one linalg.generic over
 /// (n, g, oc, o..., c, k...) reading input[n, g, c, o*s + k*d], then view
 /// the result [N, G, OC/G, O...] as [N, OC, O...].
@@ -942,6 +962,23 @@ struct ConvLowering : StaticResultLowering<ConvOp> {
                           zeroOf(b, loc, elementType));
     auto inType = cast<RankedTensorType>(input.getType());
     auto filterType = cast<RankedTensorType>(adaptor.getFilter().getType());
+    auto zeroInit = [&](ArrayRef<int64_t> shape) {
+      return linalg::FillOp::create(
+                 b, loc, zeroOf(b, loc, elementType),
+                 tensor::EmptyOp::create(b, loc, shape, elementType)
+                     .getResult())
+          .getResult(0);
+    };
+
+    // The common case is the named op, which backends know how to rewrite
+    // (e.g. as im2col + matmul on CPUs).
+    if (group == 1 && k == 2 && kind == Kind::Float)
+      return linalg::Conv2DNchwFchwOp::create(
+                 b, loc, TypeRange{resultType},
+                 ValueRange{input, adaptor.getFilter()},
+                 ValueRange{zeroInit(resultType.getShape())},
+                 b.getI64VectorAttr(strides), b.getI64VectorAttr(dilations))
+          .getResult(0);
 
     SmallVector<int64_t> inShape = {inType.getDimSize(0), group,
                                     inType.getDimSize(1) / group};
@@ -978,11 +1015,7 @@ struct ConvLowering : StaticResultLowering<ConvOp> {
                                                utils::IteratorType::parallel);
     iterators.append(1 + k, utils::IteratorType::reduction);
     auto outType = resultType.clone(outShape);
-    Value init =
-        linalg::FillOp::create(
-            b, loc, zeroOf(b, loc, elementType),
-            tensor::EmptyOp::create(b, loc, outShape, elementType).getResult())
-            .getResult(0);
+    Value init = zeroInit(outShape);
     Value conv =
         linalg::GenericOp::create(
             b, loc, outType, ValueRange{in, filter}, init, maps, iterators,

@@ -14,14 +14,33 @@ func.func @add_broadcast(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2x3xf
 
 // -----
 
-// A size-1 dimension broadcast against a larger one reads index 0.
-// CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1) -> (d0, 0)>
+// A size-1 dimension broadcast against a larger one is collapsed away, so
+// the map stays a projected permutation.
+// CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func @sub_size_one_dim
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[COL]], #{{.*}}]
+// CHECK: %[[B:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<4x1xi32> into tensor<4xi32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[COL]], #{{.*}}]{{.*}} ins(%{{.*}}, %[[B]] :
 // CHECK: arith.subi
 func.func @sub_size_one_dim(%a: tensor<4x5xi32>, %b: tensor<4x1xi32>) -> tensor<4x5xi32> {
   %0 = graph.sub %a, %b : (tensor<4x5xi32>, tensor<4x1xi32>) -> tensor<4x5xi32>
   return %0 : tensor<4x5xi32>
+}
+
+// -----
+
+// Leading broadcast dims join the first kept dim; all-broadcast operands
+// become rank 0.
+// CHECK-DAG: #[[MID:.*]] = affine_map<(d0, d1, d2) -> (d1)>
+// CHECK-DAG: #[[NONE:.*]] = affine_map<(d0, d1, d2) -> ()>
+// CHECK-LABEL: func @bias_and_scalar
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : tensor<1x8x1xf32> into tensor<8xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[MID]], #{{.*}}]
+// CHECK: tensor.collapse_shape %{{.*}} [] : tensor<1x1x1xf32> into tensor<f32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[NONE]], #{{.*}}]
+func.func @bias_and_scalar(%a: tensor<2x8x5xf32>, %b: tensor<1x8x1xf32>, %c: tensor<1x1x1xf32>) -> tensor<2x8x5xf32> {
+  %0 = graph.add %a, %b : (tensor<2x8x5xf32>, tensor<1x8x1xf32>) -> tensor<2x8x5xf32>
+  %1 = graph.mul %0, %c : (tensor<2x8x5xf32>, tensor<1x1x1xf32>) -> tensor<2x8x5xf32>
+  return %1 : tensor<2x8x5xf32>
 }
 
 // -----
@@ -755,4 +774,16 @@ func.func @lower_reduce_prod(%x: tensor<2x3xf32>) -> tensor<3xf32> {
 func.func @lower_arg_min(%x: tensor<2x3xi32>) -> tensor<2xi64> {
   %0 = graph.arg_min %x {axis = 1 : i64, select_last_index} : tensor<2x3xi32> -> tensor<2xi64>
   return %0 : tensor<2xi64>
+}
+
+// -----
+
+// A float 2-D conv with one group is the named op (after padding).
+// CHECK-LABEL: func @conv_named
+// CHECK: %[[P:.*]] = tensor.pad
+// CHECK: %[[F:.*]] = linalg.fill
+// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%[[P]], %{{.*}} : tensor<1x4x10x10xf32>, tensor<6x4x3x3xf32>) outs(%[[F]] : tensor<1x6x4x4xf32>)
+func.func @conv_named(%x: tensor<1x4x8x8xf32>, %w: tensor<6x4x3x3xf32>) -> tensor<1x6x4x4xf32> {
+  %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1} : (tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32>) -> tensor<1x6x4x4xf32>
+  return %0 : tensor<1x6x4x4xf32>
 }
