@@ -3,8 +3,9 @@
 // Picks a schedule per kernel root:
 // 1. vector width VW = vector bits / element bits;
 // 2. contractions and convolutions (multiply-accumulate roots) get a
-//    register tile of up to 8 rows x 2 vectors on the two innermost output
-//    loops, a unit reduction step unrolled by 4, and a thread tile of up to
+//    register tile on the two innermost output loops: whole vectors of
+//    columns (2, else 1, else the loop if short), up to 8 rows within 16
+//    accumulator registers, a unit reduction step unrolled by 4, and a thread tile of up to
 //    64 x 256 (a multiple of the register tile);
 // 3. anything else is vectorized along its contiguous loop (the output's
 //    innermost loop, or the input's innermost reduction loop), and every
@@ -127,8 +128,18 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
   int64_t inner = innerLoop(out, 0), outer = innerLoop(out, 1);
 
   if (isMultiplyAccumulate(op) && inner >= 0 && outer >= 0) {
-    vectorTile[inner] = pickTile(ranges[inner], 2 * vw);
-    vectorTile[outer] = pickTile(ranges[outer], 8);
+    // Columns: two full vectors, else one, else the whole loop when it
+    // fits in four, else a divisor near two vectors. Rows: as many as keep
+    // the accumulators within 16 vector registers, at most 8.
+    int64_t width = ranges[inner];
+    int64_t cols = width % (2 * vw) == 0 ? 2 * vw
+                   : width % vw == 0     ? vw
+                   : width <= 4 * vw     ? width
+                                         : pickTile(width, 2 * vw);
+    int64_t regs = (cols + vw - 1) / vw;
+    vectorTile[inner] = cols;
+    vectorTile[outer] =
+        pickTile(ranges[outer], std::clamp<int64_t>(16 / regs, 1, 8));
     for (int64_t i = 0; i < n; ++i)
       if (iterators[i] == utils::IteratorType::parallel)
         threadTile[i] = vectorTile[i];
