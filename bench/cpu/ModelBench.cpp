@@ -28,8 +28,7 @@ struct Loaded {
 
 bool load(const std::string &path, Loaded &l) {
   char error[512];
-  if (aicc_model_load(path.c_str(), &l.model, error, sizeof error) !=
-      AICC_OK) {
+  if (aicc_model_load(path.c_str(), &l.model, error, sizeof error) != AICC_OK) {
     std::fprintf(stderr, "aicc-bench-model: %s\n", error);
     return false;
   }

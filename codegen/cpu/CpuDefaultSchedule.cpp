@@ -5,8 +5,8 @@
 // 2. contractions and convolutions (multiply-accumulate roots) get a
 //    register tile on the two innermost output loops: whole vectors of
 //    columns (2, else 1, else the loop if short), up to 8 rows within 16
-//    accumulator registers, a unit reduction step unrolled by 4, and a thread tile of up to
-//    64 x 256 (a multiple of the register tile);
+//    accumulator registers, a unit reduction step unrolled by 4, and a thread
+//    tile of up to 64 x 256 (a multiple of the register tile);
 // 3. anything else is vectorized along its contiguous loop (the output's
 //    innermost loop, or the input's innermost reduction loop), and every
 //    parallel vector tile is also a thread tile.
@@ -129,13 +129,14 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
 
   if (isMultiplyAccumulate(op) && inner >= 0 && outer >= 0) {
     // Columns: two full vectors, else one, else the whole loop when it
-    // fits in four, else a divisor near two vectors. Rows: as many as keep
-    // the accumulators within 16 vector registers, at most 8.
+    // fits in four, else two vectors with a partial last tile (codegen pads
+    // it). Rows: as many as keep the accumulators within 16 vector
+    // registers, at most 8.
     int64_t width = ranges[inner];
     int64_t cols = width % (2 * vw) == 0 ? 2 * vw
                    : width % vw == 0     ? vw
                    : width <= 4 * vw     ? width
-                                         : pickTile(width, 2 * vw);
+                                         : 2 * vw;
     int64_t regs = (cols + vw - 1) / vw;
     vectorTile[inner] = cols;
     vectorTile[outer] =

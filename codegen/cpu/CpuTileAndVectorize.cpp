@@ -105,6 +105,50 @@ static bool touchesBoolTensor(linalg::LinalgOp op) {
   });
 }
 
+/// Partial tiles (a tile size that does not divide its loop) have dynamic
+/// shapes. Each float linalg op whose dynamic loops are all parallel is
+/// padded with zeros to its static bounding box (the full tile), so it
+/// vectorizes; the padded rows and columns are computed and dropped.
+/// Integer ops are left alone (a padded division by zero would trap), as
+/// are ops with a dynamic reduction (padding would change the result).
+static void padPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
+  SmallVector<linalg::LinalgOp> candidates;
+  kernel.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() && op.hasDynamicShape())
+      candidates.push_back(op);
+  });
+  for (linalg::LinalgOp op : candidates) {
+    SmallVector<int64_t> dims;
+    bool padable = true;
+    for (auto [i, range] : llvm::enumerate(op.getStaticLoopRanges())) {
+      if (!ShapedType::isDynamic(range))
+        continue;
+      padable &= op.getIteratorTypesArray()[i] == utils::IteratorType::parallel;
+      dims.push_back(i);
+    }
+    SmallVector<Attribute> zeros;
+    for (Value operand : op->getOperands()) {
+      Type element = getElementTypeOrSelf(operand.getType());
+      padable &= isa<FloatType>(element);
+      if (padable)
+        zeros.push_back(rewriter.getZeroAttr(element));
+    }
+    if (!padable)
+      continue;
+    linalg::LinalgPaddingOptions options;
+    options.setPaddingDimensions(dims).setPaddingValues(zeros).setCopyBackOp(
+        linalg::LinalgPaddingOptions::CopyBackOp::None);
+    linalg::LinalgOp padded;
+    SmallVector<Value> replacements;
+    SmallVector<tensor::PadOp> pads;
+    rewriter.setInsertionPoint(op);
+    if (failed(linalg::rewriteAsPaddedOp(rewriter, op, options, padded,
+                                         replacements, pads)))
+      continue;
+    rewriter.replaceOp(op, replacements);
+  }
+}
+
 /// Vectorizes every linalg op of `kernel` whose tile is static and small.
 static void vectorizeTiles(RewriterBase &rewriter, func::FuncOp kernel) {
   SmallVector<linalg::LinalgOp> candidates;
@@ -144,6 +188,7 @@ static LogicalResult formContractionsAndHoist(RewriterBase &rewriter,
   vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
   vector::populateVectorReductionToContractPatterns(patterns);
   tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+  linalg::populatePadOpVectorizationPatterns(patterns);
   vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
   vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
   if (failed(applyPatternsGreedily(kernel, std::move(patterns))))
@@ -242,7 +287,11 @@ LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
                          scf::SCFTilingOptions::LoopType::ForOp)))
     return failure();
   eraseDeadCode(rewriter, kernel);
-  // 3. The root's reduction loops.
+  // 3. Pad partial tiles to the full tile (before the reduction is tiled,
+  //    so the accumulator can still be hoisted); then the root's reduction
+  //    loops.
+  padPartialTiles(rewriter, kernel);
+  eraseDeadCode(rewriter, kernel);
   SmallVector<int64_t> reductionTiles(numLoops, 0);
   for (int64_t i = 0; i < numLoops; ++i)
     if (iterators[i] == utils::IteratorType::reduction)

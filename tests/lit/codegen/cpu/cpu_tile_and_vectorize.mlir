@@ -33,17 +33,37 @@ func.func private @matmul_relu(%a: tensor<16x32xf32>, %b: tensor<32x64xf32>) -> 
 
 // -----
 
-// Tiles that do not divide the loops have dynamic shapes: they are tiled but
-// stay scalar (lowered to loops later), with the same result.
+// Tiles that do not divide the loops have dynamic shapes: each is padded
+// to the full (static) tile, so it vectorizes; reads of the partial operand
+// are out-of-bounds transfers (padded with zeros), the result is written
+// back through the partial slice.
 
-// CHECK-LABEL: func.func private @partial_tiles_stay_scalar
+// CHECK-LABEL: func.func private @partial_tiles_are_padded
 // CHECK: scf.forall
-// CHECK: linalg.matmul
-// CHECK-NOT: vector.fma
-func.func private @partial_tiles_stay_scalar(%a: tensor<7x5xf32>, %b: tensor<5x9xf32>, %c: tensor<7x9xf32>) -> tensor<7x9xf32> attributes {aicc.kernel} {
+// CHECK: vector.transfer_read %{{.*}}, %{{.*}} : tensor<5x?xf32>, vector<1x4xf32>
+// CHECK: vector.fma {{.*}} : vector<4xf32>
+// CHECK-NOT: linalg.matmul
+func.func private @partial_tiles_are_padded(%a: tensor<7x5xf32>, %b: tensor<5x9xf32>, %c: tensor<7x9xf32>) -> tensor<7x9xf32> attributes {aicc.kernel} {
   %m = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [4, 4, 0], vector_tile = [2, 4, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit">}
       ins(%a, %b : tensor<7x5xf32>, tensor<5x9xf32>) outs(%c : tensor<7x9xf32>) -> tensor<7x9xf32>
   return %m : tensor<7x9xf32>
+}
+
+// -----
+
+// -----
+
+// Integer ops are not padded (a padded division by zero would trap): their
+// partial tiles stay scalar and lower to loops.
+
+// CHECK-LABEL: func.func private @integer_partial_tiles_stay_scalar
+// CHECK: scf.forall
+// CHECK: linalg.matmul
+// CHECK-NOT: vector.fma
+func.func private @integer_partial_tiles_stay_scalar(%a: tensor<7x5xi32>, %b: tensor<5x9xi32>, %c: tensor<7x9xi32>) -> tensor<7x9xi32> attributes {aicc.kernel} {
+  %m = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [4, 4, 0], vector_tile = [2, 4, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit">}
+      ins(%a, %b : tensor<7x5xi32>, tensor<5x9xi32>) outs(%c : tensor<7x9xi32>) -> tensor<7x9xi32>
+  return %m : tensor<7x9xi32>
 }
 
 // -----
