@@ -4,9 +4,16 @@ results as JSON plus a markdown table of ratios (aicc / peer, higher is
 better for throughput).
 
     bench/run.py cpu [--build build] [--filter REGEX] [--min-time 0.5]
+    bench/run.py models [--build build] [--only resnet50,bert_base]
 
-Writes bench/results/cpu-<date>.json and bench/results/cpu-<date>.md.
-Peers: OpenBLAS sgemm, with the same thread count (1 and 2).
+cpu: kernels (sgemm) against OpenBLAS, same thread count (1 and 2); writes
+bench/results/cpu-<date>.{json,md}.
+models: builds ResNet-50, MobileNetV2, BERT-base and ViT-B/16
+(bench/models/build_models.py, under build/models), compiles each with
+`aicc -o` (timed), checks aicc's output against onnxruntime's on one input,
+then times both on 1 and 2 threads (aicc: aicc-bench-model on the
+artifact; onnxruntime: InferenceSession with intra_op_num_threads, warm-up
+then median of repeated runs); writes bench/results/models-<date>.{json,md}.
 """
 import argparse
 import datetime
@@ -95,15 +102,126 @@ def run_cpu(args):
     return 0
 
 
+def time_onnxruntime(path, threads, runs):
+    import numpy as np
+    import onnxruntime as ort
+    import time
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    feeds = {i.name: np.random.default_rng(1).standard_normal(i.shape).astype(np.float32)
+             for i in sess.get_inputs()}
+    for _ in range(3):
+        sess.run(None, feeds)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        sess.run(None, feeds)
+        times.append((time.perf_counter() - t) * 1e3)
+    return float(np.median(times))
+
+
+def check_against_onnxruntime(aicc, model, artifact, work):
+    import numpy as np
+    import onnxruntime as ort
+    sess = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    args = []
+    feeds = {}
+    for i in sess.get_inputs():
+        x = np.random.default_rng(2).standard_normal(i.shape).astype(np.float32)
+        feeds[i.name] = x
+        np.save(work / f"{i.name}.npy", x)
+        args += ["--input", f"{i.name}={work / (i.name + '.npy')}"]
+    expected = sess.run(None, feeds)
+    proc = subprocess.run([aicc, "run", str(artifact), "--output-dir", str(work / "out")] + args,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        return f"aicc run failed: {proc.stderr.strip()[-200:]}"
+    worst = 0.0
+    for o, want in zip(sess.get_outputs(), expected):
+        got = np.load(work / "out" / f"{o.name}.npy")
+        worst = max(worst, float(np.abs(got - want).max() / (np.abs(want).max() + 1e-30)))
+    return worst
+
+
+def run_models(args):
+    build = Path(args.build)
+    aicc, bench = build / "bin" / "aicc", build / "bin" / "aicc-bench-model"
+    if not aicc.exists() or not bench.exists():
+        print("error: build aicc and aicc-bench-model first (scripts/build.sh)", file=sys.stderr)
+        return 2
+    models_dir = build / "models"
+    names = args.only.split(",") if args.only else ["resnet50", "mobilenetv2", "bert_base", "vit_b16"]
+    subprocess.run([sys.executable, str(HERE / "models" / "build_models.py"), str(models_dir),
+                    "--only", ",".join(names)], check=True)
+    rows = []
+    for name in names:
+        import time
+        model, artifact = models_dir / f"{name}.onnx", models_dir / f"{name}.aicc"
+        t = time.perf_counter()
+        proc = subprocess.run([str(aicc), str(model), "-o", str(artifact)],
+                              capture_output=True, text=True)
+        compile_s = time.perf_counter() - t
+        if proc.returncode != 0:
+            print(f"{name}: compile failed: {proc.stderr.strip()[-300:]}", flush=True)
+            rows.append({"model": name, "error": proc.stderr.strip()[-300:]})
+            continue
+        work = models_dir / f"{name}-check"
+        work.mkdir(exist_ok=True)
+        rel_err = check_against_onnxruntime(str(aicc), model, artifact, work)
+        row = {"model": name, "compile_s": round(compile_s, 1), "max_rel_error": rel_err}
+        out = subprocess.run([str(bench), f"--model={artifact}", "--threads=1,2",
+                              "--benchmark_format=json", f"--benchmark_min_time={args.min_time}",
+                              "--benchmark_repetitions=3",
+                              "--benchmark_report_aggregates_only=true"],
+                             capture_output=True, text=True)
+        for b in json.loads(out.stdout)["benchmarks"] if out.returncode == 0 else []:
+            if b.get("aggregate_name") == "median":
+                threads = int(re.search(r"threads:(\d+)", b["name"]).group(1))
+                row[f"aicc_ms_{threads}t"] = round(b["real_time"], 2)
+        for threads in (1, 2):
+            row[f"onnxruntime_ms_{threads}t"] = round(time_onnxruntime(model, threads, 10), 2)
+        print(row, flush=True)
+        rows.append(row)
+
+    date = datetime.date.today().isoformat()
+    out_dir = HERE / "results"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / f"models-{date}.json").write_text(
+        json.dumps({"date": date, "cpu": cpu_name(), "models": rows}, indent=1) + "\n")
+    lines = [f"# Model latency, {date}", "",
+             f"CPU: {cpu_name()}. Batch 1. aicc: the artifact through the runtime "
+             "(median of 3 repetitions); onnxruntime: median of 10 runs after 3 warm-ups. "
+             "Ratio = onnxruntime latency / aicc latency (higher is better for aicc). "
+             "`bench/run.py models`.", "",
+             "| model | compile s | max rel. error | threads | aicc ms | onnxruntime ms | ratio |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['model']} | failed | | | | | |")
+            continue
+        err = r["max_rel_error"]
+        err = f"{err:.1e}" if isinstance(err, float) else err
+        for t in (1, 2):
+            a, o = r.get(f"aicc_ms_{t}t"), r.get(f"onnxruntime_ms_{t}t")
+            ratio = f"{o / a:.2f}x" if a and o else ""
+            lines.append(f"| {r['model']} | {r['compile_s']} | {err} | {t} | {a} | {o} | {ratio} |")
+    (out_dir / f"models-{date}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("target", choices=["cpu"])
+    ap.add_argument("target", choices=["cpu", "models"])
+    ap.add_argument("--only", help="models: comma-separated subset")
     ap.add_argument("--build", default=str(HERE.parent / "build"))
     ap.add_argument("--filter")
     ap.add_argument("--min-time", default="0.5")
     args = ap.parse_args()
-    return run_cpu(args)
+    return run_cpu(args) if args.target == "cpu" else run_models(args)
 
 
 if __name__ == "__main__":
