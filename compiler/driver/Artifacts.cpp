@@ -11,8 +11,10 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Timer.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 
@@ -77,7 +79,15 @@ static Type elementTypeOf(MLIRContext &ctx, aicc_dtype dtype) {
 
 llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
                                CpuOutputKind kind, llvm::StringRef modelPath,
-                               llvm::StringRef outputPath) {
+                               llvm::StringRef outputPath, bool progress) {
+  llvm::TimeRecord start = llvm::TimeRecord::getCurrentTime(true);
+  auto report = [&](const llvm::Twine &what) {
+    if (!progress)
+      return;
+    double seconds = llvm::TimeRecord::getCurrentTime(false).getWallTime() -
+                     start.getWallTime();
+    llvm::errs() << llvm::format("aicc: [%5.1fs] ", seconds) << what << "\n";
+  };
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
     return makeError("the module has no @main function");
@@ -125,6 +135,7 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   CpuPipelineOptions options =
       target.isHost ? detectHostCpu() : CpuPipelineOptions();
   options.vectorBits = target.vectorBits;
+  report("forming kernels and choosing schedules");
   PassManager kernels(module.getContext());
   buildCpuKernelsPipeline(kernels, options);
   if (failed(kernels.run(module)))
@@ -142,11 +153,19 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
       }
     manifest.kernels.push_back(std::move(entry));
   }
+  report(llvm::Twine(manifest.kernels.size()) +
+         " kernels; tiling, vectorizing, lowering to LLVM");
   PassManager codegen(module.getContext());
   buildCpuCodegenPipeline(codegen);
   if (failed(codegen.run(module)))
     return makeError("code generation failed (see the errors above)");
-  return emitCpuArtifact(module, manifest, target, kind, outputPath);
+  report("optimizing and emitting code for " + target.triple + " (" +
+         target.cpu + ")");
+  if (llvm::Error err =
+          emitCpuArtifact(module, manifest, target, kind, outputPath))
+    return err;
+  report("wrote " + outputPath);
+  return llvm::Error::success();
 }
 
 bool looksLikeArtifact(llvm::StringRef path) {

@@ -13,11 +13,13 @@ namespace aicc {
 
 /// Compiles `module` (graph dialect, from the importer) for `target` with
 /// the optimized CPU pipeline and writes `kind` to `outputPath`.
-/// `modelPath` names the model and is hashed into the manifest.
+/// `modelPath` names the model and is hashed into the manifest. With
+/// `progress`, each stage is reported on stderr (compiles take tens of
+/// seconds on large models).
 llvm::Error compileCpuArtifact(mlir::ModuleOp module,
                                const CpuTargetSpec &target, CpuOutputKind kind,
                                llvm::StringRef modelPath,
-                               llvm::StringRef outputPath);
+                               llvm::StringRef outputPath, bool progress);
 
 /// True when `path` starts like a shared object (an artifact to run).
 bool looksLikeArtifact(llvm::StringRef path);

@@ -50,6 +50,11 @@ static cl::opt<std::string>
          cl::desc("CPU to generate code for (default: the host's, or "
                   "x86-64-v3 / generic for cross targets)"),
          cl::cat(aiccCategory));
+static cl::opt<bool>
+    verbose("v",
+            cl::desc("Report each compile stage on stderr (the default "
+                     "when stderr is a terminal)"),
+            cl::cat(aiccCategory));
 static cl::opt<unsigned>
     optLevel("O",
              cl::desc("Optimization level: -O0 is the reference path (plain "
@@ -215,8 +220,9 @@ static int compileModel(mlir::MLIRContext &ctx) {
                              : emit == Emit::Asm
                                  ? aicc::CpuOutputKind::Assembly
                                  : aicc::CpuOutputKind::SharedObject;
-  if (llvm::Error err = aicc::compileCpuArtifact(*module, *spec, kind,
-                                                 inputFilename, outputFilename))
+  bool progress = verbose || errs().is_displayed();
+  if (llvm::Error err = aicc::compileCpuArtifact(
+          *module, *spec, kind, inputFilename, outputFilename, progress))
     return fail(toString(std::move(err)));
   return 0;
 }
