@@ -30,6 +30,10 @@ struct CpuLowerVectorsPass
         patterns, vector::VectorTransposeLowering::EltWise);
     vector::populateVectorShapeCastLoweringPatterns(patterns);
     vector::populateVectorMaskOpLoweringPatterns(patterns);
+    // Out-of-bounds transfers (the edges of padded partial tiles) become
+    // masked loads and stores instead of per-element bounds checks.
+    vector::populateVectorMaskMaterializationPatterns(
+        patterns, /*force32BitVectorIndices=*/true);
     vector::populateVectorTransferLoweringPatterns(patterns,
                                                    /*maxTransferRank=*/1);
     vector::populateVectorToVectorCanonicalizationPatterns(patterns);
