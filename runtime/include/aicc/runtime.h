@@ -43,9 +43,18 @@ typedef enum aicc_status {
 } aicc_status;
 
 typedef enum aicc_dtype {
-  AICC_F32, AICC_F64, AICC_F16, AICC_BF16,
-  AICC_I8, AICC_I16, AICC_I32, AICC_I64,
-  AICC_U8, AICC_U16, AICC_U32, AICC_U64,
+  AICC_F32,
+  AICC_F64,
+  AICC_F16,
+  AICC_BF16,
+  AICC_I8,
+  AICC_I16,
+  AICC_I32,
+  AICC_I64,
+  AICC_U8,
+  AICC_U16,
+  AICC_U32,
+  AICC_U64,
   AICC_BOOL,
 } aicc_dtype;
 
