@@ -209,10 +209,7 @@ llvm::Error runArtifact(MLIRContext &ctx, llvm::StringRef path,
                        llvm::Twine(info.name) + "'");
     HostTensor expected = describeInfo(info);
     HostTensor &tensor = it->second;
-    bool bf16Bits = expected.elementType.isBF16() &&
-                    tensor.elementType.isUnsignedInteger(16);
-    if ((tensor.elementType != expected.elementType && !bf16Bits) ||
-        tensor.shape != expected.shape)
+    if (!tensor.matches(expected.elementType, expected.shape))
       return makeError("input '" + llvm::Twine(info.name) + "' expects " +
                        expected.describe() + ", got " + tensor.describe());
     inputTensors.push_back(std::move(tensor));

@@ -91,11 +91,7 @@ CpuJitModel::run(llvm::ArrayRef<HostTensor> inputs) {
     return makeError("the model takes " + llvm::Twine(inputSigs.size()) +
                      " inputs, got " + llvm::Twine(inputs.size()));
   for (auto [tensor, sig] : llvm::zip(inputs, inputSigs)) {
-    // ONNX (and numpy, which has no bfloat16) carry bf16 as uint16 bits.
-    bool bf16Bits = sig.type.getElementType().isBF16() &&
-                    tensor.elementType.isUnsignedInteger(16);
-    if ((tensor.elementType != sig.type.getElementType() && !bf16Bits) ||
-        ArrayRef<int64_t>(tensor.shape) != sig.type.getShape()) {
+    if (!tensor.matches(sig.type.getElementType(), sig.type.getShape())) {
       std::string expected;
       llvm::raw_string_ostream os(expected);
       os << sig.type;

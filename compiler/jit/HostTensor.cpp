@@ -37,6 +37,13 @@ unsigned HostTensor::elementSize(Type elementType) {
   return bits == 1 ? 1 : bits / 8;
 }
 
+bool HostTensor::matches(Type expectedType,
+                         ArrayRef<int64_t> expectedShape) const {
+  bool bf16Bits = expectedType.isBF16() && elementType.isUnsignedInteger(16);
+  return (elementType == expectedType || bf16Bits) &&
+         ArrayRef<int64_t>(shape) == expectedShape;
+}
+
 std::string HostTensor::describe() const {
   std::string s;
   llvm::raw_string_ostream os(s);

@@ -31,6 +31,9 @@ struct HostTensor {
   static unsigned elementSize(mlir::Type elementType);
   /// "tensor<2x3xf32>"-style description for messages.
   std::string describe() const;
+  /// Whether this tensor can be passed where `elementType` and `shape` are
+  /// expected (ONNX and numpy, which has no bfloat16, carry bf16 as uint16).
+  bool matches(mlir::Type elementType, llvm::ArrayRef<int64_t> shape) const;
 };
 
 /// The tensor as a constant attribute (bf16 given as uint16 bits becomes
