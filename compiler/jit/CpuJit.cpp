@@ -3,6 +3,7 @@
 #include "compiler/jit/CpuJit.h"
 #include "compiler/frontend/onnx/ImportModel.h"
 #include "compiler/pipeline/Pipelines.h"
+#include "runtime/src/PackedArgs.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -125,27 +126,12 @@ llvm::Error CpuJitModel::invoke(llvm::ArrayRef<const void *> inputData,
                                 llvm::ArrayRef<void *> outputData) {
   assert(inputData.size() == inputSigs.size() &&
          outputData.size() == outputSigs.size() && "one pointer per tensor");
-  // @main takes each memref expanded: allocated and aligned pointers, offset,
-  // sizes, strides (row-major); inputs first, then the outputs.
-  SmallVector<SmallVector<int64_t>> descriptors;
-  auto addMemref = [&](const void *data, RankedTensorType type) {
-    SmallVector<int64_t> &d = descriptors.emplace_back();
-    auto ptr = reinterpret_cast<int64_t>(data);
-    d.append({ptr, ptr, 0});
-    d.append(type.getShape().begin(), type.getShape().end());
-    SmallVector<int64_t> strides(type.getRank(), 1);
-    for (int i = static_cast<int>(type.getRank()) - 2; i >= 0; --i)
-      strides[i] = strides[i + 1] * type.getDimSize(i + 1);
-    d.append(strides.begin(), strides.end());
-  };
+  abi::PackedMemrefArgs packed;
   for (auto [data, sig] : llvm::zip(inputData, inputSigs))
-    addMemref(data, sig.type);
+    packed.add(data, sig.type.getShape().data(), sig.type.getRank());
   for (auto [data, sig] : llvm::zip(outputData, outputSigs))
-    addMemref(data, sig.type);
-  SmallVector<void *> args;
-  for (auto &d : descriptors)
-    for (int64_t &field : d)
-      args.push_back(&field);
+    packed.add(data, sig.type.getShape().data(), sig.type.getRank());
+  std::vector<void *> args = packed.pointers();
   if (llvm::Error err = engine->invokePacked("main", args))
     return makeError("running the model failed: " +
                      llvm::toString(std::move(err)));

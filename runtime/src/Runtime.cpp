@@ -2,13 +2,13 @@
 //
 // An artifact is a shared object exporting `aicc_manifest` (text) and
 // `aicc_entry(void **args)`, whose arguments follow MLIR's packed calling
-// convention for @main: for each input then each output memref, pointers to
-// its allocated pointer, aligned pointer, offset, sizes and strides.
+// convention for @main (PackedArgs.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "aicc/runtime.h"
 #include "ManifestFormat.h"
+#include "PackedArgs.h"
 
 #include <dlfcn.h>
 
@@ -256,20 +256,9 @@ aicc_status aicc_model_run(aicc_model *model, const void *const *inputs,
   if ((!inputs && !model->inputs.empty()) ||
       (!outputs && !model->outputs.empty()))
     return model->fail(AICC_ERROR_ARGUMENT, "null input or output array");
-  // Descriptors: allocated, aligned, offset, sizes, strides (row-major).
-  std::vector<std::vector<int64_t>> descriptors;
+  aicc::abi::PackedMemrefArgs packed;
   auto add = [&](const void *data, const Tensor &t) {
-    std::vector<int64_t> d;
-    auto ptr = reinterpret_cast<int64_t>(data);
-    d.push_back(ptr);
-    d.push_back(ptr);
-    d.push_back(0);
-    d.insert(d.end(), t.shape.begin(), t.shape.end());
-    std::vector<int64_t> strides(t.shape.size(), 1);
-    for (int i = static_cast<int>(t.shape.size()) - 2; i >= 0; --i)
-      strides[i] = strides[i + 1] * t.shape[i + 1];
-    d.insert(d.end(), strides.begin(), strides.end());
-    descriptors.push_back(std::move(d));
+    packed.add(data, t.shape.data(), t.shape.size());
   };
   for (size_t i = 0; i < model->inputs.size(); ++i) {
     if (!inputs[i])
@@ -283,10 +272,7 @@ aicc_status aicc_model_run(aicc_model *model, const void *const *inputs,
                          "output '" + model->outputs[i].name + "' is null");
     add(outputs[i], model->outputs[i]);
   }
-  std::vector<void *> args;
-  for (auto &d : descriptors)
-    for (int64_t &field : d)
-      args.push_back(&field);
+  std::vector<void *> args = packed.pointers();
   model->entry(args.data());
   model->error.clear();
   return AICC_OK;
