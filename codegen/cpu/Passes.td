@@ -26,10 +26,12 @@ def CpuDefaultSchedulePass : Pass<"aicc-cpu-default-schedule",
   let description = [{
     Requires outlined kernels (`aicc-form-kernels`). For each kernel whose
     root op has no `aicc.schedule`, writes one chosen from the root's loop
-    ranges and the target: the vector width from `vector-bits`, the
-    thread-level tile from `l2-kb`, register-sized vector tiles for
-    contractions. A schedule already present (explicit or tuned) is left as
-    it is. Kernels whose loops have dynamic ranges get the trivial schedule.
+    ranges and the target's vector width (`vector-bits`): register-sized
+    vector tiles, thread tiles of at most 64x256 for contractions. A
+    schedule already present (explicit or tuned) is left as it is. Kernels
+    whose loops have dynamic ranges, or whose maps do not grow with the
+    loops, get no schedule (they lower to plain loops). The cache sizes are
+    recorded from the host but not used by the heuristic yet.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
