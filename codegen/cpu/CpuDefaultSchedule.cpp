@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/common/TileKernel.h"
 #include "codegen/cpu/Passes.h"
 #include "compiler/partition/Passes.h"
 
@@ -53,14 +54,6 @@ static int64_t pickMultiple(int64_t range, int64_t step, int64_t limit) {
   return step;
 }
 
-/// The loop that the last `which`-th result of `map` walks, or -1.
-static int64_t innerLoop(AffineMap map, unsigned which) {
-  if (map.getNumResults() <= which)
-    return -1;
-  auto dim =
-      dyn_cast<AffineDimExpr>(map.getResult(map.getNumResults() - 1 - which));
-  return dim ? dim.getPosition() : -1;
-}
 
 /// A root whose body is `out + a * b` (float or integer) with reductions:
 /// a matmul, batched matmul or convolution in generic form.
@@ -85,36 +78,13 @@ static bool isMultiplyAccumulate(linalg::LinalgOp op) {
   return false;
 }
 
-/// Tiling computes each operand's slice from the loop ranges through the
-/// indexing maps; that is only right when every map grows with the loops
-/// (no negative coefficients, no div/mod), e.g. not for a reversing slice.
-static bool growsWithLoops(AffineExpr expr) {
-  switch (expr.getKind()) {
-  case AffineExprKind::DimId:
-  case AffineExprKind::Constant:
-    return true;
-  case AffineExprKind::Add: {
-    auto add = cast<AffineBinaryOpExpr>(expr);
-    return growsWithLoops(add.getLHS()) && growsWithLoops(add.getRHS());
-  }
-  case AffineExprKind::Mul: {
-    auto mul = cast<AffineBinaryOpExpr>(expr);
-    auto constant = dyn_cast<AffineConstantExpr>(mul.getRHS());
-    return constant && constant.getValue() >= 0 && growsWithLoops(mul.getLHS());
-  }
-  default:
-    return false;
-  }
-}
-
 FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
                                                const CpuTarget &target) {
   auto op = dyn_cast<linalg::LinalgOp>(root);
   if (!op || op.getNumDpsInits() == 0 || op.hasDynamicShape())
     return failure();
-  for (AffineMap map : op.getIndexingMapsArray())
-    if (!llvm::all_of(map.getResults(), growsWithLoops))
-      return failure();
+  if (!mapsGrowWithLoops(op))
+    return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   int64_t n = ranges.size();
@@ -125,7 +95,7 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
   SmallVector<int64_t> threadTile(n, 0), vectorTile(n, 1);
   int64_t unroll = 1;
   AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  int64_t inner = innerLoop(out, 0), outer = innerLoop(out, 1);
+  int64_t inner = resultLoop(out, 0), outer = resultLoop(out, 1);
 
   if (isMultiplyAccumulate(op) && inner >= 0 && outer >= 0) {
     // Columns: two full vectors, else one, else the whole loop when it is
@@ -158,7 +128,7 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     OpOperand *input =
         op.getNumDpsInputs() > 0 ? op.getDpsInputOperand(0) : nullptr;
     if (input && isa<ShapedType>(input->get().getType())) {
-      int64_t inputInner = innerLoop(op.getMatchingIndexingMap(input), 0);
+      int64_t inputInner = resultLoop(op.getMatchingIndexingMap(input), 0);
       if (inputInner >= 0 && inputInner < n &&
           iterators[inputInner] == utils::IteratorType::reduction)
         contiguous = inputInner;

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/common/TileKernel.h"
 #include "codegen/cpu/Passes.h"
 #include "compiler/partition/Passes.h"
 
@@ -37,49 +38,9 @@ using namespace mlir;
 
 namespace aicc {
 
-/// Marks the op being tiled, so each level finds its tiled copy.
-static constexpr StringLiteral kAnchorAttr = "aicc.anchor";
 /// Ops with larger iteration spaces are not vectorized whole (they would
 /// become huge vectors); a schedule tiles them first.
 static constexpr int64_t kMaxVectorElements = 4096;
-
-/// The live op carrying `attr` (after dead code is gone there is one).
-static Operation *findMarked(func::FuncOp kernel, StringRef attr) {
-  Operation *found = nullptr;
-  kernel.walk([&](Operation *op) {
-    if (op->hasAttr(attr))
-      found = op;
-  });
-  return found;
-}
-
-static void eraseDeadCode(RewriterBase &rewriter, func::FuncOp kernel) {
-  (void)runRegionDCE(rewriter, kernel->getRegions());
-}
-
-static LogicalResult tileAndFuse(RewriterBase &rewriter, Operation *op,
-                                 ArrayRef<int64_t> tiles,
-                                 scf::SCFTilingOptions::LoopType loopType,
-                                 ArrayRef<int64_t> interchange = {}) {
-  if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
-    return success();
-  scf::SCFTilingOptions tiling;
-  tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles))
-      .setLoopType(loopType);
-  if (!interchange.empty())
-    tiling.setInterchange(interchange);
-  scf::SCFTileAndFuseOptions options;
-  options.setTilingOptions(tiling);
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTileAndFuseResult> result =
-      scf::tileConsumerAndFuseProducersUsingSCF(
-          rewriter, cast<TilingInterface>(op), options);
-  if (failed(result))
-    return op->emitOpError("could not be tiled by its schedule");
-  for (OpResult r : op->getResults())
-    rewriter.replaceAllUsesWith(r, result->replacements.lookup(r));
-  return success();
-}
 
 static LogicalResult tileReductions(RewriterBase &rewriter, Operation *root,
                                     ArrayRef<int64_t> tiles) {
@@ -234,36 +195,13 @@ LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
     return success(); // nothing to apply; the op lowers to plain loops
   if (failed(sched::verifyScheduleFor(root, schedule)))
     return failure();
-  auto iterators = cast<TilingInterface>(root).getLoopIteratorTypes();
+  KernelAnchor anchor = findKernelAnchor(kernel, root);
+  ArrayRef<utils::IteratorType> iterators = anchor.rootIterators;
   int64_t numLoops = iterators.size();
-
-  // The anchor is the op that produces the kernel's result: the root, or
-  // an elementwise epilogue whose loops map onto the root's parallel loops.
-  Operation *anchor = root;
-  SmallVector<int64_t> anchorToRoot =
-      llvm::to_vector(llvm::seq<int64_t>(0, numLoops));
-  auto ret = cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
-  auto rootLinalg = dyn_cast<linalg::LinalgOp>(root);
-  if (rootLinalg && ret.getNumOperands() == 1 && root->hasOneUse()) {
-    auto consumer = ret.getOperand(0).getDefiningOp<linalg::LinalgOp>();
-    OpOperand &use = *root->getUses().begin();
-    if (consumer && consumer.getOperation() == use.getOwner()) {
-      if (FailureOr<SmallVector<int64_t>> map =
-              mapConsumerLoopsToProducer(rootLinalg, consumer, use);
-          succeeded(map)) {
-        anchor = consumer;
-        anchorToRoot = *map;
-      }
-    }
-  }
   auto anchorTiles = [&](ArrayRef<int64_t> rootTiles) {
-    SmallVector<int64_t> tiles;
-    for (int64_t loop : anchorToRoot)
-      tiles.push_back(iterators[loop] == utils::IteratorType::reduction
-                          ? 0
-                          : rootTiles[loop]);
-    return tiles;
+    return anchor.tilesFor(rootTiles);
   };
+  ArrayRef<int64_t> anchorToRoot = anchor.anchorToRoot;
   // Thread-level loop order: anchor loops sorted by their root loop's rank.
   SmallVector<int64_t> interchange =
       llvm::to_vector(llvm::seq<int64_t>(0, anchorToRoot.size()));
@@ -273,12 +211,12 @@ LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
   };
   llvm::stable_sort(interchange,
                     [&](int64_t a, int64_t b) { return rank(a) < rank(b); });
-  anchor->setAttr(kAnchorAttr, rewriter.getUnitAttr());
+  anchor.op->setAttr(kAnchorAttr, rewriter.getUnitAttr());
 
   // 1. Thread level, fusing producers.
-  if (failed(
-          tileAndFuse(rewriter, anchor, anchorTiles(schedule.getThreadTile()),
-                      scf::SCFTilingOptions::LoopType::ForallOp, interchange)))
+  if (failed(tileAndFuse(
+          rewriter, anchor.op, anchorTiles(schedule.getThreadTile()),
+          scf::SCFTilingOptions::LoopType::ForallOp, interchange)))
     return failure();
   eraseDeadCode(rewriter, kernel);
   // 2. Vector level, parallel loops, fusing producers.

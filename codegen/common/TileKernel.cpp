@@ -1,0 +1,120 @@
+//===- TileKernel.cpp - tiling a kernel by its schedule, all targets ------===//
+
+#include "codegen/common/TileKernel.h"
+#include "compiler/partition/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+using namespace mlir;
+
+namespace aicc {
+
+SmallVector<int64_t> KernelAnchor::tilesFor(ArrayRef<int64_t> rootTiles) const {
+  SmallVector<int64_t> tiles;
+  for (int64_t loop : anchorToRoot)
+    tiles.push_back(rootIterators[loop] == utils::IteratorType::reduction
+                        ? 0
+                        : rootTiles[loop]);
+  return tiles;
+}
+
+KernelAnchor findKernelAnchor(func::FuncOp kernel, Operation *root) {
+  KernelAnchor anchor;
+  anchor.op = root;
+  anchor.rootIterators = cast<TilingInterface>(root).getLoopIteratorTypes();
+  anchor.anchorToRoot = llvm::to_vector(
+      llvm::seq<int64_t>(0, static_cast<int64_t>(anchor.rootIterators.size())));
+  auto ret = cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
+  auto rootLinalg = dyn_cast<linalg::LinalgOp>(root);
+  if (!rootLinalg || ret.getNumOperands() != 1 || !root->hasOneUse())
+    return anchor;
+  auto consumer = ret.getOperand(0).getDefiningOp<linalg::LinalgOp>();
+  OpOperand &use = *root->getUses().begin();
+  if (!consumer || consumer.getOperation() != use.getOwner())
+    return anchor;
+  if (FailureOr<SmallVector<int64_t>> map =
+          mapConsumerLoopsToProducer(rootLinalg, consumer, use);
+      succeeded(map)) {
+    anchor.op = consumer;
+    anchor.anchorToRoot = *map;
+  }
+  return anchor;
+}
+
+LogicalResult
+tileAndFuse(RewriterBase &rewriter, Operation *op, ArrayRef<int64_t> tiles,
+            scf::SCFTilingOptions::LoopType loopType,
+            ArrayRef<int64_t> interchange,
+            scf::SCFTileAndFuseOptions::ControlFnTy fusionControl) {
+  if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+    return success();
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles))
+      .setLoopType(loopType);
+  if (!interchange.empty())
+    tiling.setInterchange(interchange);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  if (fusionControl)
+    options.setFusionControlFn(fusionControl);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op), options);
+  if (failed(result))
+    return op->emitOpError("could not be tiled by its schedule");
+  for (OpResult r : op->getResults())
+    rewriter.replaceAllUsesWith(r, result->replacements.lookup(r));
+  return success();
+}
+
+static bool growsWithLoops(AffineExpr expr) {
+  switch (expr.getKind()) {
+  case AffineExprKind::DimId:
+  case AffineExprKind::Constant:
+    return true;
+  case AffineExprKind::Add: {
+    auto add = cast<AffineBinaryOpExpr>(expr);
+    return growsWithLoops(add.getLHS()) && growsWithLoops(add.getRHS());
+  }
+  case AffineExprKind::Mul: {
+    auto mul = cast<AffineBinaryOpExpr>(expr);
+    auto constant = dyn_cast<AffineConstantExpr>(mul.getRHS());
+    return constant && constant.getValue() >= 0 && growsWithLoops(mul.getLHS());
+  }
+  default:
+    return false;
+  }
+}
+
+bool mapsGrowWithLoops(linalg::LinalgOp op) {
+  return llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+    return llvm::all_of(map.getResults(), growsWithLoops);
+  });
+}
+
+int64_t resultLoop(AffineMap map, unsigned which) {
+  if (map.getNumResults() <= which)
+    return -1;
+  auto dim =
+      dyn_cast<AffineDimExpr>(map.getResult(map.getNumResults() - 1 - which));
+  return dim ? dim.getPosition() : -1;
+}
+
+Operation *findMarked(func::FuncOp kernel, StringRef attr) {
+  Operation *found = nullptr;
+  kernel.walk([&](Operation *op) {
+    if (op->hasAttr(attr))
+      found = op;
+  });
+  return found;
+}
+
+void eraseDeadCode(RewriterBase &rewriter, func::FuncOp kernel) {
+  (void)runRegionDCE(rewriter, kernel->getRegions());
+}
+
+} // namespace aicc
