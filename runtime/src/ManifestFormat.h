@@ -33,6 +33,16 @@ inline constexpr const char *kDTypeNames[] = {
     "i64", "u8",  "u16", "u32",  "u64", "bool"};
 inline constexpr int kDTypeBytes[] = {4, 8, 2, 2, 1, 2, 4, 8, 1, 2, 4, 8, 1};
 
+/// FNV-1a, 64 bits: the fingerprint of an input's bytes that a `bound`
+/// record holds (the artifact was compiled for that value; `--bind`).
+inline uint64_t fingerprint(const void *data, size_t size) {
+  const unsigned char *bytes = static_cast<const unsigned char *>(data);
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < size; ++i)
+    hash = (hash ^ bytes[i]) * 0x100000001b3ull;
+  return hash;
+}
+
 /// Percent-encodes everything but [A-Za-z0-9_.:/+,=<>\[\]#-] so a field
 /// holds no space or newline and is never empty.
 inline std::string escape(const std::string &text) {

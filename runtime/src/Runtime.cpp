@@ -7,10 +7,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "aicc/runtime.h"
+#include "Cuda.h"
 #include "ManifestFormat.h"
 #include "PackedArgs.h"
 
 #include <dlfcn.h>
+#include <link.h>
+
+#include <algorithm>
+#include <cstdint>
 
 #include <cstdio>
 #include <cstring>
@@ -27,6 +32,9 @@ namespace {
 
 struct Tensor {
   std::string name;
+  /// Set when the artifact was compiled for one value of this input.
+  bool bound = false;
+  uint64_t fingerprint = 0;
   aicc_dtype dtype;
   std::vector<int64_t> shape;
   size_t bytes() const {
@@ -77,11 +85,53 @@ struct aicc_model {
   void (*entry)(void **) = nullptr;
   const char *manifestText = nullptr;
   std::vector<Tensor> inputs, outputs;
+  /// Where the kernels run: "" (the host) or "cuda".
+  std::string device;
   std::string error;
 
   ~aicc_model() {
+    if (handle && device == "cuda") {
+      // Staged constants are keyed by their address in this artifact.
+      const void *begin = nullptr, *end = nullptr;
+      if (objectRange(entry, begin, end))
+        aicc::cuda::releaseConstants(begin, end);
+      aicc::cuda::trimPool();
+    }
     if (handle)
       dlclose(handle);
+  }
+
+  /// The address range of the loaded object that holds `symbol`.
+  static bool objectRange(void (*symbol)(void **), const void *&begin,
+                          const void *&end) {
+    Dl_info info;
+    if (!dladdr(reinterpret_cast<void *>(symbol), &info))
+      return false;
+    struct Search {
+      const void *base, *begin = nullptr, *end = nullptr;
+    } search{info.dli_fbase};
+    dl_iterate_phdr(
+        [](dl_phdr_info *object, size_t, void *data) {
+          auto *search = static_cast<Search *>(data);
+          uintptr_t lo = UINTPTR_MAX, hi = 0;
+          for (int i = 0; i < object->dlpi_phnum; ++i) {
+            const auto &ph = object->dlpi_phdr[i];
+            if (ph.p_type != PT_LOAD)
+              continue;
+            lo = std::min<uintptr_t>(lo, object->dlpi_addr + ph.p_vaddr);
+            hi = std::max<uintptr_t>(hi, object->dlpi_addr + ph.p_vaddr +
+                                             ph.p_memsz);
+          }
+          if (reinterpret_cast<uintptr_t>(search->base) != lo)
+            return 0;
+          search->begin = reinterpret_cast<const void *>(lo);
+          search->end = reinterpret_cast<const void *>(hi);
+          return 1;
+        },
+        &search);
+    begin = search.begin;
+    end = search.end;
+    return begin != nullptr;
   }
 
   aicc_status fail(aicc_status status, const std::string &message) {
@@ -90,6 +140,7 @@ struct aicc_model {
   }
 
   bool parseManifest(std::string &message) {
+    std::vector<std::pair<std::string, uint64_t>> bounds;
     std::istringstream lines(manifestText);
     std::string line;
     bool sawHeader = false;
@@ -107,6 +158,19 @@ struct aicc_model {
           return false;
         }
         sawHeader = true;
+      } else if (kind == "bound") {
+        std::string field, name, hex;
+        if (!(fields >> field >> hex) || !manifest::unescape(field, name)) {
+          message = "malformed bound record";
+          return false;
+        }
+        bounds.emplace_back(name, std::strtoull(hex.c_str(), nullptr, 16));
+      } else if (kind == "device") {
+        fields >> device;
+        if (device != "cuda") {
+          message = "unknown device '" + device + "'";
+          return false;
+        }
       } else if (kind == "input" || kind == "output") {
         Tensor tensor;
         if (!parseTensor(fields, tensor, message))
@@ -114,9 +178,23 @@ struct aicc_model {
         (kind == "input" ? inputs : outputs).push_back(std::move(tensor));
       }
     }
-    if (!sawHeader)
+    if (!sawHeader) {
       message = "the manifest has no 'aicc-artifact' header";
-    return sawHeader;
+      return false;
+    }
+    for (const auto &[name, print] : bounds) {
+      bool found = false;
+      for (Tensor &t : inputs)
+        if (t.name == name) {
+          t.bound = found = true;
+          t.fingerprint = print;
+        }
+      if (!found) {
+        message = "bound record for unknown input '" + name + "'";
+        return false;
+      }
+    }
+    return true;
   }
 };
 
@@ -179,6 +257,15 @@ aicc_status aicc_model_load(const char *path, aicc_model **model, char *error,
   if (!m->parseManifest(message)) {
     copyError(std::string("'") + path + "': " + message, error, errorSize);
     return AICC_ERROR_FORMAT;
+  }
+  if (m->device == "cuda") {
+    // Loading ran the artifact's constructor, which loads its GPU code.
+    std::string why;
+    if (!aicc::cuda::available(why) || aicc::cuda::takeError(why)) {
+      aicc::cuda::clearError();
+      copyError(std::string("'") + path + "': " + why, error, errorSize);
+      return AICC_ERROR_DEVICE;
+    }
   }
   *model = m.release();
   return AICC_OK;
@@ -249,6 +336,51 @@ aicc_status aicc_model_set_threads(aicc_model *model, int threads) {
   return AICC_OK;
 }
 
+/// CUDA artifacts take buffers the GPU can reach: the inputs are copied
+/// into managed memory and the outputs out of it.
+static aicc_status runOnCuda(aicc_model *model, const void *const *inputs,
+                             void *const *outputs) {
+  aicc::cuda::clearError();
+  std::vector<void *> buffers;
+  auto release = [&] {
+    for (void *b : buffers)
+      aicc::cuda::free(b);
+  };
+  aicc::abi::PackedMemrefArgs packed;
+  auto stage = [&](const Tensor &t, const void *from) -> bool {
+    void *buffer = aicc::cuda::allocManaged(t.bytes());
+    if (!buffer)
+      return false;
+    buffers.push_back(buffer);
+    if (from && t.bytes())
+      std::memcpy(buffer, from, t.bytes());
+    packed.add(buffer, t.shape.data(), t.shape.size());
+    return true;
+  };
+  bool ok = true;
+  for (size_t i = 0; ok && i < model->inputs.size(); ++i)
+    ok = stage(model->inputs[i], inputs[i]);
+  for (size_t i = 0; ok && i < model->outputs.size(); ++i)
+    ok = stage(model->outputs[i], nullptr);
+  if (ok) {
+    std::vector<void *> args = packed.pointers();
+    model->entry(args.data());
+    aicc::cuda::synchronize();
+  }
+  std::string message;
+  if (aicc::cuda::takeError(message)) {
+    release();
+    return model->fail(AICC_ERROR_DEVICE, message);
+  }
+  for (size_t i = 0; i < model->outputs.size(); ++i)
+    if (model->outputs[i].bytes())
+      std::memcpy(outputs[i], buffers[model->inputs.size() + i],
+                  model->outputs[i].bytes());
+  release();
+  model->error.clear();
+  return AICC_OK;
+}
+
 aicc_status aicc_model_run(aicc_model *model, const void *const *inputs,
                            void *const *outputs) {
   if (!model)
@@ -261,17 +393,25 @@ aicc_status aicc_model_run(aicc_model *model, const void *const *inputs,
     packed.add(data, t.shape.data(), t.shape.size());
   };
   for (size_t i = 0; i < model->inputs.size(); ++i) {
-    if (!inputs[i])
+    if (!inputs[i] && model->inputs[i].bytes() != 0)
       return model->fail(AICC_ERROR_ARGUMENT,
                          "input '" + model->inputs[i].name + "' is null");
-    add(inputs[i], model->inputs[i]);
+    const Tensor &t = model->inputs[i];
+    if (t.bound && manifest::fingerprint(inputs[i], t.bytes()) != t.fingerprint)
+      return model->fail(AICC_ERROR_ARGUMENT,
+                         "input '" + t.name +
+                             "' differs from the value the model was compiled "
+                             "for (it was bound with --bind)");
+    add(inputs[i], t);
   }
   for (size_t i = 0; i < model->outputs.size(); ++i) {
-    if (!outputs[i])
+    if (!outputs[i] && model->outputs[i].bytes() != 0)
       return model->fail(AICC_ERROR_ARGUMENT,
                          "output '" + model->outputs[i].name + "' is null");
     add(outputs[i], model->outputs[i]);
   }
+  if (model->device == "cuda")
+    return runOnCuda(model, inputs, outputs);
   std::vector<void *> args = packed.pointers();
   model->entry(args.data());
   model->error.clear();

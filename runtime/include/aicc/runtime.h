@@ -40,6 +40,7 @@ typedef enum aicc_status {
   AICC_ERROR_IO = 1,       /* the file cannot be read or loaded */
   AICC_ERROR_FORMAT = 2,   /* not an aicc artifact, or a newer format */
   AICC_ERROR_ARGUMENT = 3, /* a bad index, null pointer or thread count */
+  AICC_ERROR_DEVICE = 4,   /* no GPU/driver, or the GPU reported an error */
 } aicc_status;
 
 typedef enum aicc_dtype {

@@ -1,0 +1,490 @@
+//===- Cuda.cpp - CUDA driver API, loaded at run time ---------------------===//
+//
+// Only the handful of driver entry points the artifacts need, declared here
+// with the driver's ABI (no CUDA headers needed to build the runtime).
+// Launches are synchronous for now: each waits for its kernel before the
+// host code goes on (the host code may read managed memory next).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Cuda.h"
+
+#include <dlfcn.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+namespace {
+
+using CUresult = int;
+using CUdevice = int;
+using CUcontext = struct CUctx_st *;
+using CUmodule = struct CUmod_st *;
+using CUfunction = struct CUfunc_st *;
+using CUstream = struct CUstream_st *;
+using CUdeviceptr = unsigned long long;
+constexpr unsigned kMemAttachGlobal = 1;
+constexpr int kDeviceAttributeManagedMemory = 83;
+
+struct Driver {
+  void *library = nullptr;
+  CUresult (*init)(unsigned) = nullptr;
+  CUresult (*driverGetVersion)(int *) = nullptr;
+  CUresult (*deviceGetCount)(int *) = nullptr;
+  CUresult (*deviceGet)(CUdevice *, int) = nullptr;
+  CUresult (*deviceGetName)(char *, int, CUdevice) = nullptr;
+  CUresult (*deviceGetAttribute)(int *, int, CUdevice) = nullptr;
+  CUresult (*primaryCtxRetain)(CUcontext *, CUdevice) = nullptr;
+  CUresult (*ctxSetCurrent)(CUcontext) = nullptr;
+  CUresult (*ctxSynchronize)() = nullptr;
+  CUresult (*moduleLoadData)(CUmodule *, const void *) = nullptr;
+  CUresult (*moduleUnload)(CUmodule) = nullptr;
+  CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *) = nullptr;
+  CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                           unsigned, unsigned, unsigned, CUstream, void **,
+                           void **) = nullptr;
+  CUresult (*memAllocManaged)(CUdeviceptr *, size_t, unsigned) = nullptr;
+  CUresult (*memFree)(CUdeviceptr) = nullptr;
+  CUresult (*getErrorName)(CUresult, const char **) = nullptr;
+  CUresult (*memAdvise)(CUdeviceptr, size_t, int, CUdevice) = nullptr;
+  CUresult (*memPrefetchAsync)(CUdeviceptr, size_t, CUdevice,
+                               CUstream) = nullptr;
+
+  CUdevice device = 0;
+  CUcontext context = nullptr;
+  std::string failure; // why the driver is unusable, if it is
+};
+
+template <typename F> bool resolve(void *library, const char *name, F &fn) {
+  fn = reinterpret_cast<F>(dlsym(library, name));
+  return fn != nullptr;
+}
+
+std::string errorName(const Driver &d, CUresult rc) {
+  const char *name = nullptr;
+  if (d.getErrorName && d.getErrorName(rc, &name) == 0 && name)
+    return name;
+  return "CUDA error " + std::to_string(rc);
+}
+
+Driver &driver() {
+  static Driver d = [] {
+    Driver d;
+    d.library = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!d.library) {
+      const char *why = dlerror();
+      d.failure = std::string("no CUDA device/driver found: cannot load "
+                              "libcuda.so.1 (") +
+                  (why ? why : "") + ")";
+      return d;
+    }
+    bool ok =
+        resolve(d.library, "cuInit", d.init) &&
+        resolve(d.library, "cuDriverGetVersion", d.driverGetVersion) &&
+        resolve(d.library, "cuDeviceGetCount", d.deviceGetCount) &&
+        resolve(d.library, "cuDeviceGet", d.deviceGet) &&
+        resolve(d.library, "cuDeviceGetName", d.deviceGetName) &&
+        resolve(d.library, "cuDeviceGetAttribute", d.deviceGetAttribute) &&
+        resolve(d.library, "cuDevicePrimaryCtxRetain", d.primaryCtxRetain) &&
+        resolve(d.library, "cuCtxSetCurrent", d.ctxSetCurrent) &&
+        resolve(d.library, "cuCtxSynchronize", d.ctxSynchronize) &&
+        resolve(d.library, "cuModuleLoadData", d.moduleLoadData) &&
+        resolve(d.library, "cuModuleUnload", d.moduleUnload) &&
+        resolve(d.library, "cuModuleGetFunction", d.moduleGetFunction) &&
+        resolve(d.library, "cuLaunchKernel", d.launchKernel) &&
+        resolve(d.library, "cuMemAllocManaged", d.memAllocManaged) &&
+        resolve(d.library, "cuMemFree_v2", d.memFree) &&
+        resolve(d.library, "cuGetErrorName", d.getErrorName);
+    // Optional: hints for constants.
+    resolve(d.library, "cuMemAdvise", d.memAdvise);
+    resolve(d.library, "cuMemPrefetchAsync", d.memPrefetchAsync);
+    if (!ok) {
+      d.failure = "the CUDA driver (libcuda.so.1) lacks a needed function; "
+                  "is it older than CUDA 11?";
+      return d;
+    }
+    int count = 0;
+    if (CUresult rc = d.init(0); rc != 0) {
+      d.failure =
+          "no CUDA device/driver found: cuInit failed with " + errorName(d, rc);
+      return d;
+    }
+    if (d.deviceGetCount(&count) != 0 || count == 0) {
+      d.failure = "no CUDA device/driver found: the driver reports no device";
+      return d;
+    }
+    int managed = 0;
+    if (CUresult rc = d.deviceGet(&d.device, 0); rc != 0) {
+      d.failure = "cuDeviceGet failed with " + errorName(d, rc);
+      return d;
+    }
+    d.deviceGetAttribute(&managed, kDeviceAttributeManagedMemory, d.device);
+    if (!managed) {
+      d.failure = "CUDA device 0 does not support managed memory";
+      return d;
+    }
+    if (CUresult rc = d.primaryCtxRetain(&d.context, d.device); rc != 0) {
+      d.failure = "cannot create a CUDA context: " + errorName(d, rc);
+      d.context = nullptr;
+    }
+    return d;
+  }();
+  return d;
+}
+
+thread_local std::string threadError;
+
+/// AICC_CUDA_TRACE=1 prints every call the artifact makes into the runtime.
+bool tracing() {
+  static const bool on = [] {
+    const char *value = std::getenv("AICC_CUDA_TRACE");
+    return value && *value && std::strcmp(value, "0") != 0;
+  }();
+  return on;
+}
+/// AICC_CUDA_PROFILE=1 times every launch (launches wait for their
+/// kernel, so host time around one is the kernel's time plus launch
+/// overhead) and prints the totals per kernel on stderr at exit.
+bool profiling() {
+  static const bool on = [] {
+    const char *value = std::getenv("AICC_CUDA_PROFILE");
+    return value && *value && std::strcmp(value, "0") != 0;
+  }();
+  return on;
+}
+
+struct Profile {
+  std::mutex mutex;
+  std::map<std::string, std::pair<long, double>> kernels; // calls, ms
+  ~Profile() {
+    if (kernels.empty())
+      return;
+    double total = 0;
+    for (auto &[name, entry] : kernels)
+      total += entry.second;
+    std::fprintf(stderr, "aicc-cuda profile: %.3f ms in %zu kernels\n", total,
+                 kernels.size());
+    for (auto &[name, entry] : kernels)
+      std::fprintf(stderr, "aicc-cuda profile: %10.3f ms %6ld calls  %s\n",
+                   entry.second, entry.first, name.c_str());
+  }
+};
+Profile &profile() {
+  static Profile p;
+  return p;
+}
+
+#define TRACE(...)                                                             \
+  do {                                                                         \
+    if (tracing())                                                             \
+      std::fprintf(stderr, "aicc-cuda: " __VA_ARGS__);                         \
+  } while (false)
+
+void recordError(const std::string &message) {
+  TRACE("error: %s\n", message.c_str());
+  if (threadError.empty())
+    threadError = message;
+}
+
+/// The driver, with its context current in this thread; null (and an error
+/// recorded) when there is none.
+Driver *ready() {
+  Driver &d = driver();
+  if (!d.failure.empty()) {
+    recordError(d.failure);
+    return nullptr;
+  }
+  d.ctxSetCurrent(d.context);
+  return &d;
+}
+
+std::mutex namesMutex;
+std::map<void *, std::string> &kernelNames() {
+  static std::map<void *, std::string> names;
+  return names;
+}
+
+} // namespace
+
+namespace aicc::cuda {
+
+bool available(std::string &why) {
+  Driver &d = driver();
+  why = d.failure;
+  return d.failure.empty();
+}
+
+std::string describeDevice() {
+  Driver &d = driver();
+  if (!d.failure.empty())
+    return "";
+  char name[256] = {};
+  int version = 0;
+  d.deviceGetName(name, sizeof(name) - 1, d.device);
+  d.driverGetVersion(&version);
+  return std::string(name) + ", driver API " + std::to_string(version);
+}
+
+namespace {
+struct Pool {
+  std::mutex mutex;
+  std::multimap<size_t, void *> freeBlocks;
+  std::map<void *, size_t> sizes; // every block the pool handed out
+  std::map<std::pair<const void *, size_t>, void *> constants;
+};
+Pool &pool() {
+  static Pool *p = new Pool(); // outlives artifacts unloaded at exit
+  return *p;
+}
+void *allocFromDriver(size_t bytes);
+} // namespace
+
+void *allocManaged(size_t bytes) {
+  Pool &p = pool();
+  {
+    std::lock_guard<std::mutex> lock(p.mutex);
+    auto it = p.freeBlocks.find(bytes);
+    if (it != p.freeBlocks.end()) {
+      void *block = it->second;
+      p.freeBlocks.erase(it);
+      return block;
+    }
+  }
+  void *block = allocFromDriver(bytes);
+  if (block) {
+    std::lock_guard<std::mutex> lock(p.mutex);
+    p.sizes[block] = bytes;
+  }
+  return block;
+}
+
+void free(void *ptr) {
+  if (!ptr)
+    return;
+  Pool &p = pool();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  auto it = p.sizes.find(ptr);
+  if (it != p.sizes.end())
+    p.freeBlocks.emplace(it->second, ptr);
+}
+
+void trimPool() {
+  Pool &p = pool();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  Driver &d = driver();
+  for (auto &[bytes, block] : p.freeBlocks) {
+    p.sizes.erase(block);
+    if (d.failure.empty())
+      d.memFree(reinterpret_cast<CUdeviceptr>(block));
+  }
+  p.freeBlocks.clear();
+}
+
+void *stagedConstant(const void *address, size_t bytes) {
+  Pool &p = pool();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  auto key = std::make_pair(address, bytes);
+  if (auto it = p.constants.find(key); it != p.constants.end())
+    return it->second;
+  void *copy = allocFromDriver(bytes);
+  if (!copy)
+    return nullptr;
+  std::memcpy(copy, address, bytes);
+  Driver &d = driver();
+  constexpr int kAdviseReadMostly = 1;
+  if (d.memAdvise)
+    d.memAdvise(reinterpret_cast<CUdeviceptr>(copy), bytes, kAdviseReadMostly,
+                d.device);
+  if (d.memPrefetchAsync)
+    d.memPrefetchAsync(reinterpret_cast<CUdeviceptr>(copy), bytes, d.device,
+                       nullptr);
+  p.constants.emplace(key, copy);
+  return copy;
+}
+
+void releaseConstants(const void *begin, const void *end) {
+  Pool &p = pool();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  Driver &d = driver();
+  for (auto it = p.constants.begin(); it != p.constants.end();) {
+    const char *at = static_cast<const char *>(it->first.first);
+    if (at >= begin && at < end) {
+      if (d.failure.empty())
+        d.memFree(reinterpret_cast<CUdeviceptr>(it->second));
+      it = p.constants.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+namespace {
+void *allocFromDriver(size_t bytes) {
+  Driver *d = ready();
+  if (!d)
+    return nullptr;
+  CUdeviceptr ptr = 0;
+  if (CUresult rc =
+          d->memAllocManaged(&ptr, bytes ? bytes : 1, kMemAttachGlobal);
+      rc != 0) {
+    recordError("cannot allocate " + std::to_string(bytes) +
+                " bytes of CUDA managed memory: " + errorName(*d, rc));
+    return nullptr;
+  }
+  return reinterpret_cast<void *>(ptr);
+}
+} // namespace
+
+void synchronize() {
+  Driver *d = ready();
+  if (!d)
+    return;
+  if (CUresult rc = d->ctxSynchronize(); rc != 0)
+    recordError("CUDA error " + errorName(*d, rc) + " while running the model");
+}
+
+void clearError() { threadError.clear(); }
+
+bool takeError(std::string &message) {
+  if (threadError.empty())
+    return false;
+  message = threadError;
+  threadError.clear();
+  return true;
+}
+
+} // namespace aicc::cuda
+
+// The functions MLIR's gpu-to-llvm lowering calls. Streams are not used
+// yet: every launch runs on the default stream and is waited for.
+#define AICC_EXPORT extern "C" __attribute__((visibility("default")))
+
+AICC_EXPORT void *mgpuModuleLoad(void *data, size_t /*size*/) {
+  Driver *d = ready();
+  if (!d)
+    return nullptr;
+  CUmodule module = nullptr;
+  CUresult rc = d->moduleLoadData(&module, data);
+  TRACE("module load %p -> %p (%d)\n", data, (void *)module, rc);
+  if (rc != 0) {
+    recordError("cannot load the model's GPU code: " + errorName(*d, rc) +
+                (rc == 209 ? " (compiled for another GPU architecture; "
+                             "recompile with --gpu-arch)"
+                           : ""));
+    return nullptr;
+  }
+  return module;
+}
+
+AICC_EXPORT void mgpuModuleUnload(void *module) {
+  Driver &d = driver();
+  if (module && d.failure.empty())
+    d.moduleUnload(static_cast<CUmodule>(module));
+}
+
+AICC_EXPORT void *mgpuModuleGetFunction(void *module, const char *name) {
+  Driver *d = ready();
+  if (!d || !module) {
+    recordError(std::string("GPU kernel '") + name + "' is not loaded");
+    return nullptr;
+  }
+  CUfunction function = nullptr;
+  if (CUresult rc =
+          d->moduleGetFunction(&function, static_cast<CUmodule>(module), name);
+      rc != 0) {
+    recordError(std::string("GPU kernel '") + name +
+                "' not found: " + errorName(*d, rc));
+    return nullptr;
+  }
+  TRACE("kernel %s -> %p\n", name, (void *)function);
+  std::lock_guard<std::mutex> lock(namesMutex);
+  kernelNames()[function] = name;
+  return function;
+}
+
+AICC_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
+                                  intptr_t gridY, intptr_t gridZ,
+                                  intptr_t blockX, intptr_t blockY,
+                                  intptr_t blockZ, int32_t sharedMemBytes,
+                                  void * /*stream*/, void **params,
+                                  void **extra, size_t paramsCount) {
+  if (!threadError.empty())
+    return; // an earlier step failed; the run reports that error
+  Driver *d = ready();
+  if (!d || !function)
+    return;
+  std::string name;
+  {
+    std::lock_guard<std::mutex> lock(namesMutex);
+    name = kernelNames()[function];
+  }
+  TRACE("launch %s grid %ldx%ldx%ld block %ldx%ldx%ld, %zu params\n",
+        name.c_str(), (long)gridX, (long)gridY, (long)gridZ, (long)blockX,
+        (long)blockY, (long)blockZ, paramsCount);
+  auto start = std::chrono::steady_clock::now();
+  CUresult rc = d->launchKernel(static_cast<CUfunction>(function), gridX, gridY,
+                                gridZ, blockX, blockY, blockZ, sharedMemBytes,
+                                nullptr, params, extra);
+  if (rc == 0)
+    rc = d->ctxSynchronize();
+  if (profiling()) {
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    Profile &p = profile();
+    std::lock_guard<std::mutex> lock(p.mutex);
+    auto &entry = p.kernels[name];
+    entry.first += 1;
+    entry.second += ms;
+  }
+  if (rc != 0)
+    recordError("CUDA error " + errorName(*d, rc) + " in kernel '" + name +
+                "' (grid " + std::to_string(gridX) + "x" +
+                std::to_string(gridY) + "x" + std::to_string(gridZ) +
+                ", block " + std::to_string(blockX) + "x" +
+                std::to_string(blockY) + "x" + std::to_string(blockZ) + ")");
+}
+
+AICC_EXPORT void *mgpuStreamCreate() { return nullptr; }
+AICC_EXPORT void mgpuStreamDestroy(void *) {}
+AICC_EXPORT void mgpuStreamSynchronize(void *) {}
+
+AICC_EXPORT void *mgpuMemAlloc(uint64_t bytes, void * /*stream*/,
+                               bool /*isHostShared*/) {
+  void *ptr = aicc::cuda::allocManaged(bytes);
+  TRACE("alloc %llu bytes -> %p\n", (unsigned long long)bytes, ptr);
+  return ptr;
+}
+
+AICC_EXPORT void mgpuMemFree(void *ptr, void * /*stream*/) {
+  aicc::cuda::free(ptr);
+}
+
+/// A memref<?xi8> descriptor, as MLIR's C interface passes it.
+struct ByteBuffer {
+  void *allocated, *aligned;
+  int64_t offset, size, stride;
+};
+
+/// aicc-gpu-managed-memory stages each constant through this: a managed
+/// copy made on the first call and reused after.
+AICC_EXPORT void _mlir_ciface_aicc_cuda_constant(ByteBuffer *result,
+                                                 int64_t address,
+                                                 int64_t bytes) {
+  void *copy = aicc::cuda::stagedConstant(
+      reinterpret_cast<const void *>(address), static_cast<size_t>(bytes));
+  TRACE("constant %p, %lld bytes -> %p\n", reinterpret_cast<void *>(address),
+        static_cast<long long>(bytes), copy);
+  *result = {copy, copy, 0, copy ? bytes : 0, 1};
+}
+
+/// aicc-gpu-managed-memory frees buffers through this (by address).
+AICC_EXPORT void aicc_cuda_free(int64_t address) {
+  TRACE("free %p\n", reinterpret_cast<void *>(address));
+  aicc::cuda::free(reinterpret_cast<void *>(address));
+}
