@@ -124,6 +124,8 @@ std::string ArtifactManifest::render(const CpuTargetSpec &target) const {
      << "model " << escape(modelName) << " " << modelHash << "\n"
      << "target " << escape(target.triple) << " " << escape(target.cpu) << " "
      << escape(target.features) << "\n";
+  if (!device.empty())
+    os << "device " << device << "\n";
   auto tensors = [&](const char *kind, const std::vector<Tensor> &list) {
     for (const Tensor &t : list) {
       os << kind << " " << escape(t.name) << " " << t.dtype << " ";
@@ -136,6 +138,9 @@ std::string ArtifactManifest::render(const CpuTargetSpec &target) const {
   };
   tensors("input", inputs);
   tensors("output", outputs);
+  for (const auto &[name, print] : bound)
+    os << "bound " << escape(name) << " " << llvm::utohexstr(print, true, 16)
+       << "\n";
   for (const Kernel &k : kernels)
     os << "kernel " << escape(k.symbol) << " " << k.hash << " "
        << escape(k.schedule) << "\n";
@@ -180,7 +185,8 @@ static void internalize(llvm::Module &module) {
     if (!f.isDeclaration() && f.getName() != manifest::kEntrySymbol)
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
   for (llvm::GlobalVariable &g : module.globals())
-    if (!g.isDeclaration() && g.getName() != manifest::kManifestSymbol)
+    if (!g.isDeclaration() && g.getName() != manifest::kManifestSymbol &&
+        !g.getName().starts_with("llvm.")) // llvm.global_ctors & co.
       g.setLinkage(llvm::GlobalValue::InternalLinkage);
 }
 
@@ -223,7 +229,7 @@ static llvm::Error emitCode(llvm::Module &module, llvm::TargetMachine &machine,
 }
 
 static llvm::Error linkSharedObject(llvm::StringRef object,
-                                    llvm::StringRef output) {
+                                    llvm::StringRef output, bool device) {
   auto cc = llvm::sys::findProgramByName("cc");
   if (!cc)
     return makeError("linking an artifact needs a C compiler driver ('cc') "
@@ -231,8 +237,14 @@ static llvm::Error linkSharedObject(llvm::StringRef object,
   llvm::StringRef libomp = AICC_LIBOMP_PATH;
   std::string rpath =
       ("-Wl,-rpath," + llvm::sys::path::parent_path(libomp)).str();
-  llvm::SmallVector<llvm::StringRef> args = {*cc,    "-shared", "-o",  output,
-                                             object, libomp,    rpath, "-lm"};
+  std::string runtimeDir = "-L" AICC_RUNTIME_DIR;
+  llvm::SmallVector<llvm::StringRef> args = {*cc, "-shared", "-o", output,
+                                             object};
+  if (device) // the runtime that loads it provides the launch functions
+    args.append({runtimeDir, "-laicc_runtime"});
+  else
+    args.append({libomp, rpath});
+  args.push_back("-lm");
   TempFile log;
   if (llvm::Error err = createTemp(output, ".log", log))
     return err;
@@ -285,7 +297,8 @@ llvm::Error emitCpuArtifact(ModuleOp llvmModule,
       return err;
     if (llvm::Error err = createTemp(outputPath, ".so", temp))
       return err;
-    if (llvm::Error err = linkSharedObject(object.path, temp.path))
+    if (llvm::Error err =
+            linkSharedObject(object.path, temp.path, !manifest.device.empty()))
       return err;
   } else {
     if (llvm::Error err = createTemp(outputPath, "", temp))

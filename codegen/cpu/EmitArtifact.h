@@ -44,6 +44,14 @@ struct ArtifactManifest {
     std::string symbol, hash, schedule;
   };
   std::string modelName, modelHash;
+  /// Where the kernels run besides the host: "" or e.g. "cuda sm_90". A
+  /// device artifact is linked against the runtime (libaicc_runtime.so),
+  /// whose launch functions its host code calls.
+  std::string device;
+  /// Inputs whose value was known at compile time (`--bind`), with the
+  /// fingerprint of their bytes; the runtime refuses any other value.
+  using BoundInputs = std::vector<std::pair<std::string, uint64_t>>;
+  BoundInputs bound;
   std::vector<Tensor> inputs, outputs;
   std::vector<Kernel> kernels;
 
@@ -57,7 +65,8 @@ enum class CpuOutputKind { SharedObject, Object, Assembly };
 /// as expanded memrefs), adds the entry point and the manifest, internalizes
 /// everything else, optimizes (O3) and writes `outputPath` atomically: a
 /// temporary file in the same folder renamed into place, removed on error.
-/// A shared object is linked with the system's `cc` against libomp.
+/// A shared object is linked with the system's `cc` against libomp (CPU) or
+/// the runtime (device artifacts).
 llvm::Error emitCpuArtifact(mlir::ModuleOp llvmModule,
                             const ArtifactManifest &manifest,
                             const CpuTargetSpec &target, CpuOutputKind kind,

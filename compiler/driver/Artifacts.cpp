@@ -79,7 +79,9 @@ static Type elementTypeOf(MLIRContext &ctx, aicc_dtype dtype) {
 
 llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
                                CpuOutputKind kind, llvm::StringRef modelPath,
-                               llvm::StringRef outputPath, bool progress) {
+                               llvm::StringRef outputPath, bool progress,
+                               const CudaPipelineOptions *cuda,
+                               ArtifactManifest::BoundInputs bound) {
   llvm::TimeRecord start = llvm::TimeRecord::getCurrentTime(true);
   auto report = [&](const llvm::Twine &what) {
     if (!progress)
@@ -92,6 +94,7 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   if (!main)
     return makeError("the module has no @main function");
   ArtifactManifest manifest;
+  manifest.bound = std::move(bound);
   manifest.modelName = llvm::sys::path::filename(modelPath).str();
   auto bytes = llvm::MemoryBuffer::getFile(modelPath);
   manifest.modelHash = llvm::utohexstr(
@@ -137,7 +140,12 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   options.vectorBits = target.vectorBits;
   report("forming kernels and choosing schedules");
   PassManager kernels(module.getContext());
-  buildCpuKernelsPipeline(kernels, options);
+  if (cuda) {
+    buildCudaKernelsPipeline(kernels, *cuda);
+    manifest.device = "cuda " + cuda->chip;
+  } else {
+    buildCpuKernelsPipeline(kernels, options);
+  }
   if (failed(kernels.run(module)))
     return makeError("forming kernels failed (see the errors above)");
   for (func::FuncOp kernel : getKernels(module)) {
@@ -153,10 +161,17 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
       }
     manifest.kernels.push_back(std::move(entry));
   }
-  report(llvm::Twine(manifest.kernels.size()) +
-         " kernels; tiling, vectorizing, lowering to LLVM");
   PassManager codegen(module.getContext());
-  buildCpuCodegenPipeline(codegen);
+  if (cuda) {
+    report(llvm::Twine(manifest.kernels.size()) +
+           " kernels; mapping to blocks and threads, NVVM, ptxas for " +
+           cuda->chip);
+    buildCudaCodegenPipeline(codegen, *cuda);
+  } else {
+    report(llvm::Twine(manifest.kernels.size()) +
+           " kernels; tiling, vectorizing, lowering to LLVM");
+    buildCpuCodegenPipeline(codegen);
+  }
   if (failed(codegen.run(module)))
     return makeError("code generation failed (see the errors above)");
   report("optimizing and emitting code for " + target.triple + " (" +

@@ -13,6 +13,7 @@
 #include "compiler/frontend/onnx/ImportModel.h"
 #include "compiler/jit/CpuJit.h"
 #include "compiler/pipeline/Pipelines.h"
+#include "runtime/src/ManifestFormat.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -50,6 +51,17 @@ static cl::opt<std::string>
          cl::desc("CPU to generate code for (default: the host's, or "
                   "x86-64-v3 / generic for cross targets)"),
          cl::cat(aiccCategory));
+static cl::opt<std::string>
+    gpuArch("gpu-arch",
+            cl::desc("GPU architecture for -target=cuda: sm_75, sm_80, sm_86, "
+                     "sm_89, sm_90 (default), sm_100, sm_120"),
+            cl::init("sm_90"), cl::cat(aiccCategory));
+static cl::list<std::string> bindInputs(
+    "bind",
+    cl::desc("Compile for this input's value (name=file.npy|.pb), as `aicc "
+             "run` does: a shape-like input (Reshape's shape, Slice's starts, "
+             "...) becomes a constant. The artifact then refuses other values"),
+    cl::cat(aiccCategory));
 static cl::opt<bool>
     verbose("v",
             cl::desc("Report each compile stage on stderr (the default "
@@ -173,6 +185,38 @@ importModel(mlir::MLIRContext &ctx, StringRef path,
   return aicc::importOnnxModel(ctx, path, options);
 }
 
+/// The CUDA pipeline's options from the flags and the environment; an
+/// error (printed) when the arch is unknown or the toolkit is missing.
+static std::optional<aicc::CudaPipelineOptions> cudaOptions() {
+  static const char *const arches[] = {"sm_75", "sm_80", "sm_86",  "sm_87",
+                                       "sm_89", "sm_90", "sm_100", "sm_120"};
+  if (!llvm::is_contained(arches, gpuArch)) {
+    fail("unknown --gpu-arch '" + gpuArch +
+         "' (expected sm_75, sm_80, sm_86, sm_87, sm_89, sm_90, sm_100 or "
+         "sm_120)");
+    return std::nullopt;
+  }
+  aicc::CudaPipelineOptions options;
+  options.chip = gpuArch;
+  // The toolkit: $CUDA_HOME, $CUDA_PATH, else the one found at build time.
+  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
+    if (const char *value = std::getenv(var); value && *value) {
+      options.toolkitPath = value;
+      break;
+    }
+  if (options.toolkitPath.empty())
+    options.toolkitPath = AICC_CUDA_TOOLKIT;
+  SmallString<256> ptxas(options.toolkitPath);
+  sys::path::append(ptxas, "bin", "ptxas");
+  if (options.toolkitPath.empty() || !sys::fs::can_execute(ptxas)) {
+    fail("-target=cuda needs the CUDA toolkit (ptxas, fatbinary, libdevice); "
+         "none found at '" +
+         options.toolkitPath + "' (set CUDA_HOME)");
+    return std::nullopt;
+  }
+  return options;
+}
+
 static int emitStage(mlir::MLIRContext &ctx) {
   mlir::OwningOpRef<mlir::ModuleOp> module = importModel(ctx, inputFilename);
   if (!module)
@@ -181,6 +225,14 @@ static int emitStage(mlir::MLIRContext &ctx) {
     mlir::PassManager pm(&ctx);
     if (emit == Emit::Linalg) {
       aicc::buildGraphToLinalgPipeline(pm);
+    } else if (target == "cuda") {
+      std::optional<aicc::CudaPipelineOptions> cuda = cudaOptions();
+      if (!cuda)
+        return 1;
+      if (emit == Emit::Kernels)
+        aicc::buildCudaKernelsPipeline(pm, *cuda);
+      else
+        aicc::buildCudaPipeline(pm, *cuda);
     } else if (emit == Emit::Kernels) {
       aicc::buildCpuKernelsPipeline(pm, aicc::detectHostCpu());
     } else if (optLevel == 0) {
@@ -204,16 +256,47 @@ static int emitStage(mlir::MLIRContext &ctx) {
 static int compileModel(mlir::MLIRContext &ctx) {
   if (!sys::fs::exists(inputFilename))
     return fail("cannot open '" + inputFilename + "': no such file");
-  if (target == "cuda")
-    return fail("the CUDA target is not implemented yet; use -target=cpu");
   if (outputFilename == "-")
     return fail("-o <file> is required to write a compiled model");
   if (optLevel == 0)
     return fail("artifacts are built from the optimized path; drop -O0");
-  auto spec = aicc::resolveCpuTarget(target, mcpu);
+  std::optional<aicc::CudaPipelineOptions> cuda;
+  if (target == "cuda") {
+    if (!(cuda = cudaOptions()))
+      return 1;
+    if (emit != Emit::None)
+      return fail("--emit=obj|asm is for CPU targets; -target=cuda writes an "
+                  "artifact (-o model.aicc)");
+  }
+  // CUDA artifacts: the host code runs on this machine's CPU.
+  auto spec = aicc::resolveCpuTarget(
+      cuda ? std::string("cpu") : target.getValue(), mcpu);
   if (!spec)
     return fail(toString(spec.takeError()));
-  mlir::OwningOpRef<mlir::ModuleOp> module = importModel(ctx, inputFilename);
+  auto read = aicc::readNamedTensors(ctx, bindInputs);
+  if (!read)
+    return fail(toString(read.takeError()));
+  StringMap<aicc::HostTensor> bound = std::move(*read);
+  aicc::OnnxImportOptions options;
+  aicc::ArtifactManifest::BoundInputs fingerprints;
+  for (const auto &entry : bound) {
+    options.inputShapes[entry.getKey()] = entry.getValue().shape;
+    const std::vector<char> &bytes = entry.getValue().bytes;
+    fingerprints.emplace_back(
+        entry.getKey().str(),
+        aicc::manifest::fingerprint(bytes.data(), bytes.size()));
+  }
+  llvm::sort(fingerprints);
+  options.inputValue = [&](StringRef name) -> mlir::DenseElementsAttr {
+    auto it = bound.find(name);
+    if (it == bound.end())
+      return nullptr;
+    return aicc::toElementsAttr(
+        it->second,
+        mlir::RankedTensorType::get(it->second.shape, it->second.elementType));
+  };
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      importModel(ctx, inputFilename, options);
   if (!module)
     return 1;
   aicc::CpuOutputKind kind = emit == Emit::Obj ? aicc::CpuOutputKind::Object
@@ -222,7 +305,8 @@ static int compileModel(mlir::MLIRContext &ctx) {
                                  : aicc::CpuOutputKind::SharedObject;
   bool progress = verbose || errs().is_displayed();
   if (llvm::Error err = aicc::compileCpuArtifact(
-          *module, *spec, kind, inputFilename, outputFilename, progress))
+          *module, *spec, kind, inputFilename, outputFilename, progress,
+          cuda ? &*cuda : nullptr, std::move(fingerprints)))
     return fail(toString(std::move(err)));
   return 0;
 }

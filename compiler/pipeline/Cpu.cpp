@@ -32,10 +32,7 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   //    kernels.
   buildGraphToLinalgPipeline(pm);
   pm.addPass(createCpuConvToIm2colPass());
-  pm.addPass(createFuseElementwisePass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(createFormKernelsPass());
+  addFormKernelsPasses(pm);
   // 2. A schedule for every kernel that has none.
   CpuDefaultSchedulePassOptions heuristic;
   heuristic.vectorBits = options.vectorBits;

@@ -3,6 +3,7 @@
 #include "compiler/pipeline/Pipelines.h"
 #include "codegen/common/Passes.h"
 #include "codegen/cpu/Passes.h"
+#include "codegen/gpu/Passes.h"
 #include "compiler/partition/Passes.h"
 #include "compiler/pipeline/Stages.h"
 #include "dialects/graph/Conversion/Passes.h"
@@ -13,15 +14,19 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/MathToFuncs/MathToFuncs.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Affine/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,6 +37,8 @@
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
@@ -52,8 +59,11 @@
 #include "mlir/Dialect/Vector/Transforms/SubsetOpInterfaceImpl.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -65,7 +75,8 @@ void registerPipelineDialects(DialectRegistry &registry) {
   registry.insert<graph::GraphDialect, sched::SchedDialect, func::FuncDialect,
                   arith::ArithDialect, linalg::LinalgDialect,
                   tensor::TensorDialect, scf::SCFDialect, vector::VectorDialect,
-                  bufferization::BufferizationDialect>();
+                  bufferization::BufferizationDialect, gpu::GPUDialect,
+                  NVVM::NVVMDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
   linalg::registerTilingInterfaceExternalModels(registry);
@@ -89,6 +100,21 @@ void registerPipelineDialects(DialectRegistry &registry) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   registerOpenMPDialectTranslation(registry);
+  // CUDA: NVVM targets serialize through the NVPTX backend and ptxas; the
+  // host module embeds the binary; convert-gpu-to-nvvm and gpu-to-llvm
+  // convert the dialects that register these interfaces.
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerGPUDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
+  arith::registerConvertArithToLLVMInterface(registry);
+  cf::registerConvertControlFlowToLLVMInterface(registry);
+  registerConvertFuncToLLVMInterface(registry);
+  index::registerConvertIndexToLLVMInterface(registry);
+  registerConvertMemRefToLLVMInterface(registry);
+  registerConvertNVVMToLLVMInterface(registry);
+  ub::registerConvertUBToLLVMInterface(registry);
+  vector::registerConvertVectorToLLVMInterface(registry);
 }
 
 void buildGraphToLinalgPipeline(OpPassManager &pm) {
@@ -96,6 +122,13 @@ void buildGraphToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(graph::createFoldBatchNormPass());
   pm.addPass(graph::createConvertGraphToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+}
+
+void addFormKernelsPasses(OpPassManager &pm) {
+  pm.addPass(createFuseElementwisePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createFormKernelsPass());
 }
 
 void addBufferizePasses(OpPassManager &pm) {
@@ -111,13 +144,15 @@ void addBufferizePasses(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm);
 }
 
-void addLowerToLLVMPasses(OpPassManager &pm) {
+void addLowerToLLVMPasses(OpPassManager &pm, bool gpuHost) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToFuncs()); // math.ipowi as a loop
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToLLVMPass());
+  if (gpuHost)
+    pm.addPass(createGpuToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -134,6 +169,7 @@ void registerPipelines() {
   graph::registerGraphTransformsPasses();
   registerCodegenCommonPasses();
   registerCodegenCpuPasses();
+  registerCodegenGpuPasses();
   registerPartitionPasses();
   PassPipelineRegistration<>("aicc-graph-to-linalg",
                              "aicc: lower graph ops to linalg on tensors",
@@ -151,6 +187,18 @@ void registerPipelines() {
   PassPipelineRegistration<>(
       "aicc-cpu", "aicc: the optimized CPU pipeline for the default target",
       [](OpPassManager &pm) { buildCpuPipeline(pm, CpuPipelineOptions()); });
+  PassPipelineRegistration<>(
+      "aicc-cuda-kernels",
+      "aicc: graph ops to outlined kernels with GPU schedules",
+      [](OpPassManager &pm) {
+        buildCudaKernelsPipeline(pm, CudaPipelineOptions());
+      });
+  PassPipelineRegistration<>(
+      "aicc-cuda-codegen",
+      "aicc: scheduled kernels to host LLVM code with an sm_90 fatbin",
+      [](OpPassManager &pm) {
+        buildCudaCodegenPipeline(pm, CudaPipelineOptions());
+      });
 }
 
 } // namespace aicc

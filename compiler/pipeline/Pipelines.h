@@ -4,6 +4,7 @@
 #define AICC_COMPILER_PIPELINE_PIPELINES_H
 
 #include <cstdint>
+#include <string>
 
 namespace mlir {
 class DialectRegistry;
@@ -47,6 +48,27 @@ CpuPipelineOptions detectHostCpu();
 /// code, LLVM dialect. Same calling convention as the reference pipeline.
 void buildCpuPipeline(mlir::OpPassManager &pm,
                       const CpuPipelineOptions &options);
+
+/// What the CUDA pipeline compiles for.
+struct CudaPipelineOptions {
+  std::string chip = "sm_90";
+  /// The CUDA toolkit (ptxas, fatbinary, libdevice); empty: MLIR's default.
+  std::string toolkitPath;
+  int64_t maxThreads = 256;
+};
+
+/// graph → linalg → kernels with GPU schedules (`--emit=kernels`).
+void buildCudaKernelsPipeline(mlir::OpPassManager &pm,
+                              const CudaPipelineOptions &options);
+
+/// Scheduled kernels → host code in the LLVM dialect with the device code
+/// embedded as a fatbin (stages 3-7 of Cuda.cpp).
+void buildCudaCodegenPipeline(mlir::OpPassManager &pm,
+                              const CudaPipelineOptions &options);
+
+/// The CUDA path: kernels, GPU schedules, NVVM, fatbin, host code.
+void buildCudaPipeline(mlir::OpPassManager &pm,
+                       const CudaPipelineOptions &options);
 
 /// Makes the pipelines available to aicc-opt as `--aicc-cpu-reference` etc.
 void registerPipelines();

@@ -15,6 +15,10 @@ class OpPassManager;
 
 namespace aicc {
 
+/// Linalg on tensors → fused elementwise chains → outlined kernels (what
+/// every target's pipeline does before choosing schedules).
+void addFormKernelsPasses(mlir::OpPassManager &pm);
+
 /// One-shot bufferization of the whole module (function boundaries too);
 /// results become out-parameters so the caller owns every buffer it sees;
 /// temporaries are freed.
@@ -22,7 +26,8 @@ void addBufferizePasses(mlir::OpPassManager &pm);
 
 /// scf/affine/vector/math/memref/arith/func → the LLVM dialect. Math ops with
 /// LLVM intrinsics go there; the rest (tanh, erf, ...) become libm calls.
-void addLowerToLLVMPasses(mlir::OpPassManager &pm);
+/// `gpuHost`: GPU launches and allocations also become runtime calls.
+void addLowerToLLVMPasses(mlir::OpPassManager &pm, bool gpuHost = false);
 
 } // namespace aicc
 

@@ -1,0 +1,214 @@
+//===- GpuTileAndDistribute.cpp - block and thread tiles of a kernel ------===//
+//
+// One level of tile-and-fuse on tensors: the anchor is tiled into an
+// scf.forall over thread tiles (the schedule's inner level) with its
+// producers fused; the tiled op records how many thread tiles make a block
+// (outer level / inner level). After bufferization `aicc-gpu-map-loops`
+// splits each forall into blocks of that shape and maps both levels.
+// Splitting after fusion means a block never computes a producer that its
+// threads then recompute.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/common/TileKernel.h"
+#include "codegen/gpu/Passes.h"
+#include "compiler/partition/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+namespace aicc {
+#define GEN_PASS_DEF_GPUTILEANDDISTRIBUTEPASS
+#include "codegen/gpu/Passes.h.inc"
+} // namespace aicc
+
+using namespace mlir;
+
+namespace aicc {
+
+/// A constant-value tensor.pad with static low padding becomes an
+/// elementwise linalg.generic over the padded shape that reads the source
+/// where the index is in bounds (tensor.extract) and the pad value
+/// elsewhere. Fused into a thread tile it computes just the window that
+/// thread reads; a tensor.pad would be materialized whole per block.
+static LogicalResult rewritePadAsGather(RewriterBase &rewriter,
+                                        tensor::PadOp pad) {
+  Value padValue = pad.getConstantPaddingValue();
+  auto type = pad.getResultType();
+  auto sourceType = pad.getSourceType();
+  if (!padValue || !type.hasStaticShape() || !sourceType.hasStaticShape())
+    return failure();
+  SmallVector<int64_t> low;
+  for (OpFoldResult l : pad.getMixedLowPad()) {
+    std::optional<int64_t> v = getConstantIntValue(l);
+    if (!v)
+      return failure();
+    low.push_back(*v);
+  }
+  Location loc = pad.getLoc();
+  rewriter.setInsertionPoint(pad);
+  Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                        type.getElementType());
+  int64_t rank = type.getRank();
+  AffineMap identity =
+      AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext());
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  Value source = pad.getSource();
+  auto gather = linalg::GenericOp::create(
+      rewriter, loc, type, ValueRange(), ValueRange{empty},
+      ArrayRef<AffineMap>{identity}, iterators,
+      [&](OpBuilder &b, Location loc, ValueRange) {
+        Value inBounds;
+        SmallVector<Value> indices;
+        Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+        for (int64_t d = 0; d < rank; ++d) {
+          Value i = linalg::IndexOp::create(b, loc, d);
+          if (low[d] == 0 && type.getDimSize(d) == sourceType.getDimSize(d)) {
+            indices.push_back(i);
+            continue;
+          }
+          Value src = arith::SubIOp::create(
+              b, loc, i, arith::ConstantIndexOp::create(b, loc, low[d]));
+          Value ge = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                           src, zero);
+          Value lt = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::slt, src,
+              arith::ConstantIndexOp::create(b, loc, sourceType.getDimSize(d)));
+          Value ok = arith::AndIOp::create(b, loc, ge, lt);
+          inBounds =
+              inBounds ? arith::AndIOp::create(b, loc, inBounds, ok) : ok;
+          indices.push_back(src);
+        }
+        if (inBounds)
+          for (Value &index : indices)
+            index = arith::SelectOp::create(b, loc, inBounds, index, zero);
+        Value value = tensor::ExtractOp::create(b, loc, source, indices);
+        if (inBounds)
+          value = arith::SelectOp::create(b, loc, inBounds, value, padValue);
+        linalg::YieldOp::create(b, loc, value);
+      });
+  rewriter.replaceOp(pad, gather.getResult(0));
+  return success();
+}
+
+/// Marks an op the heuristic cannot distribute (it stays a host loop).
+static constexpr StringLiteral kSkipAttr = "aicc.gpu_skip";
+/// Threads per block for ops distributed without a schedule of their own.
+static constexpr int64_t kMaxThreads = 256;
+
+/// Producers are fused into a thread's tile only while the slice of them
+/// that one thread needs stays small; a larger one (a window with a large
+/// dilation, say) is distributed as its own parallel loop instead.
+static constexpr int64_t kMaxFusedSliceElements = 4096;
+
+static std::optional<scf::SCFTileAndFuseOptions::ControlFnResult>
+fuseSmallSlices(tensor::ExtractSliceOp slice, OpResult, bool) {
+  RankedTensorType type = slice.getResultType();
+  if (!type.hasStaticShape() || type.getNumElements() > kMaxFusedSliceElements)
+    return std::nullopt;
+  return scf::SCFTileAndFuseOptions::ControlFnResult{};
+}
+
+/// Tiles `op` into one scf.forall over thread tiles (`threadTiles`, one per
+/// loop of `op`) with its producers fused, and records on the tiled op how
+/// many thread tiles of each forall dimension make one block.
+static LogicalResult distribute(RewriterBase &rewriter, func::FuncOp kernel,
+                                linalg::LinalgOp op,
+                                ArrayRef<int64_t> threadTiles,
+                                ArrayRef<int64_t> blockTiles) {
+  // One entry per tiled loop, with its number of thread tiles (loops of
+  // one tile may be folded away later; aicc-gpu-map-loops matches them).
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> blockShape, trips;
+  for (auto [thread, block, range] : llvm::zip(threadTiles, blockTiles, ranges))
+    if (thread != 0) {
+      blockShape.push_back(std::max<int64_t>(1, block / thread));
+      trips.push_back((range + thread - 1) / thread);
+    }
+  if (llvm::all_of(trips, [](int64_t t) { return t <= 1; })) {
+    // A single iteration: one thread runs it (aicc-gpu-map-loops gives a
+    // loop-free op no launch, so it would stay on the host).
+    op->setAttr(kSkipAttr, rewriter.getUnitAttr());
+    return success();
+  }
+  op->setAttr(kAnchorAttr, rewriter.getUnitAttr());
+  if (failed(tileAndFuse(rewriter, op, threadTiles,
+                         scf::SCFTilingOptions::LoopType::ForallOp, {},
+                         fuseSmallSlices)))
+    return failure();
+  eraseDeadCode(rewriter, kernel);
+  Operation *tiled = findMarked(kernel, kAnchorAttr);
+  tiled->removeAttr(kAnchorAttr);
+  tiled->setAttr(kGpuBlockAttr, rewriter.getDenseI64ArrayAttr(blockShape));
+  tiled->setAttr(kGpuTripsAttr, rewriter.getDenseI64ArrayAttr(trips));
+  return success();
+}
+
+/// A linalg op left at the kernel's top level (not fused into a tile), last
+/// first; null when there is none.
+static linalg::LinalgOp findUndistributed(func::FuncOp kernel) {
+  linalg::LinalgOp found;
+  for (Operation &op : kernel.getBody().front())
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op))
+      if (linalgOp.hasPureTensorSemantics() && !linalgOp.hasDynamicShape() &&
+          linalgOp.getNumParallelLoops() > 0 && !op.hasAttr(kGpuBlockAttr) &&
+          !op.hasAttr(kSkipAttr))
+        found = linalgOp;
+  return found;
+}
+
+static LogicalResult tileAndDistributeKernel(RewriterBase &rewriter,
+                                             func::FuncOp kernel) {
+  SmallVector<tensor::PadOp> pads;
+  kernel.walk([&](tensor::PadOp pad) { pads.push_back(pad); });
+  for (tensor::PadOp pad : pads)
+    (void)rewritePadAsGather(rewriter, pad);
+  // 1. The anchor, by the root's schedule.
+  Operation *root = findKernelRoot(kernel);
+  auto schedule =
+      root ? root->getAttrOfType<sched::ScheduleAttr>(sched::kScheduleAttr)
+           : sched::ScheduleAttr();
+  if (schedule) {
+    if (failed(sched::verifyScheduleFor(root, schedule)))
+      return failure();
+    KernelAnchor anchor = findKernelAnchor(kernel, root);
+    auto anchorOp = dyn_cast<linalg::LinalgOp>(anchor.op);
+    if (!anchorOp)
+      return root->emitOpError("GPU codegen needs a linalg root");
+    if (failed(distribute(rewriter, kernel, anchorOp,
+                          anchor.tilesFor(schedule.getVectorTile()),
+                          anchor.tilesFor(schedule.getThreadTile()))))
+      return failure();
+  }
+  // 2. What was not fused (fills, large gathers, ops the root does not
+  //    reach), each by the heuristic, so no arithmetic is left on the host.
+  while (linalg::LinalgOp op = findUndistributed(kernel)) {
+    FailureOr<sched::ScheduleAttr> own = pickGpuSchedule(op, kMaxThreads);
+    if (failed(own)) {
+      op->setAttr(kSkipAttr, rewriter.getUnitAttr());
+      continue;
+    }
+    if (failed(distribute(rewriter, kernel, op, own->getVectorTile(),
+                          own->getThreadTile())))
+      return failure();
+  }
+  kernel.walk([](Operation *op) { op->removeAttr(kSkipAttr); });
+  return success();
+}
+
+namespace {
+struct GpuTileAndDistributePass
+    : public impl::GpuTileAndDistributePassBase<GpuTileAndDistributePass> {
+  void runOnOperation() override {
+    func::FuncOp kernel = getOperation();
+    if (!kernel->hasAttr(sched::kKernelAttr))
+      return;
+    IRRewriter rewriter(kernel.getContext());
+    if (failed(tileAndDistributeKernel(rewriter, kernel)))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+} // namespace aicc

@@ -1,0 +1,44 @@
+//===- Passes.h - GPU codegen passes ----------------------------*- C++ -*-===//
+
+#ifndef AICC_CODEGEN_GPU_PASSES_H
+#define AICC_CODEGEN_GPU_PASSES_H
+
+#include "dialects/sched/IR/SchedDialect.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace aicc {
+
+#define GEN_PASS_DECL
+#include "codegen/gpu/Passes.h.inc"
+
+/// On a thread-tiled op: how many thread tiles of each dimension of its
+/// scf.forall make one block (aicc-gpu-tile-and-distribute writes it,
+/// aicc-gpu-map-loops reads it).
+inline constexpr llvm::StringLiteral kGpuBlockAttr = "aicc.gpu_block";
+/// Beside it: the number of thread tiles along each of those dimensions.
+inline constexpr llvm::StringLiteral kGpuTripsAttr = "aicc.gpu_trips";
+
+/// The runtime function that frees managed memory (runtime/src/Cuda.cpp).
+inline constexpr llvm::StringLiteral kCudaFreeSymbol = "aicc_cuda_free";
+/// The runtime function that returns a constant's managed copy.
+inline constexpr llvm::StringLiteral kCudaConstantSymbol = "aicc_cuda_constant";
+
+/// The schedule the GPU heuristic picks for `root`; failure when its loop
+/// ranges are not static.
+mlir::FailureOr<sched::ScheduleAttr> pickGpuSchedule(mlir::Operation *root,
+                                                     int64_t maxThreads);
+
+#define GEN_PASS_REGISTRATION
+#include "codegen/gpu/Passes.h.inc"
+
+} // namespace aicc
+
+#endif // AICC_CODEGEN_GPU_PASSES_H

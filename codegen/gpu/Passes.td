@@ -1,0 +1,105 @@
+//===- Passes.td - GPU codegen passes ----------------------*- tablegen -*-===//
+
+#ifndef AICC_CODEGEN_GPU_PASSES
+#define AICC_CODEGEN_GPU_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
+                                  "::mlir::ModuleOp"> {
+  let summary = "gives every kernel without a schedule the GPU heuristic's";
+  let description = [{
+    Requires outlined kernels (`aicc-form-kernels`). On a GPU the schedule's
+    outer level (`thread_tile`, the workgroup tile) is one thread block's
+    share of the root's parallel loops, and the inner level (`vector_tile`)
+    is one GPU thread's share; reduction loops run sequentially inside a
+    thread. The heuristic gives each thread one output element and each
+    block up to `max-threads` threads, the output's innermost loop along
+    threadIdx.x so that neighbouring threads touch neighbouring addresses.
+    A schedule already present is left as it is; kernels with dynamic
+    ranges or maps that do not grow with the loops get none.
+  }];
+  let options = [
+    Option<"maxThreads", "max-threads", "int64_t", /*default=*/"256",
+           "threads per block the heuristic aims for">,
+  ];
+  let dependentDialects = ["::aicc::sched::SchedDialect"];
+}
+
+def GpuTileAndDistributePass : Pass<"aicc-gpu-tile-and-distribute",
+                                    "::mlir::func::FuncOp"> {
+  let summary = "tiles each kernel by its schedule into block and thread "
+                "foralls";
+  let description = [{
+    Codegen only reads the schedule. The kernel's anchor (its root, or the
+    root's elementwise epilogue) is tiled on tensors into one `scf.forall`
+    over thread tiles (the schedule's inner level), fusing producers whose
+    per-thread slice is small; the tiled op records the block shape (outer
+    level / inner level) as `aicc.gpu_block`. Linalg ops left outside (not
+    fused) are distributed the same way with the heuristic's schedule, so
+    no arithmetic stays on the host. Reductions run sequentially inside a
+    thread.
+    Constant pads become elementwise gathers first, so that a thread pads
+    only the window it reads.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def GpuMapLoopsPass : Pass<"aicc-gpu-map-loops", "::mlir::ModuleOp"> {
+  let summary = "maps each kernel's parallel loops to GPU blocks and threads";
+  let description = [{
+    Runs on buffers, after `scf.forall` became `scf.parallel` and before
+    linalg ops become loops. Each outermost `scf.parallel` of a kernel is
+    split into blocks of the shape its tiled op records (`aicc.gpu_block`);
+    the outer loop is mapped to blocks, the inner to threads (innermost
+    loop on x, then y, z; further loops, and grid loops longer than the y/z
+    limit, stay sequential); deeper parallel loops run inside a thread.
+    Host-side copies between buffers become parallel loops first (they
+    would pull managed memory to the CPU); copies out of constant globals
+    stay on the host.
+    `convert-parallel-loops-to-gpu` then turns each mapped nest into a
+    `gpu.launch`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def GpuManagedMemoryPass : Pass<"aicc-gpu-managed-memory",
+                                "::mlir::ModuleOp"> {
+  let summary = "allocates host-side buffers in memory the GPU can reach";
+  let description = [{
+    The first CUDA memory model (correctness first; the device arena of the
+    memory plan replaces it): every `memref.alloc` outside parallel loops
+    becomes `gpu.alloc host_shared` (CUDA managed memory) and its
+    `memref.dealloc` a call to the runtime's `aicc_cuda_free` (the runtime
+    keeps freed blocks for the next run); every constant a function takes
+    with `memref.get_global` is replaced by the runtime's managed copy of
+    it (`aicc_cuda_constant`, made on the first run and kept), since the GPU
+    cannot read the artifact's data section. Per-thread scratch buffers inside
+    parallel loops (up to 64 KiB, static shapes) become `memref.alloca`
+    (private memory) instead.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+def GpuHoistPrivateBuffersPass : Pass<"aicc-gpu-hoist-private-buffers",
+                                     "::mlir::gpu::GPUModuleOp"> {
+  let summary = "moves kernels' static private buffers to the entry block";
+  let description = [{
+    An alloca outside a function's entry block is a dynamic stack
+    allocation, which NVPTX does not lower well; a statically shaped
+    per-thread buffer can live for the whole kernel instead (each use
+    initializes it first).
+  }];
+}
+
+#endif // AICC_CODEGEN_GPU_PASSES

@@ -1,0 +1,101 @@
+//===- Cuda.cpp - the CUDA pipeline, in order
+//------------------------------===//
+//
+// Read top to bottom: graph → linalg on tensors → kernels (the same
+// partitioning as on CPUs) → a GPU schedule per kernel → block and thread
+// tiles on tensors → bufferize (host buffers in CUDA managed memory) →
+// parallel loops mapped to blocks and threads → gpu.launch → kernels
+// outlined into a gpu.module → NVVM → fatbin (cubin for the arch + PTX,
+// through the NVPTX backend and the toolkit's ptxas) → host code calling the
+// runtime's launch functions → LLVM.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/common/Passes.h"
+#include "codegen/gpu/Passes.h"
+#include "compiler/partition/Passes.h"
+#include "compiler/pipeline/Pipelines.h"
+#include "compiler/pipeline/Stages.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/MathToFuncs/MathToFuncs.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace aicc {
+
+void buildCudaKernelsPipeline(OpPassManager &pm,
+                              const CudaPipelineOptions &options) {
+  // 1. Graph → linalg → fused elementwise chains → kernels, as on CPUs.
+  //    Convolutions stay in window form (a thread per output element reads
+  //    its window; im2col's gather maps do not tile).
+  buildGraphToLinalgPipeline(pm);
+  addFormKernelsPasses(pm);
+  // 2. A GPU schedule for every kernel that has none.
+  GpuDefaultSchedulePassOptions heuristic;
+  heuristic.maxThreads = options.maxThreads;
+  pm.addPass(createGpuDefaultSchedulePass(heuristic));
+}
+
+void buildCudaCodegenPipeline(OpPassManager &pm,
+                              const CudaPipelineOptions &options) {
+  // 3. Thread tiles on tensors (no canonicalization until the loops are
+  //    mapped: it would fold unit dimensions the block shape counts).
+  pm.addNestedPass<func::FuncOp>(createGpuTileAndDistributePass());
+  pm.addPass(createCSEPass());
+  // 4. Tensors → buffers; host-side buffers in managed memory.
+  addBufferizePasses(pm);
+  pm.addPass(createGpuManagedMemoryPass());
+  // 5. Thread loops → blocks x threads → gpu.launch → kernels in a
+  //    gpu.module.
+  pm.addPass(createForallToParallelLoopPass());
+  pm.addPass(createGpuMapLoopsPass());
+  pm.addPass(createLowerMemRefCopyPass());
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertParallelLoopToGpuPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createConvertMathToFuncs()); // math.ipowi as a loop
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createGpuHoistPrivateBuffersPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createCanonicalizerPass());
+  // 6. Device code → NVVM → fatbin.
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  ConvertGpuOpsToNVVMOpsOptions toNvvm;
+  toNvvm.allowedDialects = {"arith",  "cf",   "func", "index",
+                            "memref", "nvvm", "ub",   "vector"};
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(createConvertGpuOpsToNVVMOps(toNvvm));
+  device.addPass(createCanonicalizerPass());
+  device.addPass(createCSEPass());
+  device.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.toolkitPath = options.toolkitPath;
+  binary.compilationTarget = "fatbin";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  // 7. Host code → LLVM, kernel launches → runtime calls.
+  addLowerToLLVMPasses(pm, /*gpuHost=*/true);
+}
+
+void buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &options) {
+  buildCudaKernelsPipeline(pm, options); // 1-2
+  buildCudaCodegenPipeline(pm, options); // 3-7
+}
+
+} // namespace aicc
