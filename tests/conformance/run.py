@@ -24,10 +24,12 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare import compare  # noqa: E402  (shared with cuda.py)
+
 HERE = Path(__file__).resolve().parent
 DATA_ROOTS = [Path("/usr/share/libonnx-testdata/data")]
 SUITES = ["node", "pytorch-converted", "pytorch-operator"]
-RTOL, ATOL = 1e-3, 1e-5
 TIMEOUT_S = 120
 
 # Categories left out on purpose: (regex on the test name, reason).
@@ -44,25 +46,6 @@ def excluded_reason(name):
         if re.search(pattern, name):
             return reason
     return None
-
-
-def compare(expected, actual):
-    """Returns (ok, detail)."""
-    if expected.dtype != actual.dtype:
-        return False, f"dtype {actual.dtype}, expected {expected.dtype}"
-    if expected.shape != actual.shape:
-        return False, f"shape {actual.shape}, expected {expected.shape}"
-    if expected.dtype.kind in "biu":
-        bad = np.count_nonzero(expected != actual)
-        return bad == 0, f"{bad} elements differ"
-    e = expected.astype(np.float64)
-    a = actual.astype(np.float64)
-    close = np.isclose(a, e, rtol=RTOL, atol=ATOL, equal_nan=True)
-    if close.all():
-        return True, ""
-    err = np.abs(a - e)
-    err = np.where(np.isnan(err), np.inf, err)
-    return False, f"max abs error {err.max():.3g} ({np.count_nonzero(~close)} elements)"
 
 
 def classify_error(stderr):

@@ -16,3 +16,16 @@ config.environment["PATH"] = os.pathsep.join(
 )
 config.substitutions.append(("%aicc_src", config.aicc_src_root))
 config.substitutions.append(("%python", config.python_executable))
+
+# CUDA: compiling needs the toolkit (ptxas); running needs a GPU and driver.
+# Tests that run CUDA code say REQUIRES: cuda-device and are reported as
+# unsupported (skipped, with that reason) on machines without one.
+import shutil
+import subprocess
+
+if getattr(config, "cuda_toolkit", ""):
+    config.available_features.add("cuda-toolkit")
+    config.environment["CUDA_HOME"] = config.cuda_toolkit
+smi = shutil.which("nvidia-smi")
+if smi and subprocess.run([smi, "-L"], capture_output=True).returncode == 0:
+    config.available_features.add("cuda-device")
