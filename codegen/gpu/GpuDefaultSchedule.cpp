@@ -23,7 +23,6 @@ using namespace mlir;
 
 namespace aicc {
 
-
 FailureOr<sched::ScheduleAttr> pickGpuSchedule(Operation *root,
                                                int64_t maxThreads) {
   auto op = dyn_cast<linalg::LinalgOp>(root);

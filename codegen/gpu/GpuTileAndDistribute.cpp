@@ -110,6 +110,34 @@ fuseSmallSlices(tensor::ExtractSliceOp slice, OpResult, bool) {
   return scf::SCFTileAndFuseOptions::ControlFnResult{};
 }
 
+/// Largest accumulator a thread keeps in private memory (registers).
+static constexpr int64_t kMaxAccumulatorElements = 64;
+
+/// A reduction that starts from a fill accumulates in its thread's tile of
+/// the output buffer: a load and a store of global memory per step. Filling
+/// a fresh tensor instead gives the thread a private accumulator (after
+/// bufferization an alloca, then registers); the tile is written once.
+static void privatizeAccumulators(RewriterBase &rewriter,
+                                  linalg::LinalgOp tiled) {
+  if (tiled.getNumReductionLoops() == 0)
+    return;
+  for (OpOperand &init : tiled.getDpsInitsMutable()) {
+    auto fill = init.get().getDefiningOp<linalg::FillOp>();
+    if (!fill || !fill->hasOneUse() ||
+        !fill.getOutputs()[0].getDefiningOp<tensor::ExtractSliceOp>())
+      continue;
+    auto type = cast<RankedTensorType>(fill.getResult(0).getType());
+    if (!type.hasStaticShape() ||
+        type.getNumElements() > kMaxAccumulatorElements)
+      continue;
+    rewriter.setInsertionPoint(fill);
+    Value fresh = tensor::EmptyOp::create(
+        rewriter, fill.getLoc(), type.getShape(), type.getElementType());
+    rewriter.modifyOpInPlace(fill,
+                             [&] { fill.getOutputsMutable()[0].set(fresh); });
+  }
+}
+
 /// Tiles `op` into one scf.forall over thread tiles (`threadTiles`, one per
 /// loop of `op`) with its producers fused, and records on the tiled op how
 /// many thread tiles of each forall dimension make one block.
@@ -140,6 +168,7 @@ static LogicalResult distribute(RewriterBase &rewriter, func::FuncOp kernel,
   eraseDeadCode(rewriter, kernel);
   Operation *tiled = findMarked(kernel, kAnchorAttr);
   tiled->removeAttr(kAnchorAttr);
+  privatizeAccumulators(rewriter, cast<linalg::LinalgOp>(tiled));
   tiled->setAttr(kGpuBlockAttr, rewriter.getDenseI64ArrayAttr(blockShape));
   tiled->setAttr(kGpuTripsAttr, rewriter.getDenseI64ArrayAttr(trips));
   return success();

@@ -38,7 +38,8 @@ def GpuTileAndDistributePass : Pass<"aicc-gpu-tile-and-distribute",
     level / inner level) as `aicc.gpu_block`. Linalg ops left outside (not
     fused) are distributed the same way with the heuristic's schedule, so
     no arithmetic stays on the host. Reductions run sequentially inside a
-    thread.
+    thread, into a private accumulator when they start from a fill (not
+    into the output's memory).
     Constant pads become elementwise gathers first, so that a thread pads
     only the window it reads.
   }];
@@ -89,6 +90,17 @@ def GpuManagedMemoryPass : Pass<"aicc-gpu-managed-memory",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect"];
+}
+
+def GpuSinkConstantsPass : Pass<"aicc-gpu-sink-constants"> {
+  let summary = "clones constants a gpu.launch body uses into it";
+  let description = [{
+    A constant defined on the host and used in a launch body would become a
+    kernel argument when the kernel is outlined; inside, it is known to the
+    device compiler (a private buffer indexed by constants is promoted to
+    registers; loop bounds are known).
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
 def GpuHoistPrivateBuffersPass : Pass<"aicc-gpu-hoist-private-buffers",

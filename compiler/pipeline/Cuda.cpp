@@ -65,6 +65,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createGpuSinkConstantsPass());
   pm.addPass(createConvertMathToFuncs()); // math.ipowi as a loop
   pm.addPass(createGpuKernelOutliningPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createGpuHoistPrivateBuffersPass());

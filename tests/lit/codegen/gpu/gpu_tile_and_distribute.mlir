@@ -1,12 +1,14 @@
 // RUN: aicc-opt %s -split-input-file -aicc-gpu-tile-and-distribute | FileCheck %s
 
 // One forall over thread tiles (one output element each) with the fill
-// fused; the tiled matmul records the block shape (2 x 128 thread tiles,
+// fused into a fresh tensor (a private accumulator, not the output's
+// memory); the tiled matmul records the block shape (2 x 128 thread tiles,
 // from thread_tile / vector_tile) and the tiles per dimension.
 
 // CHECK-LABEL: func.func private @matmul_kernel
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (128, 512)
-// CHECK: linalg.fill {{.*}} -> tensor<1x1xf32>
+// CHECK: %[[ACC:.*]] = tensor.empty() : tensor<1x1xf32>
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[ACC]] : tensor<1x1xf32>) -> tensor<1x1xf32>
 // CHECK: linalg.matmul {aicc.gpu_block = array<i64: 2, 128>, aicc.gpu_trips = array<i64: 128, 512>
 // CHECK-SAME: -> tensor<1x1xf32>
 // CHECK-NOT: linalg.matmul
