@@ -4,6 +4,7 @@
 #include "compiler/partition/Passes.h"
 
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -166,6 +167,28 @@ static LogicalResult mapKernel(func::FuncOp kernel) {
   return success();
 }
 
+/// Whether host code reads or writes buffers outside the mapped loops (ops
+/// no schedule could distribute). If not, the kernels may run
+/// asynchronously: nothing on the host waits for their results.
+static bool hostAccessesBuffers(func::FuncOp func) {
+  bool touches = false;
+  func.walk([&](Operation *op) {
+    if (!isa<memref::LoadOp, memref::StoreOp, memref::CopyOp, linalg::LinalgOp>(
+            op))
+      return;
+    for (Operation *p = op->getParentOp(); p && p != func; p = p->getParentOp())
+      if (auto loop = dyn_cast<scf::ParallelOp>(p);
+          loop && loop->hasAttr(gpu::getMappingAttrName()))
+        return;
+    // Copies out of constant globals happen before the first launch.
+    if (auto copy = dyn_cast<memref::CopyOp>(op);
+        copy && copy.getSource().getDefiningOp<memref::GetGlobalOp>())
+      return;
+    touches = true;
+  });
+  return touches;
+}
+
 namespace {
 struct GpuMapLoopsPass : public impl::GpuMapLoopsPassBase<GpuMapLoopsPass> {
   void runOnOperation() override {
@@ -176,6 +199,8 @@ struct GpuMapLoopsPass : public impl::GpuMapLoopsPassBase<GpuMapLoopsPass> {
       copiesToParallelLoops(func);
       if (failed(mapKernel(func)))
         return signalPassFailure();
+      if (hostAccessesBuffers(func))
+        getOperation()->setAttr(kHostAccessAttr, UnitAttr::get(&getContext()));
     }
   }
 };

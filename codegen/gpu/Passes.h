@@ -26,6 +26,11 @@ inline constexpr llvm::StringLiteral kGpuBlockAttr = "aicc.gpu_block";
 /// Beside it: the number of thread tiles along each of those dimensions.
 inline constexpr llvm::StringLiteral kGpuTripsAttr = "aicc.gpu_trips";
 
+/// On the module: host code reads or writes buffers between launches (an op
+/// no schedule distributed), so every launch must finish before the host
+/// goes on. Without it the runtime lets launches run asynchronously.
+inline constexpr llvm::StringLiteral kHostAccessAttr = "aicc.gpu_host_access";
+
 /// The runtime function that frees managed memory (runtime/src/Cuda.cpp).
 inline constexpr llvm::StringLiteral kCudaFreeSymbol = "aicc_cuda_free";
 /// The runtime function that returns a constant's managed copy.

@@ -1,6 +1,7 @@
 //===- Artifacts.cpp - compile to an artifact; run one with the runtime ---===//
 
 #include "compiler/driver/Artifacts.h"
+#include "codegen/gpu/Passes.h"
 #include "compiler/jit/HostTensor.h"
 #include "compiler/partition/Passes.h"
 #include "compiler/pipeline/Pipelines.h"
@@ -174,6 +175,9 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   }
   if (failed(codegen.run(module)))
     return makeError("code generation failed (see the errors above)");
+  // Launches may overlap the host unless host code touches buffers.
+  if (cuda)
+    manifest.device += module->hasAttr(kHostAccessAttr) ? " sync" : " async";
   report("optimizing and emitting code for " + target.triple + " (" +
          target.cpu + ")");
   if (llvm::Error err =

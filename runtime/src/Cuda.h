@@ -41,6 +41,10 @@ void releaseConstants(const void *begin, const void *end);
 /// Waits for all work in the context; records an error if one happened.
 void synchronize();
 
+/// Launches from this thread return without waiting for their kernel (the
+/// artifact's host code never reads device results; synchronize() waits).
+void setAsyncLaunches(bool async);
+
 /// Forgets this thread's error.
 void clearError();
 /// This thread's first error since the last clear/take, if any.

@@ -87,6 +87,9 @@ struct aicc_model {
   std::vector<Tensor> inputs, outputs;
   /// Where the kernels run: "" (the host) or "cuda".
   std::string device;
+  /// CUDA: the host code never waits for a kernel's results, so launches
+  /// need not wait for their kernel.
+  bool asyncLaunches = false;
   std::string error;
 
   ~aicc_model() {
@@ -166,11 +169,13 @@ struct aicc_model {
         }
         bounds.emplace_back(name, std::strtoull(hex.c_str(), nullptr, 16));
       } else if (kind == "device") {
-        fields >> device;
+        std::string arch, mode;
+        fields >> device >> arch >> mode;
         if (device != "cuda") {
           message = "unknown device '" + device + "'";
           return false;
         }
+        asyncLaunches = mode == "async";
       } else if (kind == "input" || kind == "output") {
         Tensor tensor;
         if (!parseTensor(fields, tensor, message))
@@ -364,8 +369,10 @@ static aicc_status runOnCuda(aicc_model *model, const void *const *inputs,
     ok = stage(model->outputs[i], nullptr);
   if (ok) {
     std::vector<void *> args = packed.pointers();
+    aicc::cuda::setAsyncLaunches(model->asyncLaunches);
     model->entry(args.data());
     aicc::cuda::synchronize();
+    aicc::cuda::setAsyncLaunches(false);
   }
   std::string message;
   if (aicc::cuda::takeError(message)) {
