@@ -104,6 +104,21 @@ int64_t resultLoop(AffineMap map, unsigned which) {
   return dim ? dim.getPosition() : -1;
 }
 
+LogicalResult tileReductions(RewriterBase &rewriter, Operation *op,
+                             ArrayRef<int64_t> tiles) {
+  if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+    return success();
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> result =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), tiling);
+  if (failed(result))
+    return op->emitOpError("could not tile its reduction loops");
+  rewriter.replaceOp(op, result->replacements);
+  return success();
+}
+
 Operation *findMarked(func::FuncOp kernel, StringRef attr) {
   Operation *found = nullptr;
   kernel.walk([&](Operation *op) {

@@ -56,6 +56,12 @@ bool mapsGrowWithLoops(mlir::linalg::LinalgOp op);
 /// (0: the innermost), or -1 when that result is not a plain loop.
 int64_t resultLoop(mlir::AffineMap map, unsigned which);
 
+/// Tiles the loops of `op` with a non-zero entry in `tiles` (its reduction
+/// loops, in practice) into scf.for loops and replaces it.
+mlir::LogicalResult tileReductions(mlir::RewriterBase &rewriter,
+                                   mlir::Operation *op,
+                                   llvm::ArrayRef<int64_t> tiles);
+
 /// The live op of `kernel` carrying `attr` (the last one, in walk order).
 mlir::Operation *findMarked(mlir::func::FuncOp kernel, llvm::StringRef attr);
 

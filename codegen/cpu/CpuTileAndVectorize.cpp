@@ -42,21 +42,6 @@ namespace aicc {
 /// become huge vectors); a schedule tiles them first.
 static constexpr int64_t kMaxVectorElements = 4096;
 
-static LogicalResult tileReductions(RewriterBase &rewriter, Operation *root,
-                                    ArrayRef<int64_t> tiles) {
-  if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
-    return success();
-  scf::SCFTilingOptions tiling;
-  tiling.setTileSizes(getAsIndexOpFoldResult(root->getContext(), tiles));
-  rewriter.setInsertionPoint(root);
-  FailureOr<scf::SCFTilingResult> result =
-      scf::tileUsingSCF(rewriter, cast<TilingInterface>(root), tiling);
-  if (failed(result))
-    return root->emitOpError("could not tile its reduction loops");
-  rewriter.replaceOp(root, result->replacements);
-  return success();
-}
-
 /// A vector of i1 is a bit mask in LLVM but a memref of i1 holds one byte per
 /// element, so ops that touch bool tensors stay scalar.
 static bool touchesBoolTensor(linalg::LinalgOp op) {

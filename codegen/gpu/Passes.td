@@ -13,9 +13,11 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
     outer level (`thread_tile`, the workgroup tile) is one thread block's
     share of the root's parallel loops, and the inner level (`vector_tile`)
     is one GPU thread's share; reduction loops run sequentially inside a
-    thread. The heuristic gives each thread one output element and each
-    block up to `max-threads` threads, the output's innermost loop along
-    threadIdx.x so that neighbouring threads touch neighbouring addresses.
+    thread. The heuristic gives each thread one output element (a 4x4 tile
+    and a unit reduction step for matmul-like roots with at least 2^19
+    outputs) and each block up to `max-threads` threads, the output's
+    innermost loop along threadIdx.x so that neighbouring threads touch
+    neighbouring addresses.
     A schedule already present is left as it is; kernels with dynamic
     ranges or maps that do not grow with the loops get none.
   }];

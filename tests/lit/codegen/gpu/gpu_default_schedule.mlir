@@ -67,3 +67,15 @@ func.func private @empty_kernel(%a: tensor<0x4xf32>, %b: tensor<4x5xf32>, %c: te
   %0 = linalg.matmul ins(%a, %b : tensor<0x4xf32>, tensor<4x5xf32>) outs(%c : tensor<0x5xf32>) -> tensor<0x5xf32>
   return %0 : tensor<0x5xf32>
 }
+
+// -----
+
+// A large matmul: each thread computes a 4x4 tile, one reduction step at a
+// time; 16x16 threads make a 64x64 block.
+
+// CHECK-LABEL: func.func private @large_matmul_kernel
+// CHECK: thread_tile = [64, 64, 0], vector_tile = [4, 4, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 1
+func.func private @large_matmul_kernel(%a: tensor<1024x256xf32>, %b: tensor<256x1024xf32>, %c: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> attributes {aicc.kernel} {
+  %0 = linalg.matmul ins(%a, %b : tensor<1024x256xf32>, tensor<256x1024xf32>) outs(%c : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  return %0 : tensor<1024x1024xf32>
+}
