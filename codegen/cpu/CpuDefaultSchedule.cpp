@@ -54,7 +54,6 @@ static int64_t pickMultiple(int64_t range, int64_t step, int64_t limit) {
   return step;
 }
 
-
 /// A root whose body is `out + a * b` (float or integer) with reductions:
 /// a matmul, batched matmul or convolution in generic form.
 static bool isMultiplyAccumulate(linalg::LinalgOp op) {
