@@ -2,6 +2,7 @@
 
 #include "codegen/common/TileKernel.h"
 #include "compiler/partition/Passes.h"
+#include "dialects/sched/IR/SchedDialect.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -116,6 +117,20 @@ LogicalResult tileReductions(RewriterBase &rewriter, Operation *op,
   if (failed(result))
     return op->emitOpError("could not tile its reduction loops");
   rewriter.replaceOp(op, result->replacements);
+  return success();
+}
+
+LogicalResult tileRootReductions(RewriterBase &rewriter, func::FuncOp kernel,
+                                 const KernelAnchor &anchor,
+                                 ArrayRef<int64_t> rootTiles) {
+  SmallVector<int64_t> steps(anchor.rootIterators.size(), 0);
+  for (auto [i, kind] : llvm::enumerate(anchor.rootIterators))
+    if (kind == utils::IteratorType::reduction)
+      steps[i] = rootTiles[i];
+  Operation *root = findMarked(kernel, sched::kScheduleAttr);
+  if (!root || failed(tileReductions(rewriter, root, steps)))
+    return failure();
+  eraseDeadCode(rewriter, kernel);
   return success();
 }
 

@@ -62,6 +62,14 @@ mlir::LogicalResult tileReductions(mlir::RewriterBase &rewriter,
                                    mlir::Operation *op,
                                    llvm::ArrayRef<int64_t> tiles);
 
+/// Tiles the reduction loops of `kernel`'s (tiled) root, the op carrying
+/// its schedule, by `rootTiles`' entries for them (parallel entries are
+/// ignored): the reduction step of a thread or vector tile.
+mlir::LogicalResult tileRootReductions(mlir::RewriterBase &rewriter,
+                                       mlir::func::FuncOp kernel,
+                                       const KernelAnchor &anchor,
+                                       llvm::ArrayRef<int64_t> rootTiles);
+
 /// The live op of `kernel` carrying `attr` (the last one, in walk order).
 mlir::Operation *findMarked(mlir::func::FuncOp kernel, llvm::StringRef attr);
 

@@ -181,11 +181,6 @@ LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
   if (failed(sched::verifyScheduleFor(root, schedule)))
     return failure();
   KernelAnchor anchor = findKernelAnchor(kernel, root);
-  ArrayRef<utils::IteratorType> iterators = anchor.rootIterators;
-  int64_t numLoops = iterators.size();
-  auto anchorTiles = [&](ArrayRef<int64_t> rootTiles) {
-    return anchor.tilesFor(rootTiles);
-  };
   ArrayRef<int64_t> anchorToRoot = anchor.anchorToRoot;
   // Thread-level loop order: anchor loops sorted by their root loop's rank.
   SmallVector<int64_t> interchange =
@@ -200,13 +195,13 @@ LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
 
   // 1. Thread level, fusing producers.
   if (failed(tileAndFuse(
-          rewriter, anchor.op, anchorTiles(schedule.getThreadTile()),
+          rewriter, anchor.op, anchor.tilesFor(schedule.getThreadTile()),
           scf::SCFTilingOptions::LoopType::ForallOp, interchange)))
     return failure();
   eraseDeadCode(rewriter, kernel);
   // 2. Vector level, parallel loops, fusing producers.
   if (failed(tileAndFuse(rewriter, findMarked(kernel, kAnchorAttr),
-                         anchorTiles(schedule.getVectorTile()),
+                         anchor.tilesFor(schedule.getVectorTile()),
                          scf::SCFTilingOptions::LoopType::ForOp)))
     return failure();
   eraseDeadCode(rewriter, kernel);
@@ -215,14 +210,9 @@ LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
   //    loops.
   padPartialTiles(rewriter, kernel);
   eraseDeadCode(rewriter, kernel);
-  SmallVector<int64_t> reductionTiles(numLoops, 0);
-  for (int64_t i = 0; i < numLoops; ++i)
-    if (iterators[i] == utils::IteratorType::reduction)
-      reductionTiles[i] = schedule.getVectorTile()[i];
-  if (failed(tileReductions(rewriter, findMarked(kernel, sched::kScheduleAttr),
-                            reductionTiles)))
+  if (failed(tileRootReductions(rewriter, kernel, anchor,
+                                schedule.getVectorTile())))
     return failure();
-  eraseDeadCode(rewriter, kernel);
   if (Operation *marked = findMarked(kernel, kAnchorAttr))
     marked->removeAttr(kAnchorAttr);
   // 4. Vectorize, keep accumulators in registers, unroll.

@@ -11,6 +11,11 @@ using namespace mlir;
 
 namespace aicc {
 
+/// Bytes of a statically shaped buffer.
+static int64_t staticBytes(MemRefType type) {
+  return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+}
+
 static bool inParallelLoop(Operation *op) {
   return op->getParentOfType<scf::ParallelOp>() ||
          op->getParentOfType<scf::ForallOp>();
@@ -62,8 +67,7 @@ static void privatizeScratch(func::FuncOp func) {
         !type.getLayout().isIdentity() ||
         !type.getElementType().isIntOrIndexOrFloat())
       return;
-    int64_t bytes =
-        type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+    int64_t bytes = staticBytes(type);
     if (bytes <= kMaxPrivateBytes)
       scratch.push_back(alloc);
   });
@@ -118,8 +122,7 @@ static void manageFunction(func::FuncOp func, func::FuncOp freeFn,
       continue;
     b.setInsertionPointAfter(global);
     Location loc = global.getLoc();
-    int64_t bytes =
-        type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+    int64_t bytes = staticBytes(type);
     Value address =
         memref::ExtractAlignedPointerAsIndexOp::create(b, loc, global);
     Value address64 =

@@ -211,14 +211,9 @@ static LogicalResult tileAndDistributeKernel(RewriterBase &rewriter,
       return failure(); // The root's reduction step (vector_tile on reduction
                         // loops): a thread
     // walks the reduction in steps, its register tile accumulating.
-    SmallVector<int64_t> steps(anchor.rootIterators.size(), 0);
-    for (auto [i, kind] : llvm::enumerate(anchor.rootIterators))
-      if (kind == utils::IteratorType::reduction)
-        steps[i] = schedule.getVectorTile()[i];
-    if (Operation *tiledRoot = findMarked(kernel, sched::kScheduleAttr))
-      if (failed(tileReductions(rewriter, tiledRoot, steps)))
-        return failure();
-    eraseDeadCode(rewriter, kernel);
+    if (failed(tileRootReductions(rewriter, kernel, anchor,
+                                  schedule.getVectorTile())))
+      return failure();
   }
   // 2. What was not fused (fills, large gathers, ops the root does not
   //    reach), each by the heuristic, so no arithmetic is left on the host.

@@ -200,7 +200,10 @@ Driver *ready() {
     recordError(d.failure);
     return nullptr;
   }
-  d.ctxSetCurrent(d.context);
+  // The primary context, once per thread (every launch comes through here).
+  thread_local bool current = false;
+  if (!current)
+    current = d.ctxSetCurrent(d.context) == 0;
   return &d;
 }
 
