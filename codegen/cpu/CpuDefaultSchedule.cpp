@@ -145,7 +145,8 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     if (iterators[i] == utils::IteratorType::parallel)
       parallel.push_back(i);
   return sched::ScheduleAttr::get(root->getContext(), threadTile, vectorTile,
-                                  order, parallel, unroll, "heuristic");
+                                  order, parallel, unroll, "heuristic",
+                                  /*mma=*/"");
 }
 
 namespace {

@@ -44,6 +44,11 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
       threads.
     - `unroll`: unroll factor of the innermost reduction loop (1: none).
     - `source`: who wrote it ("heuristic", "explicit", "tuned").
+    - `mma` (optional, GPUs): the tensor-core instruction the root's
+      contraction runs on, "m16n8k8_tf32" (mma.sync on f32 data rounded to
+      tf32, f32 accumulation). With it `vector_tile` is one warp's tile
+      (multiples of 16 and 8 on the output's two innermost loops, 8 on the
+      reduction loop) and `thread_tile` one block's.
 
     Example, a 1024x1024x1024 matmul:
     ```mlir
@@ -58,14 +63,16 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
     ArrayRefParameter<"int64_t">:$order,
     ArrayRefParameter<"int64_t">:$parallel,
     "int64_t":$unroll,
-    StringRefParameter<"who wrote the schedule">:$source
+    StringRefParameter<"who wrote the schedule">:$source,
+    StringRefParameter<"tensor-core instruction, empty: none", "\"\"">:$mma
   );
   let assemblyFormat = [{
     `<` `thread_tile` `=` custom<IntList>($thread_tile) `,`
         `vector_tile` `=` custom<IntList>($vector_tile) `,`
         `order` `=` custom<IntList>($order) `,`
         `parallel` `=` custom<IntList>($parallel) `,`
-        `unroll` `=` $unroll `,` `source` `=` $source `>`
+        `unroll` `=` $unroll `,` `source` `=` $source
+        (`,` `mma` `=` $mma^)? `>`
   }];
   let genVerifyDecl = 1;
 }

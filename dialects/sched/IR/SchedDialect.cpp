@@ -44,7 +44,7 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    ArrayRef<int64_t> vectorTile,
                                    ArrayRef<int64_t> order,
                                    ArrayRef<int64_t> parallel, int64_t unroll,
-                                   StringRef source) {
+                                   StringRef source, StringRef mma) {
   size_t n = threadTile.size();
   if (vectorTile.size() != n || order.size() != n)
     return emitError() << "thread_tile, vector_tile and order must have one "
@@ -73,6 +73,9 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "source must be \"heuristic\", \"explicit\" or "
                           "\"tuned\", not \""
                        << source << "\"";
+  if (!mma.empty() && mma != kMmaTf32)
+    return emitError() << "mma must be \"" << kMmaTf32 << "\" or absent, not \""
+                       << mma << "\"";
   return success();
 }
 

@@ -22,6 +22,9 @@ inline constexpr llvm::StringLiteral kKernelAttr = "aicc.kernel";
 inline constexpr llvm::StringLiteral kKernelHashAttr = "aicc.kernel_hash";
 /// `aicc.schedule` (#aicc.schedule) sits on a kernel's root op.
 inline constexpr llvm::StringLiteral kScheduleAttr = "aicc.schedule";
+/// The one tensor-core instruction a schedule's `mma` names today:
+/// mma.sync m16n8k8 on f32 data rounded to tf32, accumulating in f32.
+inline constexpr llvm::StringLiteral kMmaTf32 = "m16n8k8_tf32";
 
 /// Checks `schedule` against the loops of `op` (a TilingInterface op): one
 /// tile per loop, no thread-level tiling or parallelism on reductions.
