@@ -4,8 +4,9 @@
 // stepping through the reduction); a block covers up to `maxThreads`
 // threads, the output's innermost loop first (it becomes threadIdx.x, so a
 // warp reads and writes neighbouring addresses), then the next loop out.
-// Reductions run inside each thread. Tensor cores and shared memory are not
-// chosen yet.
+// Reductions run inside each thread. With tensor cores allowed, f32 matmuls
+// get a warp per output tile instead (mma.sync, tf32; aicc-gpu-mma). Shared
+// memory is not used yet.
 //
 //===----------------------------------------------------------------------===//
 
@@ -85,7 +86,127 @@ FailureOr<sched::ScheduleAttr> pickGpuSchedule(Operation *root,
     if (isParallel(i))
       parallel.push_back(i);
   return sched::ScheduleAttr::get(root->getContext(), blockTile, threadTile,
-                                  order, parallel, /*unroll=*/1, "heuristic");
+                                  order, parallel, /*unroll=*/1, "heuristic",
+                                  /*mma=*/"");
+}
+
+/// Warp tiles (rows x columns of the output) from the most reuse per load to
+/// the least; the heuristic takes the first that still leaves the GPU
+/// enough warps (an H100 has 132 SMs; ~8 warps each hide some latency).
+static constexpr std::pair<int64_t, int64_t> kWarpTiles[] = {
+    {64, 32}, {32, 32}, {32, 16}, {16, 16}};
+static constexpr int64_t kMinWarps = 1024;
+/// Warps per block along each output loop (no shared memory yet: the block
+/// only groups warps that share rows or columns in one SM's L1).
+static constexpr int64_t kBlockWarps = 2;
+
+std::optional<MmaLoops> findMmaLoops(linalg::LinalgOp op) {
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->k.size() != 1)
+    return std::nullopt;
+  // Of several m (n) loops, all but one must have a single iteration (a
+  // [1, 128, 768] activation times a weight has two m loops).
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  auto only = [&](ArrayRef<unsigned> loops) -> std::optional<int64_t> {
+    std::optional<int64_t> found;
+    for (unsigned loop : loops)
+      if (ranges[loop] != 1) {
+        if (found)
+          return std::nullopt;
+        found = loop;
+      }
+    if (!found && !loops.empty())
+      found = loops.back();
+    return found;
+  };
+  std::optional<int64_t> m = only(dims->m), n = only(dims->n);
+  if (!m || !n)
+    return std::nullopt;
+  return MmaLoops{*m, *n, static_cast<int64_t>(dims->k[0])};
+}
+
+FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root) {
+  auto op = dyn_cast<linalg::LinalgOp>(root);
+  if (!op || op.hasDynamicShape() || !linalg::isaContractionOpInterface(op) ||
+      op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return failure();
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    Type element = type ? type.getElementType()
+                        : getElementTypeOrSelf(operand.get().getType());
+    if (!element.isF32() ||
+        !op.getMatchingIndexingMap(&operand).isProjectedPermutation())
+      return failure();
+  }
+  std::optional<MmaLoops> loops = findMmaLoops(op);
+  if (!loops)
+    return failure();
+  int64_t m = loops->m, n = loops->n, k = loops->k;
+  // The output's two innermost dimensions are (m, n): a lane's outputs
+  // then pair up along the contiguous dimension.
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (resultLoop(out, 0) != static_cast<int64_t>(n) ||
+      resultLoop(out, 1) != static_cast<int64_t>(m))
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ranges[m] < 16 || ranges[n] < 16 || ranges[k] < 8)
+    return failure();
+  int64_t batch = 1;
+  for (int64_t i = 0, e = ranges.size(); i < e; ++i)
+    if (i != m && i != n && i != k)
+      batch *= ranges[i];
+  auto roundUp = [](int64_t v, int64_t to) { return (v + to - 1) / to * to; };
+  std::pair<int64_t, int64_t> tile = {16, 16};
+  for (auto [wm, wn] : kWarpTiles) {
+    if (wm > roundUp(ranges[m], 16) || wn > roundUp(ranges[n], 8))
+      continue;
+    tile = {wm, wn};
+    int64_t warps = batch * llvm::divideCeil(ranges[m], wm) *
+                    llvm::divideCeil(ranges[n], wn);
+    if (warps >= kMinWarps)
+      break;
+  }
+  int64_t numLoops = ranges.size();
+  SmallVector<int64_t> blockTile(numLoops, 1), warpTile(numLoops, 1);
+  blockTile[k] = 0;
+  warpTile[k] = 8;
+  warpTile[m] = tile.first;
+  warpTile[n] = tile.second;
+  blockTile[m] =
+      std::min<int64_t>(kBlockWarps, llvm::divideCeil(ranges[m], tile.first)) *
+      tile.first;
+  blockTile[n] =
+      std::min<int64_t>(kBlockWarps, llvm::divideCeil(ranges[n], tile.second)) *
+      tile.second;
+  SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, numLoops));
+  SmallVector<int64_t> parallel;
+  for (int64_t i = 0; i < numLoops; ++i)
+    if (i != k)
+      parallel.push_back(i);
+  return sched::ScheduleAttr::get(root->getContext(), blockTile, warpTile,
+                                  order, parallel, /*unroll=*/1, "heuristic",
+                                  sched::kMmaTf32);
+}
+
+/// Whether the kernel's result is the root's or an elementwise epilogue's
+/// (what aicc-gpu-mma can split among a warp's lanes).
+static bool hasElementwiseEpilogue(func::FuncOp kernel, Operation *root) {
+  KernelAnchor anchor = findKernelAnchor(kernel, root);
+  if (anchor.op == root)
+    return root->hasOneUse() && isa<func::ReturnOp>(*root->user_begin());
+  auto epilogue = cast<linalg::LinalgOp>(anchor.op);
+  if (epilogue.getNumLoops() != epilogue.getNumParallelLoops())
+    return false;
+  for (OpOperand &operand : epilogue->getOpOperands())
+    if (!epilogue.getMatchingIndexingMap(&operand).isProjectedPermutation())
+      return false;
+  // Nothing else in the kernel: the root's operands come from outside.
+  for (Operation &op : kernel.getBody().front())
+    if (isa<linalg::LinalgOp>(op) && &op != root && &op != anchor.op &&
+        !isa<linalg::FillOp>(op))
+      return false;
+  return true;
 }
 
 namespace {
@@ -97,8 +218,11 @@ struct GpuDefaultSchedulePass
       Operation *root = findKernelRoot(kernel);
       if (!root || root->hasAttr(sched::kScheduleAttr))
         continue;
-      FailureOr<sched::ScheduleAttr> schedule =
-          pickGpuSchedule(root, maxThreads);
+      FailureOr<sched::ScheduleAttr> schedule = failure();
+      if (tensorCores && hasElementwiseEpilogue(kernel, root))
+        schedule = pickMmaSchedule(root);
+      if (failed(schedule))
+        schedule = pickGpuSchedule(root, maxThreads);
       if (succeeded(schedule))
         root->setAttr(sched::kScheduleAttr, *schedule);
     }

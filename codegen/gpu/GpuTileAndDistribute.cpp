@@ -174,6 +174,54 @@ static LogicalResult distribute(RewriterBase &rewriter, func::FuncOp kernel,
   return success();
 }
 
+/// An `mma` schedule: the anchor is tiled into one scf.forall over warp
+/// tiles with only the root contraction (and a fill of its accumulator)
+/// fused; the contraction's operands are read in place. aicc-gpu-mma adds
+/// the lanes after bufferization, hence the extra block and trip entry.
+static LogicalResult distributeWarps(RewriterBase &rewriter,
+                                     func::FuncOp kernel, Operation *root,
+                                     const KernelAnchor &anchor,
+                                     sched::ScheduleAttr schedule) {
+  auto op = cast<linalg::LinalgOp>(anchor.op);
+  SmallVector<int64_t> warpTiles = anchor.tilesFor(schedule.getVectorTile());
+  SmallVector<int64_t> blockTiles = anchor.tilesFor(schedule.getThreadTile());
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> blockShape, trips;
+  for (auto [warp, block, range] : llvm::zip(warpTiles, blockTiles, ranges))
+    if (warp != 0) {
+      blockShape.push_back(std::max<int64_t>(1, block / warp));
+      trips.push_back(llvm::divideCeil(range, warp));
+    }
+  blockShape.push_back(kWarpSize);
+  trips.push_back(kWarpSize);
+  ArrayRef<int64_t> rootWarp = schedule.getVectorTile();
+  std::optional<MmaLoops> loops = findMmaLoops(cast<linalg::LinalgOp>(root));
+  if (!loops)
+    return root->emitOpError("has an mma schedule but is not a matmul");
+  root->setAttr(kGpuMmaAttr, rewriter.getDenseI64ArrayAttr(
+                                 {rootWarp[loops->m], rootWarp[loops->n],
+                                  loops->m, loops->n, loops->k}));
+  op->setAttr(kAnchorAttr, rewriter.getUnitAttr());
+  auto onlyTheContraction =
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+    Operation *owner = producer.getOwner();
+    if (owner == root || isa<linalg::FillOp>(owner))
+      return scf::SCFTileAndFuseOptions::ControlFnResult{};
+    return std::nullopt;
+  };
+  if (failed(tileAndFuse(rewriter, op, warpTiles,
+                         scf::SCFTilingOptions::LoopType::ForallOp, {},
+                         onlyTheContraction)))
+    return failure();
+  eraseDeadCode(rewriter, kernel);
+  Operation *tiled = findMarked(kernel, kAnchorAttr);
+  tiled->removeAttr(kAnchorAttr);
+  tiled->setAttr(kGpuBlockAttr, rewriter.getDenseI64ArrayAttr(blockShape));
+  tiled->setAttr(kGpuTripsAttr, rewriter.getDenseI64ArrayAttr(trips));
+  return success();
+}
+
 /// A linalg op left at the kernel's top level (not fused into a tile), last
 /// first; null when there is none.
 static linalg::LinalgOp findUndistributed(func::FuncOp kernel) {
@@ -205,15 +253,19 @@ static LogicalResult tileAndDistributeKernel(RewriterBase &rewriter,
     auto anchorOp = dyn_cast<linalg::LinalgOp>(anchor.op);
     if (!anchorOp)
       return root->emitOpError("GPU codegen needs a linalg root");
-    if (failed(distribute(rewriter, kernel, anchorOp,
-                          anchor.tilesFor(schedule.getVectorTile()),
-                          anchor.tilesFor(schedule.getThreadTile()))))
-      return failure(); // The root's reduction step (vector_tile on reduction
-                        // loops): a thread
-    // walks the reduction in steps, its register tile accumulating.
-    if (failed(tileRootReductions(rewriter, kernel, anchor,
-                                  schedule.getVectorTile())))
+    if (!schedule.getMma().empty()) {
+      if (failed(distributeWarps(rewriter, kernel, root, anchor, schedule)))
+        return failure();
+    } else if (failed(distribute(rewriter, kernel, anchorOp,
+                                 anchor.tilesFor(schedule.getVectorTile()),
+                                 anchor.tilesFor(schedule.getThreadTile())))) {
       return failure();
+    } else if (failed(tileRootReductions(rewriter, kernel, anchor,
+                                         schedule.getVectorTile()))) {
+      // The root's reduction step (vector_tile on reduction loops): a
+      // thread walks the reduction in steps, its register tile accumulating.
+      return failure();
+    }
   }
   // 2. What was not fused (fills, large gathers, ops the root does not
   //    reach), each by the heuristic, so no arithmetic is left on the host.

@@ -9,9 +9,13 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace aicc {
@@ -25,6 +29,13 @@ namespace aicc {
 inline constexpr llvm::StringLiteral kGpuBlockAttr = "aicc.gpu_block";
 /// Beside it: the number of thread tiles along each of those dimensions.
 inline constexpr llvm::StringLiteral kGpuTripsAttr = "aicc.gpu_trips";
+
+/// On a warp-tiled contraction of an `mma` schedule: the warp tile and the
+/// loops it spans, [WM, WN, m, n, k] (aicc-gpu-tile-and-distribute writes
+/// it, aicc-gpu-mma reads it).
+inline constexpr llvm::StringLiteral kGpuMmaAttr = "aicc.gpu_mma";
+/// Threads in a warp: the lane loop aicc-gpu-mma adds to a warp forall.
+inline constexpr int64_t kWarpSize = 32;
 
 /// On the module: host code reads or writes buffers between launches (an op
 /// no schedule distributed), so every launch must finish before the host
@@ -40,6 +51,17 @@ inline constexpr llvm::StringLiteral kCudaConstantSymbol = "aicc_cuda_constant";
 /// ranges are not static.
 mlir::FailureOr<sched::ScheduleAttr> pickGpuSchedule(mlir::Operation *root,
                                                      int64_t maxThreads);
+
+/// The loops of a contraction that an mma tile spans: its m, n and k loops
+/// (other m or n loops, like batch loops, have one iteration).
+struct MmaLoops {
+  int64_t m, n, k;
+};
+std::optional<MmaLoops> findMmaLoops(mlir::linalg::LinalgOp op);
+
+/// The tensor-core schedule for `root` when it is an f32 matmul (one m, n
+/// and k loop, batch loops, at least 16x16x8); failure otherwise.
+mlir::FailureOr<sched::ScheduleAttr> pickMmaSchedule(mlir::Operation *root);
 
 #define GEN_PASS_REGISTRATION
 #include "codegen/gpu/Passes.h.inc"

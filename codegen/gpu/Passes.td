@@ -18,12 +18,19 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
     outputs) and each block up to `max-threads` threads, the output's
     innermost loop along threadIdx.x so that neighbouring threads touch
     neighbouring addresses.
+    With `tensor-cores`, a kernel whose root is an f32 matmul (one m, n
+    and k loop, any batch loops, at least 16x16x8) whose epilogue, if any,
+    is elementwise gets an `mma = "m16n8k8_tf32"` schedule instead: a warp
+    per output tile of 16..64 x 16..32 (the largest that still gives the
+    GPU enough warps), 2x2 warps per block.
     A schedule already present is left as it is; kernels with dynamic
     ranges or maps that do not grow with the loops get none.
   }];
   let options = [
     Option<"maxThreads", "max-threads", "int64_t", /*default=*/"256",
            "threads per block the heuristic aims for">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"false",
+           "f32 matmuls on tensor cores (mma.sync, tf32; sm_80 and newer)">,
   ];
   let dependentDialects = ["::aicc::sched::SchedDialect"];
 }
@@ -49,6 +56,32 @@ def GpuTileAndDistributePass : Pass<"aicc-gpu-tile-and-distribute",
                            "::mlir::affine::AffineDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
+}
+
+def GpuMmaPass : Pass<"aicc-gpu-mma", "::mlir::func::FuncOp"> {
+  let summary = "turns each warp tile of a tensor-core schedule into "
+                "mma.sync";
+  let description = [{
+    Runs on buffers, on the scf.forall over warp tiles that
+    `aicc-gpu-tile-and-distribute` makes for an `mma` schedule. The forall
+    gains an innermost loop of 32 lanes (threadIdx.x after mapping), and
+    the warp tile's contraction (`aicc.gpu_mma = [WM, WN]`) becomes a loop
+    over the reduction in steps of 8 in which every lane loads its share
+    of the 16x8 A and 8x8 B fragments (rounded to tf32 with
+    `cvt.rna.tf32.f32`) and the warp issues `nvgpu.mma.sync` per 16x8 tile
+    of the output, accumulating in registers. Lane l owns rows
+    l/4 + 8i and columns 2(l%4) + e + 8j of the tile (the mma's C layout):
+    the epilogue after the contraction is cloned per `e` onto strided views
+    of that share, so each lane finishes the outputs it accumulated, and
+    no lane waits for another. Partial tiles load zeros out of bounds.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def GpuMapLoopsPass : Pass<"aicc-gpu-map-loops", "::mlir::ModuleOp"> {

@@ -177,7 +177,9 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
     return makeError("code generation failed (see the errors above)");
   // Launches may overlap the host unless host code touches buffers.
   if (cuda)
-    manifest.device += module->hasAttr(kHostAccessAttr) ? " sync" : " async";
+    manifest.device +=
+        std::string(module->hasAttr(kHostAccessAttr) ? " sync" : " async") +
+        (cuda->tf32 && cuda->hasTf32TensorCores() ? " tf32" : " strict");
   report("optimizing and emitting code for " + target.triple + " (" +
          target.cpu + ")");
   if (llvm::Error err =

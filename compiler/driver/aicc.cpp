@@ -56,6 +56,12 @@ static cl::opt<std::string>
             cl::desc("GPU architecture for -target=cuda: sm_75, sm_80, sm_86, "
                      "sm_89, sm_90 (default), sm_100, sm_120"),
             cl::init("sm_90"), cl::cat(aiccCategory));
+static cl::opt<std::string> gpuPrecision(
+    "gpu-precision",
+    cl::desc("f32 math on GPUs: tf32 (default; matmuls on tensor cores with "
+             "operands rounded to tf32, f32 accumulation, sm_80 and newer) "
+             "or strict (f32 everywhere)"),
+    cl::init("tf32"), cl::cat(aiccCategory));
 static cl::list<std::string> bindInputs(
     "bind",
     cl::desc("Compile for this input's value (name=file.npy|.pb), as `aicc "
@@ -196,8 +202,14 @@ static std::optional<aicc::CudaPipelineOptions> cudaOptions() {
          "sm_120)");
     return std::nullopt;
   }
+  if (gpuPrecision != "tf32" && gpuPrecision != "strict") {
+    fail("unknown --gpu-precision '" + gpuPrecision +
+         "' (expected tf32 or strict)");
+    return std::nullopt;
+  }
   aicc::CudaPipelineOptions options;
   options.chip = gpuArch;
+  options.tf32 = gpuPrecision == "tf32";
   // The toolkit: $CUDA_HOME, $CUDA_PATH, else the one found at build time.
   for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
     if (const char *value = std::getenv(var); value && *value) {

@@ -20,6 +20,7 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/MathToFuncs/MathToFuncs.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
@@ -35,6 +36,12 @@ using namespace mlir;
 
 namespace aicc {
 
+bool CudaPipelineOptions::hasTf32TensorCores() const {
+  StringRef arch(chip);
+  unsigned sm = 0;
+  return arch.consume_front("sm_") && !arch.getAsInteger(10, sm) && sm >= 80;
+}
+
 void buildCudaKernelsPipeline(OpPassManager &pm,
                               const CudaPipelineOptions &options) {
   // 1. Graph → linalg → fused elementwise chains → kernels, as on CPUs.
@@ -45,6 +52,7 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
   // 2. A GPU schedule for every kernel that has none.
   GpuDefaultSchedulePassOptions heuristic;
   heuristic.maxThreads = options.maxThreads;
+  heuristic.tensorCores = options.tf32 && options.hasTf32TensorCores();
   pm.addPass(createGpuDefaultSchedulePass(heuristic));
 }
 
@@ -57,6 +65,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   // 4. Tensors → buffers; host-side buffers in managed memory.
   addBufferizePasses(pm);
   pm.addPass(createGpuManagedMemoryPass());
+  pm.addNestedPass<func::FuncOp>(createGpuMmaPass()); // warp tiles → mma.sync
   // 5. Thread loops → blocks x threads → gpu.launch → kernels in a
   //    gpu.module.
   pm.addPass(createForallToParallelLoopPass());
@@ -82,6 +91,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   toNvvm.allowedDialects = {"arith",  "cf",   "func", "index",
                             "memref", "nvvm", "ub",   "vector"};
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(createConvertNVGPUToNVVMPass());
   device.addPass(createConvertGpuOpsToNVVMOps(toNvvm));
   device.addPass(createCanonicalizerPass());
   device.addPass(createCSEPass());

@@ -55,6 +55,12 @@ struct CudaPipelineOptions {
   /// The CUDA toolkit (ptxas, fatbinary, libdevice); empty: MLIR's default.
   std::string toolkitPath;
   int64_t maxThreads = 256;
+  /// f32 matmuls on tensor cores with tf32 operands (sm_80 and newer);
+  /// false: strict f32 math everywhere (`--gpu-precision=strict`).
+  bool tf32 = true;
+
+  /// Whether the chip has tf32 tensor cores (sm_80 and newer).
+  bool hasTf32TensorCores() const;
 };
 
 /// graph → linalg → kernels with GPU schedules (`--emit=kernels`).

@@ -1,0 +1,624 @@
+//===- GpuMma.cpp - warp tiles onto tensor cores (mma.sync, tf32) ---------===//
+//
+// After bufferization, each scf.forall over warp tiles (an `mma` schedule)
+// gets an innermost loop of 32 lanes, and its contraction becomes a loop
+// over the reduction in steps of 8 issuing nvgpu.mma.sync m16n8k8 (tf32
+// operands, f32 accumulators in registers). Every lane loads its own share
+// of each fragment straight from memory. PTX fixes which lane holds which
+// element of a fragment (lane l: group g = l / 4, position t = l % 4):
+//
+//   A (16x8):  (g, t) (g+8, t) (g, t+4) (g+8, t+4)
+//   B (8x8):   (t, g) (t+4, g)
+//   C (16x8):  (g, 2t) (g, 2t+1) (g+8, 2t) (g+8, 2t+1)
+//
+// but not which k and n each fragment index stands for: the reduction may
+// visit k in any order, and the J = WN/8 tiles of 8 columns may interleave.
+// Here fragment k index t is k0 + 2t and t+4 is k0 + 2t + 1 (a lane's two A
+// elements per row are adjacent: one 8-byte load), and column c of n-tile j
+// is J*c + j (a lane's B elements of all J tiles are adjacent: one load of
+// J floats). Lane l then owns rows g + 8r and the 2J adjacent columns from
+// 2J*t of the warp tile. The ops after the contraction (the epilogue, a copy
+// out) are cloned onto views of that share: each lane finishes exactly the
+// outputs it accumulated, no lane reads what another wrote, and no barrier
+// is needed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/gpu/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+namespace aicc {
+#define GEN_PASS_DEF_GPUMMAPASS
+#include "codegen/gpu/Passes.h.inc"
+} // namespace aicc
+
+using namespace mlir;
+
+namespace aicc {
+namespace {
+
+constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 8;
+
+/// One warp tile's contraction being rewritten, and what its lanes share.
+class WarpTile {
+public:
+  WarpTile(RewriterBase &rewriter, linalg::LinalgOp contraction)
+      : rw(rewriter), mm(contraction), loc(contraction.getLoc()) {}
+
+  LogicalResult run();
+
+private:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(rw, loc, v); }
+  Value add(Value a, int64_t b) {
+    return b == 0 ? a : arith::AddIOp::create(rw, loc, a, index(b));
+  }
+  Value lessThan(Value a, Value b) {
+    return arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::slt, a, b);
+  }
+  Value both(Value a, Value b) {
+    return !a ? b : !b ? a : arith::AndIOp::create(rw, loc, a, b);
+  }
+  LogicalResult addLanes();
+  /// The indices `map` gives for `loops` (a value per loop; others at 0).
+  SmallVector<Value> indicesAt(AffineMap map,
+                               ArrayRef<std::pair<unsigned, Value>> loops);
+  /// `memref[map(loops)]`, with loops not given at 0; zero where `inBounds`
+  /// is false (null: always in bounds).
+  Value load(Value memref, AffineMap map,
+             ArrayRef<std::pair<unsigned, Value>> loops, Value inBounds);
+  Value toTf32(Value v);
+  /// Null when row `offset + g` (offset a multiple of 8) is in bounds for
+  /// every lane, statically; else the check.
+  Value rowCheck(int64_t offset);
+  Value colCheck(Value col);
+  /// How many rows (columns) of the tile a lane owns.
+  OpFoldResult laneCount(bool rows);
+  /// The lane's view of `memref`, indexed by `map` from loops whose m and n
+  /// loops are `pm` and `pn`; other loops have one iteration.
+  Value laneView(Value memref, AffineMap map, unsigned pm, unsigned pn);
+  /// The lane's accumulators as a buffer view with C's dimensions.
+  Value fragmentView();
+  /// `count` adjacent elements along the operand's innermost dimension from
+  /// `memref[map(loops)]`, as one vector load when `vector` (else scalars
+  /// with `inBounds` checks, `innermostOffset` added per element).
+  SmallVector<Value> loadRun(Value memref, AffineMap map,
+                             ArrayRef<std::pair<unsigned, Value>> loops,
+                             unsigned innermostLoop, int64_t count, bool vector,
+                             function_ref<Value(int64_t)> inBounds);
+  /// Whether `count` adjacent elements along the innermost dimension of
+  /// `memref` (indexed by `map`, which must end with loop `loop`) load as
+  /// one aligned vector, given that the index along it is a multiple of
+  /// `count` and every element is in bounds.
+  bool canLoadVector(Value memref, AffineMap map, unsigned loop, int64_t count);
+  LogicalResult distributeUsers(bool privateC);
+
+  RewriterBase &rw;
+  linalg::LinalgOp mm;
+  Location loc;
+  int64_t wm = 0, wn = 0, nTiles = 0; // nTiles = J = wn / 8
+  Value lane, g, t, zero;
+  unsigned m = 0, n = 0, k = 0;
+  SmallVector<OpFoldResult> sizes; // of the contraction's loops
+  Value c;                         // its accumulator
+  unsigned cDimM = 0, cDimN = 0;   // C's dimensions that m and n index
+  Value fragments;                 // per-lane copy of the accumulators
+};
+
+/// Ops of a warp tile: the contraction's epilogue and copies, and the index
+/// arithmetic and views between them.
+static bool isTileOp(Operation *op) {
+  return isa<linalg::LinalgOp, memref::CopyOp, memref::SubViewOp>(op) ||
+         isPure(op);
+}
+
+LogicalResult WarpTile::addLanes() {
+  auto forall = dyn_cast<scf::ForallOp>(mm->getParentOp());
+  if (!forall) {
+    // One warp tile covers the whole kernel: tiling made no loop. The
+    // lanes' loop wraps the tile's ops, from the accumulator's fill on.
+    Operation *first = mm, *last = mm;
+    for (Operation *op = mm->getPrevNode(); op; op = op->getPrevNode())
+      if (auto fill = dyn_cast<linalg::FillOp>(op);
+          fill && fill.getOutputs()[0] == mm.getDpsInits()[0]) {
+        first = op;
+        break;
+      }
+    for (Operation *op = mm->getNextNode();
+         op && isTileOp(op) && !op->hasTrait<OpTrait::IsTerminator>();
+         op = op->getNextNode())
+      if (isa<linalg::LinalgOp, memref::CopyOp>(op))
+        last = op;
+    rw.setInsertionPoint(first);
+    auto lanes = scf::ForallOp::create(
+        rw, mm.getLoc(), ArrayRef<OpFoldResult>{rw.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{rw.getIndexAttr(kWarpSize)},
+        ArrayRef<OpFoldResult>{rw.getIndexAttr(1)}, ValueRange(), std::nullopt);
+    Block *body = lanes.getBody();
+    Operation *end = last->getNextNode();
+    for (Operation *op = first, *next; op != end; op = next) {
+      next = op->getNextNode();
+      op->moveBefore(body->getTerminator());
+    }
+    for (Operation &op : body->without_terminator())
+      for (Value result : op.getResults())
+        for (Operation *user : result.getUsers())
+          if (!lanes->isProperAncestor(user))
+            return op.emitOpError("aicc-gpu-mma: a value of the warp tile is "
+                                  "used after it");
+    lane = body->getArgument(0);
+    return success();
+  }
+  if (!forall.getOutputs().empty())
+    return mm->emitOpError(
+        "aicc-gpu-mma: a warp tile must sit directly in a buffer scf.forall");
+  SmallVector<OpFoldResult> lbs = forall.getMixedLowerBound();
+  SmallVector<OpFoldResult> ubs = forall.getMixedUpperBound();
+  SmallVector<OpFoldResult> steps = forall.getMixedStep();
+  lbs.push_back(rw.getIndexAttr(0));
+  ubs.push_back(rw.getIndexAttr(kWarpSize));
+  steps.push_back(rw.getIndexAttr(1));
+  rw.setInsertionPoint(forall);
+  auto lanes = scf::ForallOp::create(rw, forall.getLoc(), lbs, ubs, steps,
+                                     ValueRange(), std::nullopt);
+  Block *body = lanes.getBody();
+  rw.eraseOp(forall.getBody()->getTerminator());
+  rw.inlineBlockBefore(forall.getBody(), body->getTerminator(),
+                       body->getArguments().drop_back());
+  rw.eraseOp(forall);
+  lane = body->getArguments().back();
+  return success();
+}
+
+SmallVector<Value>
+WarpTile::indicesAt(AffineMap map, ArrayRef<std::pair<unsigned, Value>> loops) {
+  SmallVector<Value> indices;
+  for (AffineExpr e : map.getResults()) {
+    Value i = zero;
+    for (auto [loop, value] : loops)
+      if (e == rw.getAffineDimExpr(loop))
+        i = value;
+    indices.push_back(i);
+  }
+  return indices;
+}
+
+Value WarpTile::load(Value memref, AffineMap map,
+                     ArrayRef<std::pair<unsigned, Value>> loops,
+                     Value inBounds) {
+  SmallVector<Value> indices = indicesAt(map, loops);
+  if (inBounds)
+    for (Value &i : indices)
+      if (i != zero)
+        i = arith::SelectOp::create(rw, loc, inBounds, i, zero);
+  Value v = memref::LoadOp::create(rw, loc, memref, indices);
+  if (!inBounds)
+    return v;
+  Value fzero = arith::ConstantOp::create(rw, loc, rw.getF32FloatAttr(0));
+  return arith::SelectOp::create(rw, loc, inBounds, v, fzero);
+}
+
+Value WarpTile::toTf32(Value v) {
+  Value bits = NVVM::ConvertFloatToTF32Op::create(
+      rw, loc, rw.getI32Type(), v,
+      NVVM::FPRoundingModeAttr::get(rw.getContext(), NVVM::FPRoundingMode::RNA),
+      NVVM::SaturationModeAttr::get(rw.getContext(),
+                                    NVVM::SaturationMode::NONE),
+      rw.getBoolAttr(false));
+  return arith::BitcastOp::create(rw, loc, rw.getF32Type(), bits);
+}
+
+Value WarpTile::rowCheck(int64_t offset) {
+  std::optional<int64_t> rows = getConstantIntValue(sizes[m]);
+  if (rows && offset + 8 <= *rows)
+    return Value();
+  return lessThan(add(g, offset),
+                  getValueOrCreateConstantIndexOp(rw, loc, sizes[m]));
+}
+
+Value WarpTile::colCheck(Value col) {
+  std::optional<int64_t> cols = getConstantIntValue(sizes[n]);
+  if (cols && *cols >= wn)
+    return Value();
+  return lessThan(col, getValueOrCreateConstantIndexOp(rw, loc, sizes[n]));
+}
+
+OpFoldResult WarpTile::laneCount(bool rows) {
+  OpFoldResult size = rows ? sizes[m] : sizes[n];
+  std::optional<int64_t> s = getConstantIntValue(size);
+  if (rows && s && *s % 8 == 0)
+    return rw.getIndexAttr(*s / 8);
+  if (!rows && s && *s >= wn)
+    return rw.getIndexAttr(2 * nTiles);
+  Value total = getValueOrCreateConstantIndexOp(rw, loc, size);
+  if (rows) { // ceil((size - g) / 8), at least 0
+    Value left = arith::SubIOp::create(rw, loc, total, g);
+    Value count = arith::CeilDivSIOp::create(rw, loc, left, index(8));
+    return arith::MaxSIOp::create(rw, loc, count, zero).getResult();
+  }
+  // size - 2J*t, between 0 and 2J
+  Value first = arith::MulIOp::create(rw, loc, t, index(2 * nTiles));
+  Value left = arith::SubIOp::create(rw, loc, total, first);
+  Value count = arith::MinSIOp::create(rw, loc, left, index(2 * nTiles));
+  return arith::MaxSIOp::create(rw, loc, count, zero).getResult();
+}
+
+Value WarpTile::laneView(Value memref, AffineMap map, unsigned pm,
+                         unsigned pn) {
+  SmallVector<OpFoldResult> offsets, counts, strides;
+  for (AffineExpr r : map.getResults()) {
+    auto dim = dyn_cast<AffineDimExpr>(r);
+    if (dim && dim.getPosition() == pm) {
+      offsets.push_back(g);
+      counts.push_back(laneCount(/*rows=*/true));
+      strides.push_back(rw.getIndexAttr(8));
+    } else if (dim && dim.getPosition() == pn) {
+      offsets.push_back(
+          arith::MulIOp::create(rw, loc, t, index(2 * nTiles)).getResult());
+      counts.push_back(laneCount(/*rows=*/false));
+      strides.push_back(rw.getIndexAttr(1));
+    } else {
+      offsets.push_back(rw.getIndexAttr(0));
+      counts.push_back(rw.getIndexAttr(1));
+      strides.push_back(rw.getIndexAttr(1));
+    }
+  }
+  return memref::SubViewOp::create(rw, loc, memref, offsets, counts, strides);
+}
+
+Value WarpTile::fragmentView() {
+  auto type = cast<MemRefType>(fragments.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), rw.getIndexAttr(0));
+  SmallVector<OpFoldResult> counts(type.getRank(), rw.getIndexAttr(1));
+  SmallVector<OpFoldResult> strides(type.getRank(), rw.getIndexAttr(1));
+  counts[cDimM] = laneCount(/*rows=*/true);
+  counts[cDimN] = laneCount(/*rows=*/false);
+  return memref::SubViewOp::create(rw, loc, fragments, offsets, counts,
+                                   strides);
+}
+
+bool WarpTile::canLoadVector(Value memref, AffineMap map, unsigned loop,
+                             int64_t count) {
+  if (count == 1)
+    return true;
+  auto type = cast<MemRefType>(memref.getType());
+  if (map.getNumResults() == 0 ||
+      map.getResults().back() != rw.getAffineDimExpr(loop))
+    return false;
+  auto [strides, offset] = type.getStridesAndOffset();
+  if (strides.empty() || strides.back() != 1)
+    return false;
+  // Every row starts aligned: static strides that count divides. The
+  // tile's dynamic offset is a multiple of them (or of the warp tile).
+  for (int64_t s : ArrayRef<int64_t>(strides).drop_back())
+    if (ShapedType::isDynamic(s) || s % count != 0)
+      return false;
+  return ShapedType::isDynamic(offset) || offset % count == 0;
+}
+
+SmallVector<Value> WarpTile::loadRun(Value memref, AffineMap map,
+                                     ArrayRef<std::pair<unsigned, Value>> loops,
+                                     unsigned innermostLoop, int64_t count,
+                                     bool vector,
+                                     function_ref<Value(int64_t)> inBounds) {
+  SmallVector<Value> values;
+  if (vector && count > 1) {
+    SmallVector<Value> indices = indicesAt(map, loops);
+    auto type = VectorType::get({count}, rw.getF32Type());
+    Value v = vector::LoadOp::create(rw, loc, type, memref, indices,
+                                     /*nontemporal=*/false,
+                                     llvm::MaybeAlign(4 * count));
+    for (int64_t i = 0; i < count; ++i)
+      values.push_back(
+          vector::ExtractOp::create(rw, loc, v, ArrayRef<int64_t>{i}));
+    return values;
+  }
+  for (int64_t i = 0; i < count; ++i) {
+    SmallVector<std::pair<unsigned, Value>> at(loops.begin(), loops.end());
+    for (auto &[l, value] : at)
+      if (l == innermostLoop)
+        value = add(value, i);
+    values.push_back(load(memref, map, at, inBounds(i)));
+  }
+  return values;
+}
+
+/// The ops after the contraction that touch its accumulator, or a buffer
+/// one of them wrote, run per lane on the lane's share.
+LogicalResult WarpTile::distributeUsers(bool privateC) {
+  // Buffers the lanes share out, with the dimensions m and n index.
+  llvm::DenseMap<Value, std::pair<unsigned, unsigned>> shared;
+  shared[c] = {cDimM, cDimN};
+  SmallVector<Operation *> after;
+  for (Operation *op = mm->getNextNode(); op; op = op->getNextNode())
+    after.push_back(op);
+  for (Operation *op : after) {
+    auto touches = [&](Value v) { return shared.count(v) != 0; };
+    if (!llvm::any_of(op->getOperands(), touches))
+      continue;
+    if (isa<memref::DeallocOp>(op))
+      continue;
+    // Operands with their maps (a copy indexes both with the identity).
+    SmallVector<std::pair<Value, AffineMap>> operands;
+    SmallVector<Value> written;
+    if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+      AffineMap id = rw.getMultiDimIdentityMap(
+          cast<MemRefType>(copy.getTarget().getType()).getRank());
+      operands = {{copy.getSource(), id}, {copy.getTarget(), id}};
+      written.push_back(copy.getTarget());
+    } else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+               linalgOp &&
+               linalgOp.getNumLoops() == linalgOp.getNumParallelLoops()) {
+      for (OpOperand &operand : op->getOpOperands()) {
+        AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
+        if (!map.isProjectedPermutation())
+          return op->emitOpError("aicc-gpu-mma: cannot split this epilogue "
+                                 "among a warp's lanes");
+        operands.push_back({operand.get(), map});
+      }
+      for (Value init : linalgOp.getDpsInits())
+        written.push_back(init);
+    } else {
+      return op->emitOpError("aicc-gpu-mma: unexpected use of a warp tile's "
+                             "accumulator");
+    }
+    // The loops that walk m and n, from the first shared operand.
+    unsigned pm = 0, pn = 0;
+    for (auto [value, map] : operands)
+      if (touches(value)) {
+        auto [dm, dn] = shared[value];
+        pm = map.getDimPosition(dm);
+        pn = map.getDimPosition(dn);
+        break;
+      }
+    rw.setInsertionPoint(op);
+    SmallVector<Value> views;
+    for (auto [value, map] : operands)
+      views.push_back(privateC && value == c ? fragmentView()
+                                             : laneView(value, map, pm, pn));
+    Operation *clone = rw.clone(*op);
+    clone->setOperands(views);
+    for (auto [value, map] : operands)
+      if (llvm::is_contained(written, value)) {
+        std::optional<unsigned> dm =
+            map.getResultPosition(rw.getAffineDimExpr(pm));
+        std::optional<unsigned> dn =
+            map.getResultPosition(rw.getAffineDimExpr(pn));
+        if (!dm || !dn)
+          return op->emitOpError("aicc-gpu-mma: an output of the epilogue "
+                                 "does not span the warp tile");
+        shared[value] = {*dm, *dn};
+      }
+    rw.eraseOp(op);
+  }
+  return success();
+}
+
+LogicalResult WarpTile::run() {
+  auto tile = mm->getAttrOfType<DenseI64ArrayAttr>(kGpuMmaAttr);
+  if (!tile || tile.size() != 5 || !mm.hasPureBufferSemantics() ||
+      !linalg::isaContractionOpInterface(mm) ||
+      llvm::any_of(tile.asArrayRef().drop_front(2), [&](int64_t loop) {
+        return loop < 0 || loop >= mm.getNumLoops();
+      }))
+    return mm->emitOpError("aicc-gpu-mma: not a warp tile of an mma schedule");
+  wm = tile[0];
+  wn = tile[1];
+  m = tile[2];
+  n = tile[3];
+  k = tile[4];
+  if (wm % kMmaM != 0 || wn % kMmaN != 0 || wn / kMmaN > 4 ||
+      !llvm::isPowerOf2_64(wn / kMmaN))
+    return mm->emitOpError("aicc-gpu-mma: warp tile ")
+           << wm << "x" << wn << " is not 16 x 8, 16, or 32";
+  nTiles = wn / kMmaN;
+  if (failed(addLanes()))
+    return failure();
+
+  rw.setInsertionPoint(mm);
+  zero = index(0);
+  g = arith::DivUIOp::create(rw, loc, lane, index(4));
+  t = arith::RemUIOp::create(rw, loc, lane, index(4));
+  for (Range r : mm.createLoopRanges(rw, loc))
+    sizes.push_back(r.size);
+  OpOperand *aOperand = mm.getDpsInputOperand(0);
+  OpOperand *bOperand = mm.getDpsInputOperand(1);
+  OpOperand *cOperand = mm.getDpsInitOperand(0);
+  Value a = aOperand->get(), b = bOperand->get();
+  c = cOperand->get();
+  AffineMap aMap = mm.getMatchingIndexingMap(aOperand);
+  AffineMap bMap = mm.getMatchingIndexingMap(bOperand);
+  AffineMap cMap = mm.getMatchingIndexingMap(cOperand);
+  cDimM = *cMap.getResultPosition(rw.getAffineDimExpr(m));
+  cDimN = *cMap.getResultPosition(rw.getAffineDimExpr(n));
+  int64_t tilesM = wm / kMmaM;
+  // A tile statically smaller than the warp tile needs fewer A fragments.
+  if (std::optional<int64_t> rows = getConstantIntValue(sizes[m]))
+    tilesM = std::min<int64_t>(tilesM, llvm::divideCeil(*rows, kMmaM));
+  // Lane (g, t)'s column of n-tile j, and its C columns 2t + e.
+  Value gCols = arith::MulIOp::create(rw, loc, g, index(nTiles));
+  Value tCols = arith::MulIOp::create(rw, loc, t, index(2 * nTiles));
+  auto bColumn = [&](int64_t j) { return add(gCols, j); };
+  auto cColumn = [&](int64_t j, int e) { return add(tCols, e * nTiles + j); };
+
+  // Accumulators: the fill's value, or C's current contents.
+  linalg::FillOp fill;
+  for (Operation *op = mm->getPrevNode(); op; op = op->getPrevNode())
+    if (auto f = dyn_cast<linalg::FillOp>(op); f && f.getOutputs()[0] == c) {
+      fill = f;
+      break;
+    }
+  auto accType = VectorType::get({2, 2}, rw.getF32Type());
+  SmallVector<Value> accs;
+  for (int64_t i = 0; i < tilesM; ++i)
+    for (int64_t j = 0; j < nTiles; ++j) {
+      if (fill) {
+        accs.push_back(
+            vector::BroadcastOp::create(rw, loc, accType, fill.getInputs()[0]));
+        continue;
+      }
+      SmallVector<Value> elements;
+      for (int h = 0; h < 2; ++h)
+        for (int e = 0; e < 2; ++e) {
+          Value row = add(g, kMmaM * i + 8 * h);
+          Value col = cColumn(j, e);
+          elements.push_back(
+              load(c, cMap, {{m, row}, {n, col}},
+                   both(rowCheck(kMmaM * i + 8 * h), colCheck(col))));
+        }
+      accs.push_back(
+          vector::FromElementsOp::create(rw, loc, accType, elements));
+    }
+
+  // The reduction, 8 at a time (16 per iteration where 16 divides it, so
+  // one step's loads overlap the other's mma).
+  std::optional<int64_t> depth = getConstantIntValue(sizes[k]);
+  bool kChecks = !depth || *depth % kMmaK != 0;
+  int64_t unroll = depth && *depth % (2 * kMmaK) == 0 ? 2 : 1;
+  Value kSize = getValueOrCreateConstantIndexOp(rw, loc, sizes[k]);
+  // Vector loads: a lane's two adjacent k of A (when k is A's innermost
+  // dimension), its J adjacent columns of B (n innermost) or two adjacent k
+  // (k innermost); only where no element needs a bounds check.
+  bool fullRows = !rowCheck(kMmaM * (tilesM - 1) + 8);
+  bool fullCols = !colCheck(bColumn(nTiles - 1));
+  bool aVector = !kChecks && fullRows && canLoadVector(a, aMap, k, 2);
+  bool bAlongN = !kChecks && fullCols && canLoadVector(b, bMap, n, nTiles);
+  bool bAlongK =
+      !bAlongN && !kChecks && fullCols && canLoadVector(b, bMap, k, 2);
+  auto aType = VectorType::get({4, 1}, rw.getF32Type());
+  auto bType = VectorType::get({2, 1}, rw.getF32Type());
+  auto step = [&](Value kk, SmallVector<Value> accsIn) {
+    Value k0 = arith::AddIOp::create(
+        rw, loc, kk, arith::MulIOp::create(rw, loc, t, index(2)));
+    auto kCheck = [&](int64_t d) {
+      return kChecks ? lessThan(add(k0, d), kSize) : Value();
+    };
+    SmallVector<Value> aFrags, bFrags;
+    for (int64_t i = 0; i < tilesM; ++i) {
+      SmallVector<Value> pair[2]; // rows g and g + 8: k0, k0 + 1
+      for (int h = 0; h < 2; ++h) {
+        Value row = add(g, kMmaM * i + 8 * h);
+        Value rc = rowCheck(kMmaM * i + 8 * h);
+        pair[h] = loadRun(a, aMap, {{m, row}, {k, k0}}, k, 2, aVector,
+                          [&](int64_t d) { return both(rc, kCheck(d)); });
+      }
+      SmallVector<Value> elements = {pair[0][0], pair[1][0], pair[0][1],
+                                     pair[1][1]};
+      for (Value &v : elements)
+        v = toTf32(v);
+      aFrags.push_back(
+          vector::FromElementsOp::create(rw, loc, aType, elements));
+    }
+    // B elements [j][d]: column J*g + j, k0 + d.
+    SmallVector<SmallVector<Value, 2>> bElems(nTiles);
+    if (bAlongN || (!bAlongK && nTiles > 1)) {
+      for (int d = 0; d < 2; ++d) {
+        Value kd = add(k0, d);
+        SmallVector<Value> run = loadRun(
+            b, bMap, {{k, kd}, {n, gCols}}, n, nTiles, bAlongN,
+            [&](int64_t j) { return both(colCheck(bColumn(j)), kCheck(d)); });
+        for (int64_t j = 0; j < nTiles; ++j)
+          bElems[j].push_back(run[j]);
+      }
+    } else {
+      for (int64_t j = 0; j < nTiles; ++j) {
+        Value col = bColumn(j);
+        Value cc = colCheck(col);
+        SmallVector<Value> run =
+            loadRun(b, bMap, {{k, k0}, {n, col}}, k, 2, bAlongK,
+                    [&](int64_t d) { return both(cc, kCheck(d)); });
+        bElems[j].append(run.begin(), run.end());
+      }
+    }
+    for (int64_t j = 0; j < nTiles; ++j) {
+      SmallVector<Value> elements = {toTf32(bElems[j][0]),
+                                     toTf32(bElems[j][1])};
+      bFrags.push_back(
+          vector::FromElementsOp::create(rw, loc, bType, elements));
+    }
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < tilesM; ++i)
+      for (int64_t j = 0; j < nTiles; ++j)
+        next.push_back(nvgpu::MmaSyncOp::create(
+            rw, loc, aFrags[i], bFrags[j], accsIn[i * nTiles + j],
+            ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK}, /*tf32Enabled=*/true));
+    return next;
+  };
+  auto loop = scf::ForOp::create(
+      rw, loc, zero, kSize, index(kMmaK * unroll), accs,
+      [&](OpBuilder &, Location, Value kk, ValueRange iterAccs) {
+        SmallVector<Value> current(iterAccs.begin(), iterAccs.end());
+        for (int64_t u = 0; u < unroll; ++u)
+          current = step(add(kk, kMmaK * u), current);
+        scf::YieldOp::create(rw, loc, current);
+      });
+
+  // The lane's accumulators into a private buffer shaped like C, with m and
+  // n cut to the lane's 2 * tilesM rows and 2J columns.
+  auto cType = cast<MemRefType>(c.getType());
+  for (int64_t d = 0; d < cType.getRank(); ++d)
+    if (d != cDimM && d != cDimN && cType.getDimSize(d) != 1)
+      return mm->emitOpError("aicc-gpu-mma: batch dimensions of a warp tile "
+                             "must have one element");
+  SmallVector<int64_t> shape(cType.getRank(), 1);
+  shape[cDimM] = wm / 8;
+  shape[cDimN] = 2 * nTiles;
+  rw.setInsertionPoint(mm);
+  fragments = memref::AllocaOp::create(rw, loc,
+                                       MemRefType::get(shape, rw.getF32Type()));
+  // The block shape aicc-gpu-map-loops looks for, if the contraction
+  // (about to go) carried it.
+  for (StringRef attr : {kGpuBlockAttr, kGpuTripsAttr})
+    if (Attribute value = mm->getAttr(attr))
+      fragments.getDefiningOp()->setAttr(attr, value);
+  for (int64_t i = 0; i < tilesM; ++i)
+    for (int64_t j = 0; j < nTiles; ++j)
+      for (int h = 0; h < 2; ++h)
+        for (int e = 0; e < 2; ++e) {
+          SmallVector<Value> indices(shape.size(), zero);
+          indices[cDimM] = index(2 * i + h);
+          indices[cDimN] = index(e * nTiles + j);
+          Value v = vector::ExtractOp::create(
+              rw, loc, loop.getResult(i * nTiles + j), ArrayRef<int64_t>{h, e});
+          memref::StoreOp::create(rw, loc, v, fragments, indices);
+        }
+
+  // C private to the tile (an alloca): its users read the fragments. Else
+  // each lane writes its share of C.
+  bool privateC =
+      c.getDefiningOp<memref::AllocaOp>() || c.getDefiningOp<memref::AllocOp>();
+  if (!privateC)
+    linalg::CopyOp::create(rw, loc, fragmentView(), laneView(c, cMap, m, n));
+  if (failed(distributeUsers(privateC)))
+    return failure();
+  if (fill)
+    rw.eraseOp(fill);
+  rw.eraseOp(mm);
+  if (privateC) {
+    Operation *alloc = c.getDefiningOp();
+    for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+      if (isa<memref::DeallocOp>(user))
+        rw.eraseOp(user);
+    if (alloc->use_empty())
+      rw.eraseOp(alloc);
+  }
+  return success();
+}
+
+struct GpuMmaPass : public impl::GpuMmaPassBase<GpuMmaPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> tiles;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kGpuMmaAttr))
+        tiles.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : tiles)
+      if (failed(WarpTile(rewriter, op).run()))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace aicc

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Tensor-core (mma.sync, tf32) sweep for -target=cuda: matmuls of awkward
+sizes (partial warp tiles, K not a multiple of 8), every warp tile the
+heuristic picks, batch dimensions, transposed weights, epilogues (bias,
+relu, scale, a transpose), and one model with --gpu-precision=strict.
+
+    mma_sweep.py compile --aicc AICC --bundle DIR
+        writes the models, compiles them for sm_90, checks that each got
+        the schedule it is meant to test (mma or not), and stores the
+        artifacts with their inputs and weights in DIR (no GPU needed).
+    mma_sweep.py run --bundle DIR --aicc-run AICC_RUN
+        runs each artifact and compares with a float64 numpy reference;
+        exits 77 (skipped) where there is no GPU.
+
+Tolerance: rounding both operands to tf32 (round to nearest, 10 mantissa
+bits) errs by at most 2^-11 relative each, so an output may be off by
+1.1e-3 * sum_k |a_ik| |b_kj| (plus f32 accumulation); strict f32 by
+1e-5 of that.
+"""
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+TF32_BOUND = 1.1e-3
+STRICT_BOUND = 1e-5
+
+
+def build_cases():
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(11)
+
+    def model(nodes, inputs, output, inits):
+        g = helper.make_graph(
+            nodes, "mma",
+            [helper.make_tensor_value_info(n, TensorProto.FLOAT, a.shape) for n, a in inputs],
+            [helper.make_tensor_value_info(output, TensorProto.FLOAT, None)],
+            [numpy_helper.from_array(a, n) for n, a in inits])
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+        m.ir_version = 8
+        return m
+
+    def arr(*shape):
+        return rng.standard_normal(shape).astype(np.float32)
+
+    # name, model, inputs, weights, reference (float64 numpy), the error's
+    # scale (the same on |operands|, without bias or activation), flags, mma?
+    for m, n, k in [(16, 16, 8), (17, 33, 13), (100, 70, 9), (64, 64, 64),
+                    (128, 768, 768), (1024, 1024, 24), (1024, 512, 40), (2048, 1024, 32),
+                    (40, 3000, 16)]:
+        a, b = arr(m, k), arr(k, n)
+        yield (f"matmul_{m}x{n}x{k}",
+               model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+                     [("a", a)], "y", [("b", b)]),
+               {"a": a}, {"b": b}, "a @ b", "a @ b", [], True)
+    # Too small for a 16x16 tile: stays on the CUDA cores.
+    a, b = arr(8, 32), arr(32, 64)
+    yield ("matmul_8x64x32_simt",
+           model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")], [("a", a)], "y",
+                 [("b", b)]),
+           {"a": a}, {"b": b}, "a @ b", "a @ b", [], False)
+    # Batch dimensions, both operands inputs.
+    a, b = arr(2, 3, 40, 24), arr(2, 3, 24, 36)
+    yield ("batch_matmul_2x3x40x36x24",
+           model([helper.make_node("MatMul", ["a", "b"], ["y"], name="bmm")],
+                 [("a", a), ("b", b)], "y", []),
+           {"a": a, "b": b}, {}, "a @ b", "a @ b", [], True)
+    # Gemm with transposed weights, bias and relu (an epilogue).
+    a, w, bias = arr(50, 40), arr(64, 40), arr(64)
+    yield ("gemm_transb_bias_relu_50x64x40",
+           model([helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
+                  helper.make_node("Relu", ["g"], ["y"], name="relu")],
+                 [("a", a)], "y", [("w", w), ("bias", bias)]),
+           {"a": a}, {"w": w, "bias": bias}, "np.maximum(a @ w.T + bias, 0)", "a @ w.T", [],
+           True)
+    # BERT's projection: [1, 128, 768] x [768, 768] + bias.
+    a, b, bias = arr(1, 128, 768), arr(768, 768), arr(768)
+    yield ("bert_projection_bias",
+           model([helper.make_node("MatMul", ["a", "b"], ["p"], name="mm"),
+                  helper.make_node("Add", ["p", "bias"], ["y"], name="add")],
+                 [("a", a)], "y", [("b", b), ("bias", bias)]),
+           {"a": a}, {"b": b, "bias": bias}, "a @ b + bias", "a @ b", [], True)
+    # Attention scores with a scale, and context followed by a transpose.
+    q, kt = arr(1, 12, 128, 64), arr(1, 12, 64, 128)
+    yield ("attention_scores_scaled",
+           model([helper.make_node("MatMul", ["q", "kt"], ["s"], name="qk"),
+                  helper.make_node("Mul", ["s", "scale"], ["y"], name="scale")],
+                 [("q", q), ("kt", kt)], "y", [("scale", np.array(0.125, np.float32))]),
+           {"q": q, "kt": kt}, {}, "(q @ kt) * 0.125", "(q @ kt) * 0.125", [],
+           True)
+    p, v = arr(1, 12, 128, 128), arr(1, 12, 128, 64)
+    yield ("attention_context_transposed",
+           model([helper.make_node("MatMul", ["p", "v"], ["c"], name="pv"),
+                  helper.make_node("Transpose", ["c"], ["y"], perm=[0, 2, 1, 3], name="t")],
+                 [("p", p), ("v", v)], "y", []),
+           {"p": p, "v": v}, {}, "np.transpose(p @ v, (0, 2, 1, 3))",
+           "np.transpose(p @ v, (0, 2, 1, 3))", [], True)
+    # Strict f32: no tensor cores.
+    a, b = arr(128, 256), arr(256, 96)
+    yield ("matmul_128x96x256_strict",
+           model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")], [("a", a)], "y",
+                 [("b", b)]),
+           {"a": a}, {"b": b}, "a @ b", "a @ b", ["--gpu-precision=strict"],
+           False)
+
+
+def cmd_compile(args):
+    bundle = Path(args.bundle)
+    shutil.rmtree(bundle, ignore_errors=True)
+    bundle.mkdir(parents=True)
+    import onnx
+    index, bad = {}, 0
+    for name, model, inputs, weights, ref, scale, flags, mma in build_cases():
+        d = bundle / name
+        d.mkdir()
+        onnx.save(model, d / "model.onnx")
+        base = [args.aicc, str(d / "model.onnx"), "-target=cuda", "--gpu-arch=sm_90"] + flags
+        kernels = subprocess.run(base + ["--emit=kernels"], capture_output=True, text=True)
+        got = bool(re.search(r'mma = "m16n8k8_tf32"', kernels.stdout))
+        proc = subprocess.run(base + ["-o", str(d / "model.aicc")], capture_output=True, text=True)
+        if kernels.returncode or proc.returncode or got != mma:
+            bad += 1
+            why = (proc.stderr or kernels.stderr).strip()[-300:] or \
+                f"schedule {'has' if got else 'lacks'} mma"
+            print(f"  {name}: {why}")
+            continue
+        (d / "model.onnx").unlink()
+        for n, a in {**inputs, **weights}.items():
+            np.save(d / f"{n}.npy", a)
+        strict = "--gpu-precision=strict" in flags
+        index[name] = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
+                       "ref": ref, "scale": scale, "bound": STRICT_BOUND if strict else TF32_BOUND,
+                       "mma": mma}
+    (bundle / "index.json").write_text(json.dumps(index, indent=1))
+    print(f"mma sweep: compiled {len(index)} of {len(index) + bad}")
+    return 1 if bad else 0
+
+
+def cmd_run(args):
+    bundle = Path(args.bundle)
+    smi = shutil.which("nvidia-smi")
+    gpu = subprocess.run([smi, "--query-gpu=name", "--format=csv,noheader"],
+                         capture_output=True, text=True).stdout.strip() if smi else ""
+    if not gpu:
+        print("mma sweep: skipped (no GPU: nvidia-smi finds none)")
+        return 77
+    index = json.loads((bundle / "index.json").read_text())
+    failed = 0
+    for name, e in sorted(index.items()):
+        d = bundle / name
+        arrays = {n: np.load(d / f"{n}.npy") for n in e["arrays"]}
+        with tempfile.TemporaryDirectory() as out:
+            cmd = [args.aicc_run, str(d / "model.aicc"), "--output-dir", out]
+            for n in e["inputs"]:
+                cmd += ["--input", f"{n}={d / (n + '.npy')}"]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            if proc.returncode:
+                failed += 1
+                print(f"  {name}: FAILED rc {proc.returncode}: {proc.stderr.strip()[-300:]}")
+                continue
+            got = np.load(Path(out) / "y.npy").astype(np.float64)
+        f64 = {n: a.astype(np.float64) for n, a in arrays.items()}
+        ref = eval(e["ref"], {"np": np}, f64)
+        scale = np.abs(eval(e["scale"], {"np": np}, {n: np.abs(a) for n, a in f64.items()}))
+        err = np.abs(got - ref)
+        limit = e["bound"] * scale + 1e-6
+        worst = float(np.max(err / limit)) if err.size else 0.0
+        ok = got.shape == ref.shape and worst <= 1.0
+        rel = float(np.max(err) / max(np.max(np.abs(ref)), 1e-30))
+        print(f"  {name}: {'ok' if ok else 'FAILED'} max err {np.max(err):.3g} "
+              f"(max rel {rel:.2g}, {worst:.2f} of the bound){' mma' if e['mma'] else ''}")
+        failed += not ok
+    print(f"GPU: {gpu}")
+    print(f"mma sweep: {len(index) - failed} passed, {failed} failed of {len(index)}")
+    return 1 if failed else 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("compile")
+    c.add_argument("--aicc", required=True)
+    c.add_argument("--bundle", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--bundle", required=True)
+    r.add_argument("--aicc-run", required=True)
+    args = p.parse_args()
+    return cmd_compile(args) if args.cmd == "compile" else cmd_run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

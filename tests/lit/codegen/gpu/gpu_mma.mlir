@@ -1,0 +1,105 @@
+// RUN: aicc-opt %s -split-input-file -aicc-gpu-default-schedule='tensor-cores=true' | FileCheck %s --check-prefix=SCHED
+// RUN: aicc-opt %s -split-input-file -aicc-gpu-default-schedule | FileCheck %s --check-prefix=SIMT
+// RUN: aicc-opt %s -split-input-file -aicc-gpu-default-schedule='tensor-cores=true' -aicc-gpu-tile-and-distribute | FileCheck %s --check-prefix=TILE
+// RUN: aicc-opt %s -split-input-file -aicc-gpu-default-schedule='tensor-cores=true' -aicc-gpu-tile-and-distribute -one-shot-bufferize='bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map' -aicc-gpu-mma | FileCheck %s --check-prefix=MMA
+
+// An f32 matmul with a bias epilogue. With tensor cores the heuristic gives
+// a warp a 16x16 tile (64x64 leaves too few warps for larger ones) and a
+// block 2x2 warps; the reduction goes 8 at a time (mma m16n8k8).
+// SCHED-LABEL: func.func private @matmul_bias_kernel
+// SCHED: thread_tile = [32, 32, 0], vector_tile = [16, 16, 8], {{.*}} mma = "m16n8k8_tf32">
+// SIMT-LABEL: func.func private @matmul_bias_kernel
+// SIMT-NOT: mma =
+
+// The epilogue is tiled over warp tiles with the contraction (and its fill)
+// fused; the contraction records the warp tile and its m, n, k loops, the
+// epilogue the block (2 x 2 warps of 32 lanes).
+// TILE-LABEL: func.func private @matmul_bias_kernel
+// TILE: scf.forall ({{.*}}) = (0, 0) to (64, 64) step (16, 16)
+// TILE: linalg.fill {{.*}} -> tensor<16x16xf32>
+// TILE: linalg.generic {{.*}}"reduction"{{.*}}aicc.gpu_mma = array<i64: 16, 16, 0, 1, 2>
+// TILE: linalg.generic {{.*}}aicc.gpu_block = array<i64: 2, 2, 32>, aicc.gpu_trips = array<i64: 4, 4, 32>
+
+// After bufferization the forall gains 32 lanes; the reduction is a loop of
+// 16 (two mma steps) in which each lane loads two adjacent k of A and two
+// adjacent columns of B (one 8-byte load each), rounds them to tf32 and
+// issues mma.sync per 16x8 tile. The lane's 2x4 accumulators go to a
+// private buffer and the epilogue runs on its share of the tile: rows
+// g + 8r (stride 8) and 4 adjacent columns from 4t.
+// MMA-LABEL: func.func private @matmul_bias_kernel
+// MMA: scf.forall (%{{.*}}, %{{.*}}, %[[LANE:.*]]) = (0, 0, 0) to (64, 64, 32) step (16, 16, 1)
+// MMA: %[[G:.*]] = arith.divui %[[LANE]], %c4
+// MMA: scf.for %{{.*}} = %c0 to %c96 step %c16 iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>)
+// MMA: vector.load {{.*}} {alignment = 8 : i64} : memref<16x96xf32, {{.*}}>, vector<2xf32>
+// MMA: nvvm.convert.float.to.tf32 {{.*}} {rnd = #nvvm.fp_rnd_mode<rna>}
+// MMA: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 8], tf32Enabled} : (vector<4x1xf32>, vector<2x1xf32>, vector<2x2xf32>) -> vector<2x2xf32>
+// MMA: memref.alloca() : memref<2x4xf32>
+// MMA: memref.subview %{{.*}}[%[[G]], %{{.*}}] [2, 4] [8, 1]
+// MMA: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : memref<2x4xf32, strided<[4, 1]>>, memref<4xf32, {{.*}}>) outs(%{{.*}} : memref<2x4xf32, strided<[512, 1], offset: ?>>)
+// MMA-NOT: "reduction"
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#b = affine_map<(d0, d1, d2) -> (d2, d1)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+#bias = affine_map<(d0, d1) -> (d1)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func private @matmul_bias_kernel(%x: tensor<64x96xf32>, %w: tensor<96x64xf32>, %bias: tensor<64xf32>) -> tensor<64x64xf32> attributes {aicc.kernel} {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x64xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %mm = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<64x96xf32>, tensor<96x64xf32>) outs(%f : tensor<64x64xf32>) {
+    ^bb0(%in: f32, %in2: f32, %out: f32):
+      %p = arith.mulf %in, %in2 : f32
+      %s = arith.addf %out, %p : f32
+      linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%mm, %bias : tensor<64x64xf32>, tensor<64xf32>) outs(%e : tensor<64x64xf32>) {
+    ^bb0(%v: f32, %bv: f32, %o: f32):
+      %s = arith.addf %v, %bv : f32
+      linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
+}
+
+// -----
+
+// Sizes no tile divides (20x36, k = 13): partial warp tiles and a k that is
+// not a multiple of 8. Loads are scalar, clamped in bounds and zeroed out
+// of them; the lane's share of the output has dynamic sizes.
+// SCHED-LABEL: func.func private @ragged_kernel
+// SCHED: mma = "m16n8k8_tf32"
+// MMA-LABEL: func.func private @ragged_kernel
+// MMA: scf.for %{{.*}} = %c0 to %c13 step %c8
+// MMA-NOT: vector.load
+// MMA: arith.cmpi slt
+// MMA: arith.select
+// MMA: nvgpu.mma.sync
+// MMA: arith.ceildivsi
+// MMA: linalg.copy ins(%{{.*}} : memref<?x?xf32, strided<[4, 1]>>) outs(%{{.*}} : memref<?x?xf32, strided<[288, 1], offset: ?>>)
+func.func private @ragged_kernel(%x: tensor<20x13xf32>, %w: tensor<13x36xf32>) -> tensor<20x36xf32> attributes {aicc.kernel} {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<20x36xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<20x36xf32>) -> tensor<20x36xf32>
+  %0 = linalg.matmul ins(%x, %w : tensor<20x13xf32>, tensor<13x36xf32>) outs(%f : tensor<20x36xf32>) -> tensor<20x36xf32>
+  return %0 : tensor<20x36xf32>
+}
+
+// -----
+
+// Integer and tiny matmuls stay on the CUDA cores.
+// SCHED-LABEL: func.func private @int_kernel
+// SCHED-NOT: mma =
+func.func private @int_kernel(%x: tensor<64x64xi32>, %w: tensor<64x64xi32>, %c: tensor<64x64xi32>) -> tensor<64x64xi32> attributes {aicc.kernel} {
+  %0 = linalg.matmul ins(%x, %w : tensor<64x64xi32>, tensor<64x64xi32>) outs(%c : tensor<64x64xi32>) -> tensor<64x64xi32>
+  return %0 : tensor<64x64xi32>
+}
+
+// -----
+
+// SCHED-LABEL: func.func private @tiny_kernel
+// SCHED-NOT: mma =
+func.func private @tiny_kernel(%x: tensor<8x64xf32>, %w: tensor<64x64xf32>, %c: tensor<8x64xf32>) -> tensor<8x64xf32> attributes {aicc.kernel} {
+  %0 = linalg.matmul ins(%x, %w : tensor<8x64xf32>, tensor<64x64xf32>) outs(%c : tensor<8x64xf32>) -> tensor<8x64xf32>
+  return %0 : tensor<8x64xf32>
+}
