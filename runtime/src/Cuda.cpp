@@ -18,6 +18,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <vector>
 
 namespace {
 
@@ -28,6 +29,7 @@ using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
 using CUdeviceptr = unsigned long long;
+using CUevent = struct CUevent_st *;
 constexpr unsigned kMemAttachGlobal = 1;
 constexpr int kDeviceAttributeManagedMemory = 83;
 
@@ -54,6 +56,11 @@ struct Driver {
   CUresult (*memAdvise)(CUdeviceptr, size_t, int, CUdevice) = nullptr;
   CUresult (*memPrefetchAsync)(CUdeviceptr, size_t, CUdevice,
                                CUstream) = nullptr;
+  // Optional: kernel times for AICC_CUDA_PROFILE.
+  CUresult (*eventCreate)(CUevent *, unsigned) = nullptr;
+  CUresult (*eventRecord)(CUevent, CUstream) = nullptr;
+  CUresult (*eventSynchronize)(CUevent) = nullptr;
+  CUresult (*eventElapsedTime)(float *, CUevent, CUevent) = nullptr;
 
   CUdevice device = 0;
   CUcontext context = nullptr;
@@ -103,6 +110,10 @@ Driver &driver() {
     // Optional: hints for constants.
     resolve(d.library, "cuMemAdvise", d.memAdvise);
     resolve(d.library, "cuMemPrefetchAsync", d.memPrefetchAsync);
+    resolve(d.library, "cuEventCreate", d.eventCreate);
+    resolve(d.library, "cuEventRecord", d.eventRecord);
+    resolve(d.library, "cuEventSynchronize", d.eventSynchronize);
+    resolve(d.library, "cuEventElapsedTime", d.eventElapsedTime);
     if (!ok) {
       d.failure = "the CUDA driver (libcuda.so.1) lacks a needed function; "
                   "is it older than CUDA 11?";
@@ -148,15 +159,37 @@ bool tracing() {
   }();
   return on;
 }
-/// AICC_CUDA_PROFILE=1 times every launch (launches wait for their
-/// kernel, so host time around one is the kernel's time plus launch
-/// overhead) and prints the totals per kernel on stderr at exit.
+/// AICC_CUDA_PROFILE=1 times every launch with CUDA events around it (the
+/// kernel's time on the GPU; host time around the launch where the driver
+/// lacks events) and makes it wait, so that an error names its kernel;
+/// =async keeps launches asynchronous, so the GPU stays busy (and clocked
+/// up) as in a normal run, and reads the events when the run synchronizes.
+/// AICC_CUDA_PROFILE_REPEAT=N issues each launch N times between its events
+/// (timing only: a kernel that updates a buffer in place then computes a
+/// wrong result). Totals per kernel go to stderr at exit.
 bool profiling() {
   static const bool on = [] {
     const char *value = std::getenv("AICC_CUDA_PROFILE");
     return value && *value && std::strcmp(value, "0") != 0;
   }();
   return on;
+}
+
+bool profilingAsync() {
+  static const bool on = [] {
+    const char *value = std::getenv("AICC_CUDA_PROFILE");
+    return value && std::strcmp(value, "async") == 0;
+  }();
+  return on;
+}
+
+int profileRepeat() {
+  static const int n = [] {
+    const char *value = std::getenv("AICC_CUDA_PROFILE_REPEAT");
+    int v = value ? std::atoi(value) : 1;
+    return v > 1 ? v : 1;
+  }();
+  return n;
 }
 
 struct Profile {
@@ -178,6 +211,45 @@ struct Profile {
 Profile &profile() {
   static Profile p;
   return p;
+}
+
+/// A launch's events, read once the stream has passed them.
+struct PendingTiming {
+  std::string name;
+  CUevent before, after;
+};
+thread_local std::vector<PendingTiming> pendingTimings;
+thread_local std::vector<CUevent> spareEvents;
+
+CUevent takeEvent(Driver &d) {
+  if (!spareEvents.empty()) {
+    CUevent e = spareEvents.back();
+    spareEvents.pop_back();
+    return e;
+  }
+  CUevent e = nullptr;
+  return d.eventCreate(&e, 0) == 0 ? e : nullptr;
+}
+
+void addTiming(const std::string &name, double ms) {
+  Profile &p = profile();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  auto &entry = p.kernels[name];
+  entry.first += 1;
+  entry.second += ms / profileRepeat();
+}
+
+/// Reads the events of this thread's finished launches into the profile.
+void collectTimings(Driver &d) {
+  for (PendingTiming &t : pendingTimings) {
+    float ms = 0;
+    if (d.eventSynchronize(t.after) == 0 &&
+        d.eventElapsedTime(&ms, t.before, t.after) == 0)
+      addTiming(t.name, ms);
+    spareEvents.push_back(t.before);
+    spareEvents.push_back(t.after);
+  }
+  pendingTimings.clear();
 }
 
 #define TRACE(...)                                                             \
@@ -289,6 +361,16 @@ void trimPool() {
   p.freeBlocks.clear();
 }
 
+void prefetchToDevice(void *ptr, size_t bytes) {
+  Driver &d = driver();
+  if (!ptr || !bytes || !d.memPrefetchAsync)
+    return;
+  d.memPrefetchAsync(reinterpret_cast<CUdeviceptr>(ptr), bytes, d.device,
+                     nullptr);
+  if (profiling())
+    synchronize();
+}
+
 void *stagedConstant(const void *address, size_t bytes) {
   Pool &p = pool();
   std::lock_guard<std::mutex> lock(p.mutex);
@@ -352,6 +434,8 @@ void synchronize() {
     recordError("CUDA error " + errorName(*d, rc) +
                 " while running the model (AICC_CUDA_PROFILE=1 makes every "
                 "launch wait, to name the kernel)");
+  else
+    collectTimings(*d);
 }
 
 void setAsyncLaunches(bool async) { asyncLaunches = async; }
@@ -434,22 +518,35 @@ AICC_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
   TRACE("launch %s grid %ldx%ldx%ld block %ldx%ldx%ld, %zu params\n",
         name.c_str(), (long)gridX, (long)gridY, (long)gridZ, (long)blockX,
         (long)blockY, (long)blockZ, paramsCount);
+  // Profiling times each kernel, with events where the driver has them.
+  bool events = profiling() && d->eventCreate && d->eventRecord &&
+                d->eventSynchronize && d->eventElapsedTime;
+  PendingTiming timing{name, nullptr, nullptr};
+  if (events &&
+      (!(timing.before = takeEvent(*d)) || !(timing.after = takeEvent(*d))))
+    events = false;
+  if (events)
+    d->eventRecord(timing.before, nullptr);
   auto start = std::chrono::steady_clock::now();
-  CUresult rc = d->launchKernel(static_cast<CUfunction>(function), gridX, gridY,
-                                gridZ, blockX, blockY, blockZ, sharedMemBytes,
-                                nullptr, params, extra);
-  // Profiling times each kernel, so it waits even when launches need not.
-  if (rc == 0 && (!asyncLaunches || profiling()))
+  CUresult rc = 0;
+  for (int i = 0, n = profiling() ? profileRepeat() : 1; rc == 0 && i < n; ++i)
+    rc = d->launchKernel(static_cast<CUfunction>(function), gridX, gridY, gridZ,
+                         blockX, blockY, blockZ, sharedMemBytes, nullptr,
+                         params, extra);
+  if (events && rc == 0) {
+    d->eventRecord(timing.after, nullptr);
+    pendingTimings.push_back(timing);
+  }
+  // Synchronous profiling waits even when launches need not.
+  if (rc == 0 && (!asyncLaunches || (profiling() && !profilingAsync())))
     rc = d->ctxSynchronize();
-  if (profiling()) {
+  if (rc == 0 && events && !profilingAsync())
+    collectTimings(*d);
+  if (profiling() && !events) {
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
                     .count();
-    Profile &p = profile();
-    std::lock_guard<std::mutex> lock(p.mutex);
-    auto &entry = p.kernels[name];
-    entry.first += 1;
-    entry.second += ms;
+    addTiming(name, ms);
   }
   if (rc != 0)
     recordError("CUDA error " + errorName(*d, rc) + " in kernel '" + name +

@@ -28,6 +28,11 @@ std::string describeDevice();
 /// allocates the same buffers on every run).
 void *allocManaged(size_t bytes);
 void free(void *ptr);
+/// Moves managed memory to the device ahead of the kernels (on the default
+/// stream they run on): a kernel touching pages the host wrote last would
+/// otherwise fault them over one by one. Under AICC_CUDA_PROFILE it waits,
+/// so that kernel times do not include the copy.
+void prefetchToDevice(void *ptr, size_t bytes);
 /// Returns the kept blocks to the driver.
 void trimPool();
 

@@ -359,6 +359,7 @@ static aicc_status runOnCuda(aicc_model *model, const void *const *inputs,
     buffers.push_back(buffer);
     if (from && t.bytes())
       std::memcpy(buffer, from, t.bytes());
+    aicc::cuda::prefetchToDevice(buffer, t.bytes());
     packed.add(buffer, t.shape.data(), t.shape.size());
     return true;
   };
