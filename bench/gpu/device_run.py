@@ -3,14 +3,19 @@
 
 Built here (no GPU needed) by bench/gpu/make_bundle.sh into build/gpu/:
 bin/aicc-run, lib/libaicc_runtime.so, conformance/ (tests/conformance/cuda.py
-compile), models/<name>.aicc with <name>_in.npy and <name>_ref.npy (the
-onnxruntime CPU output). On the GPU machine, from build/gpu/:
+compile) and models/<name>[_strict].aicc. On the GPU machine, from build/gpu/:
 
-    python3 device_run.py --out results.json
+    python3 device_run.py --out results.json [--no-conformance] [--torch-compile]
 
-runs the conformance bundle (cuda.py run) and each model: checks its output
-against the reference and times it (aicc-run --repeat, median of 20 runs
-after warm-up, inputs and outputs copied in and out each run).
+runs the conformance bundle (cuda.py run) if present, then each model: the
+ONNX model is rebuilt here by build_models.py (same script and seeds as the
+artifact's, so nothing large is carried), onnxruntime (CPU) gives the
+reference, aicc-run is checked against it and timed (median of 20 runs
+after warm-up, inputs and outputs copied in and out each run), and the
+PyTorch peers (torch_peer.py: eager, and torch.compile if asked) run the
+same model on the GPU. Tolerance: strict artifacts allclose(rtol 1e-3,
+atol 1e-4); tf32 ones max |error| <= 1e-2 of max |reference| (operands
+rounded to 10 mantissa bits through 12 layers).
 """
 import argparse
 import json
@@ -24,48 +29,96 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 
 
-def run_models(aicc_run, repeat):
+def manifest_line(artifact, kind):
+    data = artifact.read_bytes()
+    start = data.index(b"aicc-artifact")
+    for line in data[start:data.index(b"\0", start)].split(b"\n"):
+        if line.startswith(kind.encode() + b" "):
+            return line.decode().split()[1:]
+    return []
+
+
+def run_models(aicc_run, repeat, torch_compile):
+    models = HERE / "models"
+    artifacts = sorted(models.glob("*.aicc"))
+    bases = sorted({a.stem.removesuffix("_strict") for a in artifacts})
+    if not bases:
+        return {}
+    onnx_dir = models / "onnx"
+    subprocess.run([sys.executable, str(HERE / "build_models.py"), str(onnx_dir),
+                    "--only", ",".join(bases)], check=True)
+    import onnxruntime as ort
+    refs, peers = {}, {}
+    rng = np.random.default_rng(0)
+    for base in bases:
+        s = ort.InferenceSession(str(onnx_dir / f"{base}.onnx"))
+        i = s.get_inputs()[0]
+        x = rng.standard_normal(i.shape).astype(np.float32)
+        np.save(models / f"{base}_in.npy", x)
+        refs[base] = s.run(None, {i.name: x})[0]
+        np.save(models / f"{base}_ref.npy", refs[base])
+        cmd = [sys.executable, str(HERE / "torch_peer.py"), str(onnx_dir / f"{base}.onnx"),
+               str(models / f"{base}_in.npy"), str(models / f"{base}_ref.npy")]
+        if torch_compile:
+            cmd.append("--compile")
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+        peers[base] = (json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0
+                       else {"error": proc.stderr.strip()[-300:]})
+        print(f"torch {base}: {peers[base]}", flush=True)
     results = {}
-    for artifact in sorted((HERE / "models").glob("*.aicc")):
-        name = artifact.stem
-        x, ref = HERE / "models" / f"{name}_in.npy", np.load(HERE / "models" / f"{name}_ref.npy")
-        manifest = artifact.read_bytes()
-        input_name = None
-        for line in manifest.split(b"\n"):
-            if line.startswith(b"input "):
-                input_name = line.split()[1].decode()
-                break
+    for artifact in artifacts:
+        name, base = artifact.stem, artifact.stem.removesuffix("_strict")
+        device = manifest_line(artifact, "device")
+        precision = device[3] if len(device) > 3 else "strict"
+        input_name = manifest_line(artifact, "input")[0]
+        ref = refs[base]
         with tempfile.TemporaryDirectory() as out:
-            cmd = [aicc_run, str(artifact), "--input", f"{input_name}={x}", "--output-dir", out,
-                   "--repeat", str(repeat), "--warmup", "3"]
+            cmd = [aicc_run, str(artifact), "--input", f"{input_name}={models / (base + '_in.npy')}",
+                   "--output-dir", out, "--repeat", str(repeat), "--warmup", "3"]
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
             if proc.returncode != 0:
                 results[name] = {"status": "failed", "reason": proc.stderr.strip()[-300:]}
+                print(f"model {name}: {results[name]}", flush=True)
                 continue
             ms = float(proc.stdout.split("median ")[1].split(" ms")[0])
             got = np.load(next(Path(out).glob("*.npy")))
-            err = float(np.max(np.abs(got.astype(np.float64) - ref)) / (np.max(np.abs(ref)) + 1e-30))
+        err = float(np.max(np.abs(got.astype(np.float64) - ref)) / (np.max(np.abs(ref)) + 1e-30))
+        if precision == "tf32":
+            ok = got.shape == ref.shape and err <= 1e-2
+        else:
             ok = got.shape == ref.shape and np.allclose(got, ref, rtol=1e-3, atol=1e-4)
-            results[name] = {"status": "passed" if ok else "failed", "median_ms": ms,
-                             "max_rel_error": err, "runs": repeat}
-        print(f"model {name}: {results[name]}", flush=True)
-    return results
+        row = {"status": "passed" if ok else "failed", "precision": precision,
+               "median_ms": ms, "max_rel_error": err, "runs": repeat}
+        peer = peers.get(base, {})
+        for key in ("eager_ms", "compile_ms"):
+            if key in peer:
+                row[f"torch_{key}"] = peer[key]
+                row[f"speedup_vs_torch_{key[:-3]}"] = peer[key] / ms
+        results[name] = row
+        print(f"model {name}: {row}", flush=True)
+    return {"models": results, "torch": peers}
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--no-conformance", action="store_true")
+    ap.add_argument("--torch-compile", action="store_true")
     args = ap.parse_args()
     aicc_run = str(HERE / "bin" / "aicc-run")
     smi = subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version,compute_cap",
                           "--format=csv,noheader"], capture_output=True, text=True)
     report = {"gpu": smi.stdout.strip()}
-    conf_json = Path(args.out).with_name("cuda-conformance.json")
-    subprocess.run([sys.executable, str(HERE / "cuda.py"), "run", "--bundle", str(HERE / "conformance"),
-                    "--aicc-run", aicc_run, "--jobs", "16", "--out", str(conf_json), "-v"], check=False)
-    report["conformance"] = json.loads(conf_json.read_text())["summary"] if conf_json.exists() else None
-    report["models"] = run_models(aicc_run, args.repeat)
+    if not args.no_conformance and (HERE / "conformance").exists():
+        conf_json = Path(args.out).with_name("cuda-conformance.json")
+        subprocess.run([sys.executable, str(HERE / "cuda.py"), "run", "--bundle",
+                        str(HERE / "conformance"), "--aicc-run", aicc_run, "--jobs", "16",
+                        "--out", str(conf_json), "-v"], check=False)
+        report["conformance"] = (json.loads(conf_json.read_text())["summary"]
+                                 if conf_json.exists() else None)
+    report.update(run_models(aicc_run, args.repeat, args.torch_compile))
     Path(args.out).write_text(json.dumps(report, indent=1, sort_keys=True))
     print(json.dumps(report, indent=1))
 

@@ -3,19 +3,26 @@
 
     python3 gemm_bench.py --out gemm.json
 
-For each gemm/<name>.aicc (bench/gpu/make_gemm_models.py, compiled with
--target=cuda), the aicc kernel time comes from the runtime's profile
-(AICC_CUDA_PROFILE=1: host time around each synchronous launch, so launch
-overhead is included) over 20 runs; the peer is torch.matmul on the same
-shapes, f32 strict (TF32 off, which is what aicc computes) and with TF32,
-timed with CUDA events over 50 runs after warm-up.
+For each gemm/gemm_MxNxK[_strict].aicc (bench/gpu/make_gemm_models.py,
+compiled with -target=cuda: tf32 tensor cores by default, `_strict` with
+--gpu-precision=strict), inputs are drawn here (fixed seed) and the output
+checked against a float64 numpy product (max error relative to max |ref|).
+The aicc kernel time comes from the runtime's profile: CUDA events around
+each launch, issued 20 times back to back (AICC_CUDA_PROFILE=async,
+AICC_CUDA_PROFILE_REPEAT=20) so that the GPU is busy and clocked up as it
+is for the peers (a GPU idling between synchronous launches runs its next
+kernel at a fraction of its clock); the peers are torch.matmul on the same shapes, f32 strict and
+with TF32 (cuBLAS), timed with CUDA events over 50 runs after warm-up.
 """
 import argparse
 import json
 import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
+
+import numpy as np
 
 HERE = Path(__file__).resolve().parent
 
@@ -43,15 +50,26 @@ def main():
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     rows = []
+    work = Path(tempfile.mkdtemp())
+    rng = np.random.default_rng(0)
     for artifact in sorted((HERE / "gemm").glob("gemm_*.aicc")):
         m, n, k = map(int, re.findall(r"\d+", artifact.stem))
-        env = dict(os.environ, AICC_CUDA_PROFILE="1")
-        proc = subprocess.run([str(HERE / "bin" / "aicc-run"), str(artifact), "--input",
-                               f"a={HERE / 'gemm' / (artifact.stem + '_a.npy')}",
-                               "--repeat", "20", "--warmup", "3"],
+        strict = artifact.stem.endswith("_strict")
+        a_path, b_path = work / f"a_{m}x{k}.npy", work / f"b_{k}x{n}.npy"
+        if not a_path.exists():
+            np.save(a_path, rng.standard_normal((m, k), dtype=np.float32))
+        if not b_path.exists():
+            np.save(b_path, rng.standard_normal((k, n), dtype=np.float32))
+        out = work / artifact.stem
+        env = dict(os.environ, AICC_CUDA_PROFILE="async", AICC_CUDA_PROFILE_REPEAT="20")
+        proc = subprocess.run([str(HERE / "bin" / "aicc-run"), str(artifact),
+                               "--input", f"a={a_path}", "--input", f"b={b_path}",
+                               "--output-dir", str(out), "--repeat", "5", "--warmup", "1"],
                               capture_output=True, text=True, env=env, timeout=600)
+        shape = f"{m}x{n}x{k}"
         if proc.returncode != 0:
-            rows.append({"shape": f"{m}x{n}x{k}", "error": proc.stderr.strip()[-300:]})
+            rows.append({"shape": shape, "strict": strict, "error": proc.stderr.strip()[-300:]})
+            print(rows[-1], flush=True)
             continue
         kernel_ms = 0.0
         for line in proc.stderr.splitlines():
@@ -59,13 +77,16 @@ def main():
             if hit:
                 kernel_ms += float(hit.group(1)) / int(hit.group(2))
         end_to_end = float(proc.stdout.split("median ")[1].split(" ms")[0])
+        got = np.load(out / "c.npy").astype(np.float64)
+        ref = np.load(a_path).astype(np.float64) @ np.load(b_path).astype(np.float64)
+        err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
         flops = 2.0 * m * n * k
-        strict, tf32 = torch_ms(m, n, k, False), torch_ms(m, n, k, True)
-        rows.append({"shape": f"{m}x{n}x{k}", "aicc_kernel_ms": kernel_ms,
-                     "aicc_end_to_end_ms": end_to_end,
-                     "aicc_tflops": flops / kernel_ms / 1e9,
-                     "torch_f32_ms": strict, "torch_tf32_ms": tf32,
-                     "ratio_vs_torch_f32": strict / kernel_ms,
+        f32, tf32 = torch_ms(m, n, k, False), torch_ms(m, n, k, True)
+        rows.append({"shape": shape, "precision": "strict" if strict else "tf32",
+                     "aicc_kernel_ms": kernel_ms, "aicc_end_to_end_ms": end_to_end,
+                     "aicc_tflops": flops / kernel_ms / 1e9, "max_rel_err": err,
+                     "torch_f32_ms": f32, "torch_tf32_ms": tf32,
+                     "ratio_vs_torch_f32": f32 / kernel_ms,
                      "ratio_vs_torch_tf32": tf32 / kernel_ms})
         print(rows[-1], flush=True)
     import torch

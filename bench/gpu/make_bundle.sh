@@ -3,21 +3,27 @@
 # aicc-run, the runtime, the device-side scripts and, per part asked for,
 #   conformance  every CPU-passing node test compiled for sm_90 + its data
 #                (needs build/conformance/cpu-O2.json: ctest -R conformance-cpu-O2)
-#   models       MobileNetV2 and BERT-base artifacts, input, onnxruntime output
+#   models       MobileNetV2 and BERT-base artifacts, tf32 and (BERT) strict;
+#                the GPU machine rebuilds the ONNX models (same seeds) for the
+#                onnxruntime reference and the PyTorch peers
 #                (needs build/models: .venv/bin/python bench/models/build_models.py)
-#   gemm         single-MatMul artifacts for bench/gpu/gemm_bench.py
-# Each part is under 64 MiB, the most one device run can carry.
-#   bench/gpu/make_bundle.sh conformance models gemm
+#   gemm         single-MatMul artifacts (tf32 and strict) for gemm_bench.py;
+#                inputs are drawn on the GPU machine
+#   mma          the tensor-core sweep (tests/e2e/mma_sweep.py) with its data
+# One device run carries at most 64 MiB: `models` alone is ~60 MiB.
+#   bench/gpu/make_bundle.sh gemm mma
+#   AICC_GPU_BUNDLE=build/gpu-models bench/gpu/make_bundle.sh models
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-B=build/gpu
+B=${AICC_GPU_BUNDLE:-build/gpu}  # where to build it
 PY=.venv/bin/python
 AICC=build/bin/aicc
 mkdir -p "$B/bin" "$B/lib"
 cp build/bin/aicc-run "$B/bin/"
 cp build/lib/libaicc_runtime.so "$B/lib/"
-cp tests/conformance/cuda.py tests/conformance/compare.py bench/gpu/device_run.py \
-   bench/gpu/gemm_bench.py "$B/"
+cp tests/conformance/cuda.py tests/conformance/compare.py tests/e2e/mma_sweep.py \
+   bench/gpu/device_run.py bench/gpu/gemm_bench.py bench/gpu/torch_peer.py \
+   bench/models/build_models.py "$B/"
 for part in "$@"; do
   case "$part" in
     conformance)
@@ -25,34 +31,23 @@ for part in "$@"; do
       "$PY" tests/conformance/cuda.py compile --aicc "$AICC" \
         --cpu-results build/conformance/cpu-O2.json --bundle "$B/conformance" ;;
     models)
-      mkdir -p "$B/models"
+      rm -rf "$B/models" && mkdir -p "$B/models"
       for m in mobilenetv2 bert_base; do
         "$AICC" "build/models/$m.onnx" -target=cuda -o "$B/models/$m.aicc"
       done
-      "$PY" - "$B/models" <<'PYEOF'
-import sys
-import numpy as np
-import onnxruntime as ort
-out = sys.argv[1]
-rng = np.random.default_rng(0)
-for m in ("mobilenetv2", "bert_base"):
-    s = ort.InferenceSession(f"build/models/{m}.onnx")
-    i = s.get_inputs()[0]
-    x = rng.standard_normal(i.shape).astype(np.float32)
-    np.save(f"{out}/{m}_in.npy", x)
-    np.save(f"{out}/{m}_ref.npy", s.run(None, {i.name: x})[0])
-PYEOF
-      ;;
+      "$AICC" build/models/bert_base.onnx -target=cuda --gpu-precision=strict \
+        -o "$B/models/bert_base_strict.aicc" ;;
     gemm)
       rm -rf "$B/gemm" && mkdir -p "$B/gemm"
       "$PY" bench/gpu/make_gemm_models.py build/gpu-gemm-src
       for f in build/gpu-gemm-src/*.onnx; do
         n=$(basename "$f" .onnx)
-        case "$n" in gemm_2048*) continue ;; esac  # 16 MiB of weights: over the carry limit with the rest
         "$AICC" "$f" -target=cuda -o "$B/gemm/$n.aicc"
-        cp "build/gpu-gemm-src/${n}_a.npy" "$B/gemm/"
+        "$AICC" "$f" -target=cuda --gpu-precision=strict -o "$B/gemm/${n}_strict.aicc"
       done ;;
-    *) echo "unknown part '$part' (conformance, models, gemm)" >&2; exit 1 ;;
+    mma)
+      "$PY" tests/e2e/mma_sweep.py compile --aicc "$AICC" --bundle "$B/mma" ;;
+    *) echo "unknown part '$part' (conformance, models, gemm, mma)" >&2; exit 1 ;;
   esac
 done
-du -sh "$B"/* | sort -h | tail -5
+du -sh "$B"/* | sort -h | tail -6
