@@ -92,10 +92,13 @@ FailureOr<sched::ScheduleAttr> pickGpuSchedule(Operation *root,
 
 /// Warp tiles (rows x columns of the output) from the most reuse per load to
 /// the least; the heuristic takes the first that still leaves the GPU
-/// enough warps (an H100 has 132 SMs; ~8 warps each hide some latency).
+/// enough warps (an H100 has 132 SMs). Measured on an H100 (f32 inputs,
+/// kernel time): 1024^3 runs 63 us with 1024 warps of 32x32, 54 us with 2048
+/// of 32x16; 4096^3 (64x32 either way) and BERT's 128x768xK shapes (16x16
+/// either way; 16x8 tiles, 2x more warps, were no faster) do not change.
 static constexpr std::pair<int64_t, int64_t> kWarpTiles[] = {
     {64, 32}, {32, 32}, {32, 16}, {16, 16}};
-static constexpr int64_t kMinWarps = 1024;
+static constexpr int64_t kMinWarps = 2048;
 /// Warps per block along each output loop (no shared memory yet: the block
 /// only groups warps that share rows or columns in one SM's L1).
 static constexpr int64_t kBlockWarps = 2;
