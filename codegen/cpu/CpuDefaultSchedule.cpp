@@ -146,7 +146,7 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
       parallel.push_back(i);
   return sched::ScheduleAttr::get(root->getContext(), threadTile, vectorTile,
                                   order, parallel, unroll, "heuristic",
-                                  /*mma=*/"");
+                                  /*mma=*/"", /*lanes=*/0);
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include "codegen/gpu/Passes.h"
 #include "compiler/partition/Passes.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 namespace aicc {
@@ -87,7 +88,7 @@ FailureOr<sched::ScheduleAttr> pickGpuSchedule(Operation *root,
       parallel.push_back(i);
   return sched::ScheduleAttr::get(root->getContext(), blockTile, threadTile,
                                   order, parallel, /*unroll=*/1, "heuristic",
-                                  /*mma=*/"");
+                                  /*mma=*/"", /*lanes=*/0);
 }
 
 /// Warp tiles (rows x columns of the output) from the most reuse per load to
@@ -189,7 +190,64 @@ FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root) {
       parallel.push_back(i);
   return sched::ScheduleAttr::get(root->getContext(), blockTile, warpTile,
                                   order, parallel, /*unroll=*/1, "heuristic",
-                                  sched::kMmaTf32);
+                                  sched::kMmaTf32, /*lanes=*/0);
+}
+
+/// Reductions at least this long get a warp each (shorter ones a thread).
+static constexpr int64_t kMinWarpReduction = 64;
+/// Warps per block of a warp reduction (one output each).
+static constexpr int64_t kReductionWarps = 8;
+
+std::optional<WarpReduction> matchWarpReduction(linalg::LinalgOp op) {
+  if (!op || op.getNumReductionLoops() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() < 2 ||
+      op.getIteratorTypesArray().back() != utils::IteratorType::reduction)
+    return std::nullopt;
+  int64_t r = op.getNumLoops() - 1;
+  OpOperand *init = op.getDpsInitOperand(0);
+  if (!getElementTypeOrSelf(init->get().getType()).isF32())
+    return std::nullopt;
+  // The reduction is innermost in every input: lanes read adjacent
+  // elements.
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (!map.isProjectedPermutation() || map.getNumResults() == 0 ||
+        map.getResults().back() != getAffineDimExpr(r, op.getContext()))
+      return std::nullopt;
+  }
+  if (!op.getMatchingIndexingMap(init).isProjectedPermutation())
+    return std::nullopt;
+  SmallVector<Operation *> combiners;
+  if (!matchReduction(op.getRegionOutputArgs(), 0, combiners) ||
+      combiners.size() != 1)
+    return std::nullopt;
+  Operation *combiner = combiners.front();
+  if (!isa<arith::AddFOp, arith::MulFOp, arith::MaximumFOp, arith::MinimumFOp,
+           arith::MaxNumFOp, arith::MinNumFOp>(combiner) ||
+      !arith::getNeutralElement(combiner))
+    return std::nullopt;
+  return WarpReduction{r, combiner};
+}
+
+FailureOr<sched::ScheduleAttr> pickWarpReductionSchedule(Operation *root) {
+  auto op = dyn_cast<linalg::LinalgOp>(root);
+  if (!op || op.hasDynamicShape() || !matchWarpReduction(op))
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ranges.back() < kMinWarpReduction)
+    return failure();
+  int64_t n = ranges.size();
+  SmallVector<int64_t> blockTile(n, 1), warpTile(n, 1);
+  blockTile[n - 1] = warpTile[n - 1] = 0;
+  // Warps of a block along the output's innermost loop.
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (int64_t inner = resultLoop(out, 0); inner >= 0 && inner < n - 1)
+    blockTile[inner] = std::min(kReductionWarps, ranges[inner]);
+  SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, n));
+  SmallVector<int64_t> parallel = llvm::to_vector(llvm::seq<int64_t>(0, n - 1));
+  return sched::ScheduleAttr::get(root->getContext(), blockTile, warpTile,
+                                  order, parallel, /*unroll=*/1, "heuristic",
+                                  /*mma=*/"", /*lanes=*/kWarpSize);
 }
 
 /// Whether the kernel's result is the root's or an elementwise epilogue's
@@ -224,6 +282,10 @@ struct GpuDefaultSchedulePass
       FailureOr<sched::ScheduleAttr> schedule = failure();
       if (tensorCores && hasElementwiseEpilogue(kernel, root))
         schedule = pickMmaSchedule(root);
+      // A long reduction whose result is the kernel's: a warp per output.
+      if (failed(schedule) && findKernelAnchor(kernel, root).op == root &&
+          root->hasOneUse() && isa<func::ReturnOp>(*root->user_begin()))
+        schedule = pickWarpReductionSchedule(root);
       if (failed(schedule))
         schedule = pickGpuSchedule(root, maxThreads);
       if (succeeded(schedule))

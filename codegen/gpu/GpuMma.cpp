@@ -37,6 +37,66 @@ namespace aicc {
 using namespace mlir;
 
 namespace aicc {
+/// Ops of a warp's tile: linalg ops and copies, and the index arithmetic and
+/// views between them.
+static bool isTileOp(Operation *op) {
+  return isa<linalg::LinalgOp, memref::CopyOp, memref::SubViewOp>(op) ||
+         isPure(op);
+}
+
+FailureOr<Value> addLaneLoop(RewriterBase &rw, Operation *op,
+                             Operation *first) {
+  Location loc = op->getLoc();
+  auto forall = dyn_cast<scf::ForallOp>(op->getParentOp());
+  if (!forall) {
+    // One warp covers the whole kernel: tiling made no loop. The lanes'
+    // loop wraps the tile's ops, from `first` to the last linalg op or copy
+    // of the run of tile ops after `op`.
+    Operation *last = op;
+    for (Operation *next = op->getNextNode();
+         next && isTileOp(next) && !next->hasTrait<OpTrait::IsTerminator>();
+         next = next->getNextNode())
+      if (isa<linalg::LinalgOp, memref::CopyOp>(next))
+        last = next;
+    rw.setInsertionPoint(first);
+    auto lanes = scf::ForallOp::create(
+        rw, loc, ArrayRef<OpFoldResult>{rw.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{rw.getIndexAttr(kWarpSize)},
+        ArrayRef<OpFoldResult>{rw.getIndexAttr(1)}, ValueRange(), std::nullopt);
+    Block *body = lanes.getBody();
+    Operation *end = last->getNextNode();
+    for (Operation *o = first, *next; o != end; o = next) {
+      next = o->getNextNode();
+      o->moveBefore(body->getTerminator());
+    }
+    for (Operation &o : body->without_terminator())
+      for (Value result : o.getResults())
+        for (Operation *user : result.getUsers())
+          if (!lanes->isProperAncestor(user))
+            return o.emitOpError("aicc-gpu: a value of the warp's tile is "
+                                 "used after it");
+    return body->getArgument(0);
+  }
+  if (!forall.getOutputs().empty())
+    return op->emitOpError(
+        "aicc-gpu: a warp's tile must sit directly in a buffer scf.forall");
+  SmallVector<OpFoldResult> lbs = forall.getMixedLowerBound();
+  SmallVector<OpFoldResult> ubs = forall.getMixedUpperBound();
+  SmallVector<OpFoldResult> steps = forall.getMixedStep();
+  lbs.push_back(rw.getIndexAttr(0));
+  ubs.push_back(rw.getIndexAttr(kWarpSize));
+  steps.push_back(rw.getIndexAttr(1));
+  rw.setInsertionPoint(forall);
+  auto lanes = scf::ForallOp::create(rw, forall.getLoc(), lbs, ubs, steps,
+                                     ValueRange(), std::nullopt);
+  Block *body = lanes.getBody();
+  rw.eraseOp(forall.getBody()->getTerminator());
+  rw.inlineBlockBefore(forall.getBody(), body->getTerminator(),
+                       body->getArguments().drop_back());
+  rw.eraseOp(forall);
+  return body->getArguments().back();
+}
+
 namespace {
 
 constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 8;
@@ -106,68 +166,19 @@ private:
   Value fragments;                 // per-lane copy of the accumulators
 };
 
-/// Ops of a warp tile: the contraction's epilogue and copies, and the index
-/// arithmetic and views between them.
-static bool isTileOp(Operation *op) {
-  return isa<linalg::LinalgOp, memref::CopyOp, memref::SubViewOp>(op) ||
-         isPure(op);
-}
-
 LogicalResult WarpTile::addLanes() {
-  auto forall = dyn_cast<scf::ForallOp>(mm->getParentOp());
-  if (!forall) {
-    // One warp tile covers the whole kernel: tiling made no loop. The
-    // lanes' loop wraps the tile's ops, from the accumulator's fill on.
-    Operation *first = mm, *last = mm;
-    for (Operation *op = mm->getPrevNode(); op; op = op->getPrevNode())
-      if (auto fill = dyn_cast<linalg::FillOp>(op);
-          fill && fill.getOutputs()[0] == mm.getDpsInits()[0]) {
-        first = op;
-        break;
-      }
-    for (Operation *op = mm->getNextNode();
-         op && isTileOp(op) && !op->hasTrait<OpTrait::IsTerminator>();
-         op = op->getNextNode())
-      if (isa<linalg::LinalgOp, memref::CopyOp>(op))
-        last = op;
-    rw.setInsertionPoint(first);
-    auto lanes = scf::ForallOp::create(
-        rw, mm.getLoc(), ArrayRef<OpFoldResult>{rw.getIndexAttr(0)},
-        ArrayRef<OpFoldResult>{rw.getIndexAttr(kWarpSize)},
-        ArrayRef<OpFoldResult>{rw.getIndexAttr(1)}, ValueRange(), std::nullopt);
-    Block *body = lanes.getBody();
-    Operation *end = last->getNextNode();
-    for (Operation *op = first, *next; op != end; op = next) {
-      next = op->getNextNode();
-      op->moveBefore(body->getTerminator());
+  // From the accumulator's fill on, when there is no loop to extend.
+  Operation *first = mm;
+  for (Operation *op = mm->getPrevNode(); op; op = op->getPrevNode())
+    if (auto fill = dyn_cast<linalg::FillOp>(op);
+        fill && fill.getOutputs()[0] == mm.getDpsInits()[0]) {
+      first = op;
+      break;
     }
-    for (Operation &op : body->without_terminator())
-      for (Value result : op.getResults())
-        for (Operation *user : result.getUsers())
-          if (!lanes->isProperAncestor(user))
-            return op.emitOpError("aicc-gpu-mma: a value of the warp tile is "
-                                  "used after it");
-    lane = body->getArgument(0);
-    return success();
-  }
-  if (!forall.getOutputs().empty())
-    return mm->emitOpError(
-        "aicc-gpu-mma: a warp tile must sit directly in a buffer scf.forall");
-  SmallVector<OpFoldResult> lbs = forall.getMixedLowerBound();
-  SmallVector<OpFoldResult> ubs = forall.getMixedUpperBound();
-  SmallVector<OpFoldResult> steps = forall.getMixedStep();
-  lbs.push_back(rw.getIndexAttr(0));
-  ubs.push_back(rw.getIndexAttr(kWarpSize));
-  steps.push_back(rw.getIndexAttr(1));
-  rw.setInsertionPoint(forall);
-  auto lanes = scf::ForallOp::create(rw, forall.getLoc(), lbs, ubs, steps,
-                                     ValueRange(), std::nullopt);
-  Block *body = lanes.getBody();
-  rw.eraseOp(forall.getBody()->getTerminator());
-  rw.inlineBlockBefore(forall.getBody(), body->getTerminator(),
-                       body->getArguments().drop_back());
-  rw.eraseOp(forall);
-  lane = body->getArguments().back();
+  FailureOr<Value> laneIv = addLaneLoop(rw, mm, first);
+  if (failed(laneIv))
+    return failure();
+  lane = *laneIv;
   return success();
 }
 

@@ -92,6 +92,9 @@ static LogicalResult rewritePadAsGather(RewriterBase &rewriter,
   return success();
 }
 
+/// Marks the op `distribute` tiles for a warp per tile (one more loop, of
+/// lanes, comes after bufferization).
+static constexpr StringLiteral kLanesAttr = "aicc.gpu_lanes";
 /// Marks an op the heuristic cannot distribute (it stays a host loop).
 static constexpr StringLiteral kSkipAttr = "aicc.gpu_skip";
 /// Threads per block for ops distributed without a schedule of their own.
@@ -154,6 +157,12 @@ static LogicalResult distribute(RewriterBase &rewriter, func::FuncOp kernel,
       blockShape.push_back(std::max<int64_t>(1, block / thread));
       trips.push_back((range + thread - 1) / thread);
     }
+  bool lanes = op->hasAttr(kLanesAttr);
+  op->removeAttr(kLanesAttr);
+  if (lanes) { // the lane loop aicc-gpu-warp-reduce adds, innermost
+    blockShape.push_back(kWarpSize);
+    trips.push_back(kWarpSize);
+  }
   if (llvm::all_of(trips, [](int64_t t) { return t <= 1; })) {
     // A single iteration: one thread runs it (aicc-gpu-map-loops gives a
     // loop-free op no launch, so it would stay on the host).
@@ -168,7 +177,8 @@ static LogicalResult distribute(RewriterBase &rewriter, func::FuncOp kernel,
   eraseDeadCode(rewriter, kernel);
   Operation *tiled = findMarked(kernel, kAnchorAttr);
   tiled->removeAttr(kAnchorAttr);
-  privatizeAccumulators(rewriter, cast<linalg::LinalgOp>(tiled));
+  if (!lanes)
+    privatizeAccumulators(rewriter, cast<linalg::LinalgOp>(tiled));
   tiled->setAttr(kGpuBlockAttr, rewriter.getDenseI64ArrayAttr(blockShape));
   tiled->setAttr(kGpuTripsAttr, rewriter.getDenseI64ArrayAttr(trips));
   return success();
@@ -255,6 +265,18 @@ static LogicalResult tileAndDistributeKernel(RewriterBase &rewriter,
       return root->emitOpError("GPU codegen needs a linalg root");
     if (!schedule.getMma().empty()) {
       if (failed(distributeWarps(rewriter, kernel, root, anchor, schedule)))
+        return failure();
+    } else if (schedule.getLanes() != 0) {
+      // A warp per output: tiled like one output per thread (elementwise
+      // producers fused), plus the lanes aicc-gpu-warp-reduce adds.
+      if (anchor.op != root)
+        return root->emitOpError("a schedule with lanes needs the reduction "
+                                 "to be the kernel's result");
+      root->setAttr(kGpuWarpReduceAttr, rewriter.getUnitAttr());
+      root->setAttr(kLanesAttr, rewriter.getUnitAttr());
+      if (failed(distribute(rewriter, kernel, anchorOp,
+                            anchor.tilesFor(schedule.getVectorTile()),
+                            anchor.tilesFor(schedule.getThreadTile()))))
         return failure();
     } else if (failed(distribute(rewriter, kernel, anchorOp,
                                  anchor.tilesFor(schedule.getVectorTile()),

@@ -34,6 +34,10 @@ inline constexpr llvm::StringLiteral kGpuTripsAttr = "aicc.gpu_trips";
 /// loops it spans, [WM, WN, m, n, k] (aicc-gpu-tile-and-distribute writes
 /// it, aicc-gpu-mma reads it).
 inline constexpr llvm::StringLiteral kGpuMmaAttr = "aicc.gpu_mma";
+/// On a warp reduction's tiled root (`lanes` schedules): unit marker for
+/// aicc-gpu-warp-reduce.
+inline constexpr llvm::StringLiteral kGpuWarpReduceAttr =
+    "aicc.gpu_warp_reduce";
 /// Threads in a warp: the lane loop aicc-gpu-mma adds to a warp forall.
 inline constexpr int64_t kWarpSize = 32;
 
@@ -58,6 +62,22 @@ struct MmaLoops {
   int64_t m, n, k;
 };
 std::optional<MmaLoops> findMmaLoops(mlir::linalg::LinalgOp op);
+
+/// A reduction a warp can split: one reduction loop, the innermost (`loop`),
+/// innermost in every input too, and a commutative f32 `combiner` with a
+/// neutral element.
+struct WarpReduction {
+  int64_t loop;
+  mlir::Operation *combiner;
+};
+std::optional<WarpReduction> matchWarpReduction(mlir::linalg::LinalgOp op);
+
+/// Gives the scf.forall around `op` (over warp tiles) an innermost loop of
+/// 32 lanes, or wraps `first` .. `op`'s tile in a loop of 32 lanes when
+/// tiling made no loop; returns the lane's induction variable.
+mlir::FailureOr<mlir::Value> addLaneLoop(mlir::RewriterBase &rw,
+                                         mlir::Operation *op,
+                                         mlir::Operation *first);
 
 /// The tensor-core schedule for `root` when it is an f32 matmul (one m, n
 /// and k loop, batch loops, at least 16x16x8); failure otherwise.

@@ -22,7 +22,10 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
     and k loop, any batch loops, at least 16x16x8) whose epilogue, if any,
     is elementwise gets an `mma = "m16n8k8_tf32"` schedule instead: a warp
     per output tile of 16..64 x 16..32 (the largest that still gives the
-    GPU enough warps), 2x2 warps per block.
+    GPU enough warps), 2x2 warps per block. A kernel whose result is a
+    reduction over 64 or more elements (one innermost reduction loop, a
+    commutative f32 combiner) gets `lanes = 32`: a warp per output, 8 warps
+    per block (aicc-gpu-warp-reduce).
     A schedule already present is left as it is; kernels with dynamic
     ranges or maps that do not grow with the loops get none.
   }];
@@ -82,6 +85,25 @@ def GpuMmaPass : Pass<"aicc-gpu-mma", "::mlir::func::FuncOp"> {
                            "::mlir::nvgpu::NVGPUDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
+}
+
+def GpuWarpReducePass : Pass<"aicc-gpu-warp-reduce", "::mlir::func::FuncOp"> {
+  let summary = "splits each reduction of a `lanes` schedule across a warp";
+  let description = [{
+    Runs on buffers, on the reductions `aicc-gpu-tile-and-distribute` tiled
+    one output per warp (`aicc.gpu_warp_reduce`). Their scf.forall gains an
+    innermost loop of 32 lanes (threadIdx.x after mapping); lane l reduces
+    elements l, l + 32, ... of the reduction loop (the elementwise
+    producers fused into the tile compute just those) into a private
+    accumulator that starts at the combiner's neutral element; five
+    `gpu.shuffle xor` give every lane the warp's total, combined with the
+    output's initial value and stored.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def GpuMapLoopsPass : Pass<"aicc-gpu-map-loops", "::mlir::ModuleOp"> {

@@ -66,6 +66,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   addBufferizePasses(pm);
   pm.addPass(createGpuManagedMemoryPass());
   pm.addNestedPass<func::FuncOp>(createGpuMmaPass()); // warp tiles → mma.sync
+  pm.addNestedPass<func::FuncOp>(createGpuWarpReducePass()); // warp per output
   // 5. Thread loops → blocks x threads → gpu.launch → kernels in a
   //    gpu.module.
   pm.addPass(createForallToParallelLoopPass());

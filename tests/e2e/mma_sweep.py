@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Tensor-core (mma.sync, tf32) sweep for -target=cuda: matmuls of awkward
-sizes (partial warp tiles, K not a multiple of 8), every warp tile the
-heuristic picks, batch dimensions, transposed weights, epilogues (bias,
-relu, scale, a transpose), and one model with --gpu-precision=strict.
+"""Tensor-core (mma.sync, tf32) and warp-reduction sweep for -target=cuda:
+matmuls of awkward sizes (partial warp tiles, K not a multiple of 8), every
+warp tile the heuristic picks, batch dimensions, transposed weights,
+epilogues (bias, relu, scale, a transpose), one model with
+--gpu-precision=strict; reductions split across a warp's lanes (sum, max,
+sum of squares with a fused producer, lengths that 32 does not divide,
+softmax, layer norm).
 
     mma_sweep.py compile --aicc AICC --bundle DIR
         writes the models, compiles them for sm_90, checks that each got
@@ -15,7 +18,8 @@ relu, scale, a transpose), and one model with --gpu-precision=strict.
 Tolerance: rounding both operands to tf32 (round to nearest, 10 mantissa
 bits) errs by at most 2^-11 relative each, so an output may be off by
 1.1e-3 * sum_k |a_ik| |b_kj| (plus f32 accumulation); strict f32 by
-1e-5 of that.
+1e-5 of that; reductions by 1e-5 of the same sum on |x| (a different order
+of f32 additions).
 """
 import argparse
 import json
@@ -52,7 +56,8 @@ def build_cases():
         return rng.standard_normal(shape).astype(np.float32)
 
     # name, model, inputs, weights, reference (float64 numpy), the error's
-    # scale (the same on |operands|, without bias or activation), flags, mma?
+    # scale (the same on |operands|, without bias or activation), flags, and
+    # what the schedule must use: "mma", "lanes" or neither ("").
     for m, n, k in [(16, 16, 8), (17, 33, 13), (100, 70, 9), (64, 64, 64),
                     (128, 768, 768), (1024, 1024, 24), (1024, 512, 40), (2048, 1024, 32),
                     (40, 3000, 16)]:
@@ -60,19 +65,19 @@ def build_cases():
         yield (f"matmul_{m}x{n}x{k}",
                model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
                      [("a", a)], "y", [("b", b)]),
-               {"a": a}, {"b": b}, "a @ b", "a @ b", [], True)
+               {"a": a}, {"b": b}, "a @ b", "a @ b", [], "mma")
     # Too small for a 16x16 tile: stays on the CUDA cores.
     a, b = arr(8, 32), arr(32, 64)
     yield ("matmul_8x64x32_simt",
            model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")], [("a", a)], "y",
                  [("b", b)]),
-           {"a": a}, {"b": b}, "a @ b", "a @ b", [], False)
+           {"a": a}, {"b": b}, "a @ b", "a @ b", [], "")
     # Batch dimensions, both operands inputs.
     a, b = arr(2, 3, 40, 24), arr(2, 3, 24, 36)
     yield ("batch_matmul_2x3x40x36x24",
            model([helper.make_node("MatMul", ["a", "b"], ["y"], name="bmm")],
                  [("a", a), ("b", b)], "y", []),
-           {"a": a, "b": b}, {}, "a @ b", "a @ b", [], True)
+           {"a": a, "b": b}, {}, "a @ b", "a @ b", [], "mma")
     # Gemm with transposed weights, bias and relu (an epilogue).
     a, w, bias = arr(50, 40), arr(64, 40), arr(64)
     yield ("gemm_transb_bias_relu_50x64x40",
@@ -80,14 +85,14 @@ def build_cases():
                   helper.make_node("Relu", ["g"], ["y"], name="relu")],
                  [("a", a)], "y", [("w", w), ("bias", bias)]),
            {"a": a}, {"w": w, "bias": bias}, "np.maximum(a @ w.T + bias, 0)", "a @ w.T", [],
-           True)
+           "mma")
     # BERT's projection: [1, 128, 768] x [768, 768] + bias.
     a, b, bias = arr(1, 128, 768), arr(768, 768), arr(768)
     yield ("bert_projection_bias",
            model([helper.make_node("MatMul", ["a", "b"], ["p"], name="mm"),
                   helper.make_node("Add", ["p", "bias"], ["y"], name="add")],
                  [("a", a)], "y", [("b", b), ("bias", bias)]),
-           {"a": a}, {"b": b, "bias": bias}, "a @ b + bias", "a @ b", [], True)
+           {"a": a}, {"b": b, "bias": bias}, "a @ b + bias", "a @ b", [], "mma")
     # Attention scores with a scale, and context followed by a transpose.
     q, kt = arr(1, 12, 128, 64), arr(1, 12, 64, 128)
     yield ("attention_scores_scaled",
@@ -95,21 +100,58 @@ def build_cases():
                   helper.make_node("Mul", ["s", "scale"], ["y"], name="scale")],
                  [("q", q), ("kt", kt)], "y", [("scale", np.array(0.125, np.float32))]),
            {"q": q, "kt": kt}, {}, "(q @ kt) * 0.125", "(q @ kt) * 0.125", [],
-           True)
+           "mma")
     p, v = arr(1, 12, 128, 128), arr(1, 12, 128, 64)
     yield ("attention_context_transposed",
            model([helper.make_node("MatMul", ["p", "v"], ["c"], name="pv"),
                   helper.make_node("Transpose", ["c"], ["y"], perm=[0, 2, 1, 3], name="t")],
                  [("p", p), ("v", v)], "y", []),
            {"p": p, "v": v}, {}, "np.transpose(p @ v, (0, 2, 1, 3))",
-           "np.transpose(p @ v, (0, 2, 1, 3))", [], True)
+           "np.transpose(p @ v, (0, 2, 1, 3))", [], "mma")
+    yield from reduction_cases(helper, model, arr)
     # Strict f32: no tensor cores.
     a, b = arr(128, 256), arr(256, 96)
     yield ("matmul_128x96x256_strict",
            model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")], [("a", a)], "y",
                  [("b", b)]),
            {"a": a}, {"b": b}, "a @ b", "a @ b", ["--gpu-precision=strict"],
-           False)
+           "")
+
+
+def reduction_cases(helper, model, arr):
+    x = arr(128, 768)
+    yield ("reduce_sum_128x768",
+           model([helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=0, name="sum")],
+                 [("x", x)], "y", [("axes", np.array([1], np.int64))]),
+           {"x": x}, {}, "np.sum(x, axis=1)", "np.sum(x, axis=1)", [], "lanes")
+    x = arr(64, 1000)
+    yield ("reduce_max_64x1000",
+           model([helper.make_node("ReduceMax", ["x"], ["y"], axes=[1], keepdims=1, name="max")],
+                 [("x", x)], "y", []),
+           {"x": x}, {}, "np.max(x, axis=1, keepdims=True)",
+           "np.max(x, axis=1, keepdims=True)", [], "lanes")
+    x = arr(40, 65)
+    yield ("reduce_sum_square_40x65",
+           model([helper.make_node("ReduceSumSquare", ["x"], ["y"], axes=[1], keepdims=0,
+                                   name="ss")],
+                 [("x", x)], "y", []),
+           {"x": x}, {}, "np.sum(x * x, axis=1)", "np.sum(x * x, axis=1)", [], "lanes")
+    x = arr(1, 12, 128, 128)
+    yield ("softmax_1x12x128x128",
+           model([helper.make_node("Softmax", ["x"], ["y"], axis=-1, name="softmax")],
+                 [("x", x)], "y", []),
+           {"x": x}, {},
+           "np.exp(x - x.max(-1, keepdims=True)) / "
+           "np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)",
+           "10 * np.ones_like(x)", [], "lanes")
+    x, g, b = arr(1, 128, 768), arr(768), arr(768)
+    yield ("layernorm_1x128x768",
+           model([helper.make_node("LayerNormalization", ["x", "g", "b"], ["y"], axis=-1,
+                                   epsilon=1e-5, name="ln")],
+                 [("x", x)], "y", [("g", g), ("b", b)]),
+           {"x": x}, {"g": g, "b": b},
+           "(x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5) * g + b",
+           "10 * (np.abs(g) + 1) * np.ones_like(x)", [], "lanes")
 
 
 def cmd_compile(args):
@@ -118,27 +160,28 @@ def cmd_compile(args):
     bundle.mkdir(parents=True)
     import onnx
     index, bad = {}, 0
-    for name, model, inputs, weights, ref, scale, flags, mma in build_cases():
+    for name, model, inputs, weights, ref, scale, flags, expect in build_cases():
         d = bundle / name
         d.mkdir()
         onnx.save(model, d / "model.onnx")
         base = [args.aicc, str(d / "model.onnx"), "-target=cuda", "--gpu-arch=sm_90"] + flags
         kernels = subprocess.run(base + ["--emit=kernels"], capture_output=True, text=True)
-        got = bool(re.search(r'mma = "m16n8k8_tf32"', kernels.stdout))
+        uses = {"mma": 'mma = "m16n8k8_tf32"' in kernels.stdout,
+                "lanes": "lanes = 32" in kernels.stdout}
+        ok = uses[expect] if expect else not uses["mma"]
         proc = subprocess.run(base + ["-o", str(d / "model.aicc")], capture_output=True, text=True)
-        if kernels.returncode or proc.returncode or got != mma:
+        if kernels.returncode or proc.returncode or not ok:
             bad += 1
             why = (proc.stderr or kernels.stderr).strip()[-300:] or \
-                f"schedule {'has' if got else 'lacks'} mma"
+                f"schedules use {uses}, expected {expect or 'no mma'}"
             print(f"  {name}: {why}")
             continue
         (d / "model.onnx").unlink()
         for n, a in {**inputs, **weights}.items():
             np.save(d / f"{n}.npy", a)
-        strict = "--gpu-precision=strict" in flags
+        bound = TF32_BOUND if expect == "mma" else STRICT_BOUND
         index[name] = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
-                       "ref": ref, "scale": scale, "bound": STRICT_BOUND if strict else TF32_BOUND,
-                       "mma": mma}
+                       "ref": ref, "scale": scale, "bound": bound, "uses": expect}
     (bundle / "index.json").write_text(json.dumps(index, indent=1))
     print(f"mma sweep: compiled {len(index)} of {len(index) + bad}")
     return 1 if bad else 0
@@ -176,7 +219,7 @@ def cmd_run(args):
         ok = got.shape == ref.shape and worst <= 1.0
         rel = float(np.max(err) / max(np.max(np.abs(ref)), 1e-30))
         print(f"  {name}: {'ok' if ok else 'FAILED'} max err {np.max(err):.3g} "
-              f"(max rel {rel:.2g}, {worst:.2f} of the bound){' mma' if e['mma'] else ''}")
+              f"(max rel {rel:.2g}, {worst:.2f} of the bound){' ' + e['uses'] if e['uses'] else ''}")
         failed += not ok
     print(f"GPU: {gpu}")
     print(f"mma sweep: {len(index) - failed} passed, {failed} failed of {len(index)}")

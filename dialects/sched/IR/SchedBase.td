@@ -49,6 +49,10 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
       tf32, f32 accumulation). With it `vector_tile` is one warp's tile
       (multiples of 16 and 8 on the output's two innermost loops, 8 on the
       reduction loop) and `thread_tile` one block's.
+    - `lanes` (optional, GPUs): the root's one reduction loop is split across
+      this many lanes of a warp (32), each lane reducing every 32nd element
+      and the warp combining the partial results with shuffles; one output
+      per warp (`vector_tile` 1 on parallel loops).
 
     Example, a 1024x1024x1024 matmul:
     ```mlir
@@ -64,15 +68,16 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
     ArrayRefParameter<"int64_t">:$parallel,
     "int64_t":$unroll,
     StringRefParameter<"who wrote the schedule">:$source,
-    StringRefParameter<"tensor-core instruction, empty: none", "\"\"">:$mma
+    StringRefParameter<"tensor-core instruction, empty: none", "\"\"">:$mma,
+    DefaultValuedParameter<"int64_t", "0", "lanes per reduction, 0: none">:$lanes
   );
   let assemblyFormat = [{
     `<` `thread_tile` `=` custom<IntList>($thread_tile) `,`
         `vector_tile` `=` custom<IntList>($vector_tile) `,`
         `order` `=` custom<IntList>($order) `,`
         `parallel` `=` custom<IntList>($parallel) `,`
-        `unroll` `=` $unroll `,` `source` `=` $source
-        (`,` `mma` `=` $mma^)? `>`
+        `unroll` `=` $unroll `,` `source` `=`
+        custom<SourceAndGpuFields>($source, $mma, $lanes) `>`
   }];
   let genVerifyDecl = 1;
 }

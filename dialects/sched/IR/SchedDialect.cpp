@@ -29,6 +29,43 @@ static void printIntList(AsmPrinter &printer, ArrayRef<int64_t> values) {
   printer << ']';
 }
 
+/// `source`'s string, then the optional GPU fields: `, mma = "..."`,
+/// `, lanes = N`.
+static ParseResult parseSourceAndGpuFields(AsmParser &parser,
+                                           std::string &source,
+                                           std::string &mma, int64_t &lanes) {
+  if (parser.parseString(&source))
+    return failure();
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef key;
+    if (parser.parseKeyword(&key) || parser.parseEqual())
+      return failure();
+    if (key == "mma") {
+      if (parser.parseString(&mma))
+        return failure();
+    } else if (key == "lanes") {
+      if (parser.parseInteger(lanes))
+        return failure();
+    } else {
+      return parser.emitError(parser.getCurrentLocation(),
+                              "expected 'mma' or 'lanes', not '")
+             << key << "'";
+    }
+  }
+  return success();
+}
+
+static void printSourceAndGpuFields(AsmPrinter &printer, StringRef source,
+                                    StringRef mma, int64_t lanes) {
+  printer.printString(source);
+  if (!mma.empty()) {
+    printer << ", mma = ";
+    printer.printString(mma);
+  }
+  if (lanes != 0)
+    printer << ", lanes = " << lanes;
+}
+
 #define GET_ATTRDEF_CLASSES
 #include "dialects/sched/IR/SchedAttrs.cpp.inc"
 
@@ -44,7 +81,8 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    ArrayRef<int64_t> vectorTile,
                                    ArrayRef<int64_t> order,
                                    ArrayRef<int64_t> parallel, int64_t unroll,
-                                   StringRef source, StringRef mma) {
+                                   StringRef source, StringRef mma,
+                                   int64_t lanes) {
   size_t n = threadTile.size();
   if (vectorTile.size() != n || order.size() != n)
     return emitError() << "thread_tile, vector_tile and order must have one "
@@ -76,6 +114,10 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!mma.empty() && mma != kMmaTf32)
     return emitError() << "mma must be \"" << kMmaTf32 << "\" or absent, not \""
                        << mma << "\"";
+  if (lanes != 0 && lanes != 32)
+    return emitError() << "lanes must be 32 (a warp) or absent, not " << lanes;
+  if (lanes != 0 && !mma.empty())
+    return emitError() << "a schedule has lanes or mma, not both";
   return success();
 }
 

@@ -64,3 +64,18 @@ func.func private @not_a_schedule() attributes {aicc.schedule = 3 : i64}
 
 // expected-error @+1 {{aicc.kernel must be a unit attribute on a function}}
 func.func private @kernel_value() attributes {aicc.kernel = 1 : i64}
+
+// -----
+
+// expected-error @+1 {{mma must be "m16n8k8_tf32" or absent, not "wmma"}}
+func.func private @mma() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", mma = "wmma">}
+
+// -----
+
+// expected-error @+1 {{lanes must be 32 (a warp) or absent, not 16}}
+func.func private @lanes() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", lanes = 16>}
+
+// -----
+
+// expected-error @+1 {{a schedule has lanes or mma, not both}}
+func.func private @both() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", mma = "m16n8k8_tf32", lanes = 32>}
