@@ -7,8 +7,9 @@
 #                the GPU machine rebuilds the ONNX models (same seeds) for the
 #                onnxruntime reference and the PyTorch peers
 #                (needs build/models: .venv/bin/python bench/models/build_models.py)
-#   gemm         single-MatMul artifacts (tf32 and strict) for gemm_bench.py;
-#                inputs are drawn on the GPU machine
+#   gemm         single-MatMul artifacts (tf32 and strict) for gemm_bench.py,
+#                softmax/layer-norm artifacts for rows_bench.py; inputs are
+#                drawn on the GPU machine
 #   mma          the tensor-core sweep (tests/e2e/mma_sweep.py) with its data
 # One device run carries at most 64 MiB: `models` alone is ~60 MiB.
 #   bench/gpu/make_bundle.sh gemm mma
@@ -23,6 +24,7 @@ cp build/bin/aicc-run "$B/bin/"
 cp build/lib/libaicc_runtime.so "$B/lib/"
 cp tests/conformance/cuda.py tests/conformance/compare.py tests/e2e/mma_sweep.py \
    bench/gpu/device_run.py bench/gpu/gemm_bench.py bench/gpu/torch_peer.py \
+   bench/gpu/rows_bench.py \
    bench/models/build_models.py "$B/"
 for part in "$@"; do
   case "$part" in
@@ -44,6 +46,11 @@ for part in "$@"; do
         n=$(basename "$f" .onnx)
         "$AICC" "$f" -target=cuda -o "$B/gemm/$n.aicc"
         "$AICC" "$f" -target=cuda --gpu-precision=strict -o "$B/gemm/${n}_strict.aicc"
+      done
+      rm -rf "$B/rows" && mkdir -p "$B/rows"
+      "$PY" bench/gpu/make_row_models.py build/gpu-rows-src
+      for f in build/gpu-rows-src/*.onnx; do
+        "$AICC" "$f" -target=cuda -o "$B/rows/$(basename "$f" .onnx).aicc"
       done ;;
     mma)
       "$PY" tests/e2e/mma_sweep.py compile --aicc "$AICC" --bundle "$B/mma" ;;
