@@ -133,6 +133,10 @@ private:
   /// every lane, statically; else the check.
   Value rowCheck(int64_t offset);
   Value colCheck(Value col);
+  /// Whether every lane's row `offset + g` / every column is in bounds,
+  /// statically (then the checks above are null).
+  bool rowsInBounds(int64_t offset);
+  bool colsInBounds();
   /// How many rows (columns) of the tile a lane owns.
   OpFoldResult laneCount(bool rows);
   /// The lane's view of `memref`, indexed by `map` from loops whose m and n
@@ -220,17 +224,25 @@ Value WarpTile::toTf32(Value v) {
   return arith::BitcastOp::create(rw, loc, rw.getF32Type(), bits);
 }
 
-Value WarpTile::rowCheck(int64_t offset) {
+bool WarpTile::rowsInBounds(int64_t offset) {
   std::optional<int64_t> rows = getConstantIntValue(sizes[m]);
-  if (rows && offset + 8 <= *rows)
+  return rows && offset + 8 <= *rows;
+}
+
+bool WarpTile::colsInBounds() {
+  std::optional<int64_t> cols = getConstantIntValue(sizes[n]);
+  return cols && *cols >= wn;
+}
+
+Value WarpTile::rowCheck(int64_t offset) {
+  if (rowsInBounds(offset))
     return Value();
   return lessThan(add(g, offset),
                   getValueOrCreateConstantIndexOp(rw, loc, sizes[m]));
 }
 
 Value WarpTile::colCheck(Value col) {
-  std::optional<int64_t> cols = getConstantIntValue(sizes[n]);
-  if (cols && *cols >= wn)
+  if (colsInBounds())
     return Value();
   return lessThan(col, getValueOrCreateConstantIndexOp(rw, loc, sizes[n]));
 }
@@ -491,8 +503,8 @@ LogicalResult WarpTile::run() {
   // Vector loads: a lane's two adjacent k of A (when k is A's innermost
   // dimension), its J adjacent columns of B (n innermost) or two adjacent k
   // (k innermost); only where no element needs a bounds check.
-  bool fullRows = !rowCheck(kMmaM * (tilesM - 1) + 8);
-  bool fullCols = !colCheck(bColumn(nTiles - 1));
+  bool fullRows = rowsInBounds(kMmaM * (tilesM - 1) + 8);
+  bool fullCols = colsInBounds();
   bool aVector = !kChecks && fullRows && canLoadVector(a, aMap, k, 2);
   bool bAlongN = !kChecks && fullCols && canLoadVector(b, bMap, n, nTiles);
   bool bAlongK =

@@ -92,9 +92,6 @@ static LogicalResult rewritePadAsGather(RewriterBase &rewriter,
   return success();
 }
 
-/// Marks the op `distribute` tiles for a warp per tile (one more loop, of
-/// lanes, comes after bufferization).
-static constexpr StringLiteral kLanesAttr = "aicc.gpu_lanes";
 /// Marks an op the heuristic cannot distribute (it stays a host loop).
 static constexpr StringLiteral kSkipAttr = "aicc.gpu_skip";
 /// Threads per block for ops distributed without a schedule of their own.
@@ -141,13 +138,22 @@ static void privatizeAccumulators(RewriterBase &rewriter,
   }
 }
 
-/// Tiles `op` into one scf.forall over thread tiles (`threadTiles`, one per
-/// loop of `op`) with its producers fused, and records on the tiled op how
-/// many thread tiles of each forall dimension make one block.
+/// How `distribute` tiles: per thread, or per warp (a loop of 32 lanes per
+/// tile comes after bufferization: aicc-gpu-mma, aicc-gpu-warp-reduce).
+struct Distribution {
+  bool warps = false;
+  scf::SCFTileAndFuseOptions::ControlFnTy fusion = fuseSmallSlices;
+  bool privatize = true; // give fill-initialized reductions a private tile
+};
+
+/// Tiles `op` into one scf.forall over thread (warp) tiles (`threadTiles`,
+/// one per loop of `op`) with its producers fused, and records on the tiled
+/// op how many tiles of each forall dimension make one block.
 static LogicalResult distribute(RewriterBase &rewriter, func::FuncOp kernel,
                                 linalg::LinalgOp op,
                                 ArrayRef<int64_t> threadTiles,
-                                ArrayRef<int64_t> blockTiles) {
+                                ArrayRef<int64_t> blockTiles,
+                                const Distribution &how = {}) {
   // One entry per tiled loop, with its number of thread tiles (loops of
   // one tile may be folded away later; aicc-gpu-map-loops matches them).
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -157,9 +163,7 @@ static LogicalResult distribute(RewriterBase &rewriter, func::FuncOp kernel,
       blockShape.push_back(std::max<int64_t>(1, block / thread));
       trips.push_back((range + thread - 1) / thread);
     }
-  bool lanes = op->hasAttr(kLanesAttr);
-  op->removeAttr(kLanesAttr);
-  if (lanes) { // the lane loop aicc-gpu-warp-reduce adds, innermost
+  if (how.warps) { // the lane loop added after bufferization, innermost
     blockShape.push_back(kWarpSize);
     trips.push_back(kWarpSize);
   }
@@ -172,12 +176,12 @@ static LogicalResult distribute(RewriterBase &rewriter, func::FuncOp kernel,
   op->setAttr(kAnchorAttr, rewriter.getUnitAttr());
   if (failed(tileAndFuse(rewriter, op, threadTiles,
                          scf::SCFTilingOptions::LoopType::ForallOp, {},
-                         fuseSmallSlices)))
+                         how.fusion)))
     return failure();
   eraseDeadCode(rewriter, kernel);
   Operation *tiled = findMarked(kernel, kAnchorAttr);
   tiled->removeAttr(kAnchorAttr);
-  if (!lanes)
+  if (how.privatize)
     privatizeAccumulators(rewriter, cast<linalg::LinalgOp>(tiled));
   tiled->setAttr(kGpuBlockAttr, rewriter.getDenseI64ArrayAttr(blockShape));
   tiled->setAttr(kGpuTripsAttr, rewriter.getDenseI64ArrayAttr(trips));
@@ -186,24 +190,11 @@ static LogicalResult distribute(RewriterBase &rewriter, func::FuncOp kernel,
 
 /// An `mma` schedule: the anchor is tiled into one scf.forall over warp
 /// tiles with only the root contraction (and a fill of its accumulator)
-/// fused; the contraction's operands are read in place. aicc-gpu-mma adds
-/// the lanes after bufferization, hence the extra block and trip entry.
+/// fused; the contraction's operands are read in place.
 static LogicalResult distributeWarps(RewriterBase &rewriter,
                                      func::FuncOp kernel, Operation *root,
                                      const KernelAnchor &anchor,
                                      sched::ScheduleAttr schedule) {
-  auto op = cast<linalg::LinalgOp>(anchor.op);
-  SmallVector<int64_t> warpTiles = anchor.tilesFor(schedule.getVectorTile());
-  SmallVector<int64_t> blockTiles = anchor.tilesFor(schedule.getThreadTile());
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  SmallVector<int64_t> blockShape, trips;
-  for (auto [warp, block, range] : llvm::zip(warpTiles, blockTiles, ranges))
-    if (warp != 0) {
-      blockShape.push_back(std::max<int64_t>(1, block / warp));
-      trips.push_back(llvm::divideCeil(range, warp));
-    }
-  blockShape.push_back(kWarpSize);
-  trips.push_back(kWarpSize);
   ArrayRef<int64_t> rootWarp = schedule.getVectorTile();
   std::optional<MmaLoops> loops = findMmaLoops(cast<linalg::LinalgOp>(root));
   if (!loops)
@@ -211,25 +202,19 @@ static LogicalResult distributeWarps(RewriterBase &rewriter,
   root->setAttr(kGpuMmaAttr, rewriter.getDenseI64ArrayAttr(
                                  {rootWarp[loops->m], rootWarp[loops->n],
                                   loops->m, loops->n, loops->k}));
-  op->setAttr(kAnchorAttr, rewriter.getUnitAttr());
-  auto onlyTheContraction =
-      [&](tensor::ExtractSliceOp, OpResult producer,
-          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+  Distribution how;
+  how.warps = true;
+  how.privatize = false;
+  how.fusion = [root](tensor::ExtractSliceOp, OpResult producer, bool)
+      -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
     Operation *owner = producer.getOwner();
     if (owner == root || isa<linalg::FillOp>(owner))
       return scf::SCFTileAndFuseOptions::ControlFnResult{};
     return std::nullopt;
   };
-  if (failed(tileAndFuse(rewriter, op, warpTiles,
-                         scf::SCFTilingOptions::LoopType::ForallOp, {},
-                         onlyTheContraction)))
-    return failure();
-  eraseDeadCode(rewriter, kernel);
-  Operation *tiled = findMarked(kernel, kAnchorAttr);
-  tiled->removeAttr(kAnchorAttr);
-  tiled->setAttr(kGpuBlockAttr, rewriter.getDenseI64ArrayAttr(blockShape));
-  tiled->setAttr(kGpuTripsAttr, rewriter.getDenseI64ArrayAttr(trips));
-  return success();
+  return distribute(rewriter, kernel, cast<linalg::LinalgOp>(anchor.op),
+                    anchor.tilesFor(rootWarp),
+                    anchor.tilesFor(schedule.getThreadTile()), how);
 }
 
 /// A linalg op left at the kernel's top level (not fused into a tile), last
@@ -273,10 +258,12 @@ static LogicalResult tileAndDistributeKernel(RewriterBase &rewriter,
         return root->emitOpError("a schedule with lanes needs the reduction "
                                  "to be the kernel's result");
       root->setAttr(kGpuWarpReduceAttr, rewriter.getUnitAttr());
-      root->setAttr(kLanesAttr, rewriter.getUnitAttr());
+      Distribution how;
+      how.warps = true;
+      how.privatize = false;
       if (failed(distribute(rewriter, kernel, anchorOp,
                             anchor.tilesFor(schedule.getVectorTile()),
-                            anchor.tilesFor(schedule.getThreadTile()))))
+                            anchor.tilesFor(schedule.getThreadTile()), how)))
         return failure();
     } else if (failed(distribute(rewriter, kernel, anchorOp,
                                  anchor.tilesFor(schedule.getVectorTile()),
