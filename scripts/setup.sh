@@ -18,8 +18,8 @@ APT_PACKAGES=(
   libxgboost-dev libsqlite3-dev
   # tests and benchmarks, and the peers measured beside aicc
   libgtest-dev libbenchmark-dev libopenblas-dev libdnnl-dev
-  # Python for the tools and tests
-  python3 python3-venv
+  # Python for the tools, the tests and the bindings (headers for nanobind)
+  python3 python3-venv python3-dev
 )
 
 SUDO=""

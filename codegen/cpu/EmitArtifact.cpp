@@ -29,8 +29,11 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
+
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
+#include <climits>
+#include <dlfcn.h>
 
 using namespace mlir;
 
@@ -228,6 +231,24 @@ static llvm::Error emitCode(llvm::Module &module, llvm::TargetMachine &machine,
   return llvm::Error::success();
 }
 
+/// The folder of libaicc_runtime.so that device artifacts link against: the
+/// build's, or where it was installed (pip install puts it beside the Python
+/// extension, which has it loaded already).
+static std::string runtimeLibraryDir() {
+  llvm::SmallString<256> built(AICC_RUNTIME_DIR);
+  llvm::sys::path::append(built, "libaicc_runtime.so");
+  if (llvm::sys::fs::exists(built))
+    return AICC_RUNTIME_DIR;
+  if (void *handle = dlopen("libaicc_runtime.so", RTLD_LAZY | RTLD_NOLOAD)) {
+    char origin[PATH_MAX] = "";
+    bool found = dlinfo(handle, RTLD_DI_ORIGIN, origin) == 0;
+    dlclose(handle);
+    if (found)
+      return origin;
+  }
+  return AICC_RUNTIME_DIR;
+}
+
 static llvm::Error linkSharedObject(llvm::StringRef object,
                                     llvm::StringRef output, bool device) {
   auto cc = llvm::sys::findProgramByName("cc");
@@ -237,7 +258,7 @@ static llvm::Error linkSharedObject(llvm::StringRef object,
   llvm::StringRef libomp = AICC_LIBOMP_PATH;
   std::string rpath =
       ("-Wl,-rpath," + llvm::sys::path::parent_path(libomp)).str();
-  std::string runtimeDir = "-L" AICC_RUNTIME_DIR;
+  std::string runtimeDir = "-L" + runtimeLibraryDir();
   llvm::SmallVector<llvm::StringRef> args = {*cc, "-shared", "-o", output,
                                              object};
   if (device) // the runtime that loads it provides the launch functions

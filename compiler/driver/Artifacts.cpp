@@ -45,7 +45,35 @@ static std::string dtypeName(Type type) {
   return "unknown";
 }
 
-static Type elementTypeOf(MLIRContext &ctx, aicc_dtype dtype) {
+std::optional<aicc_dtype> runtimeDtype(Type type) {
+  if (type.isF32())
+    return AICC_F32;
+  if (type.isF64())
+    return AICC_F64;
+  if (type.isF16())
+    return AICC_F16;
+  if (type.isBF16())
+    return AICC_BF16;
+  if (type.isInteger(1))
+    return AICC_BOOL;
+  auto integer = dyn_cast<IntegerType>(type);
+  if (!integer)
+    return std::nullopt;
+  bool u = integer.isUnsigned();
+  switch (integer.getWidth()) {
+  case 8:
+    return u ? AICC_U8 : AICC_I8;
+  case 16:
+    return u ? AICC_U16 : AICC_I16;
+  case 32:
+    return u ? AICC_U32 : AICC_I32;
+  case 64:
+    return u ? AICC_U64 : AICC_I64;
+  }
+  return std::nullopt;
+}
+
+Type elementTypeOf(MLIRContext &ctx, aicc_dtype dtype) {
   Builder b(&ctx);
   switch (dtype) {
   case AICC_F32:
@@ -78,11 +106,22 @@ static Type elementTypeOf(MLIRContext &ctx, aicc_dtype dtype) {
   return Type();
 }
 
+ModelSource ModelSource::ofBytes(llvm::StringRef name, llvm::StringRef bytes) {
+  return {llvm::sys::path::filename(name).str(), llvm::xxh3_64bits(bytes)};
+}
+
+ModelSource ModelSource::ofFile(llvm::StringRef path) {
+  auto bytes = llvm::MemoryBuffer::getFile(path);
+  return bytes ? ofBytes(path, (*bytes)->getBuffer())
+               : ModelSource{llvm::sys::path::filename(path).str(), 0};
+}
+
 llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
-                               CpuOutputKind kind, llvm::StringRef modelPath,
+                               CpuOutputKind kind, const ModelSource &model,
                                llvm::StringRef outputPath, bool progress,
                                const CudaPipelineOptions *cuda,
-                               ArtifactManifest::BoundInputs bound) {
+                               ArtifactManifest::BoundInputs bound,
+                               std::vector<KernelSummary> *kernelSummaries) {
   llvm::TimeRecord start = llvm::TimeRecord::getCurrentTime(true);
   auto report = [&](const llvm::Twine &what) {
     if (!progress)
@@ -96,10 +135,8 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
     return makeError("the module has no @main function");
   ArtifactManifest manifest;
   manifest.bound = std::move(bound);
-  manifest.modelName = llvm::sys::path::filename(modelPath).str();
-  auto bytes = llvm::MemoryBuffer::getFile(modelPath);
-  manifest.modelHash = llvm::utohexstr(
-      bytes ? llvm::xxh3_64bits((*bytes)->getBuffer()) : 0, true, 16);
+  manifest.modelName = model.name;
+  manifest.modelHash = llvm::utohexstr(model.hash, true, 16);
   auto signature = [&](ArrayRef<Type> types, auto nameOf,
                        auto &list) -> llvm::Error {
     for (auto [i, type] : llvm::enumerate(types)) {
@@ -149,19 +186,12 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   }
   if (failed(kernels.run(module)))
     return makeError("forming kernels failed (see the errors above)");
-  for (func::FuncOp kernel : getKernels(module)) {
-    ArtifactManifest::Kernel entry;
-    entry.symbol = kernel.getSymName().str();
-    if (auto hash = kernel->getAttrOfType<StringAttr>(sched::kKernelHashAttr))
-      entry.hash = hash.getValue().str();
-    entry.schedule = "-";
-    if (Operation *root = findKernelRoot(kernel))
-      if (Attribute schedule = root->getAttr(sched::kScheduleAttr)) {
-        llvm::raw_string_ostream os(entry.schedule = "");
-        schedule.print(os);
-      }
-    manifest.kernels.push_back(std::move(entry));
-  }
+  std::vector<KernelSummary> summaries = summarizeKernels(module);
+  for (const KernelSummary &summary : summaries)
+    manifest.kernels.push_back(
+        {summary.symbol, summary.hash, summary.schedule});
+  if (kernelSummaries)
+    *kernelSummaries = std::move(summaries);
   PassManager codegen(module.getContext());
   if (cuda) {
     report(llvm::Twine(manifest.kernels.size()) +
@@ -187,6 +217,37 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
     return err;
   report("wrote " + outputPath);
   return llvm::Error::success();
+}
+
+llvm::Expected<CudaPipelineOptions> makeCudaOptions(llvm::StringRef arch,
+                                                    llvm::StringRef precision) {
+  static const char *const arches[] = {"sm_75", "sm_80", "sm_86",  "sm_87",
+                                       "sm_89", "sm_90", "sm_100", "sm_120"};
+  if (!llvm::is_contained(arches, arch))
+    return makeError("unknown GPU arch '" + arch +
+                     "' (expected sm_75, sm_80, sm_86, sm_87, sm_89, sm_90, "
+                     "sm_100 or sm_120)");
+  if (precision != "tf32" && precision != "strict")
+    return makeError("unknown GPU precision '" + precision +
+                     "' (expected tf32 or strict)");
+  CudaPipelineOptions options;
+  options.chip = arch.str();
+  options.tf32 = precision == "tf32";
+  // The toolkit: $CUDA_HOME, $CUDA_PATH, else the one found at build time.
+  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
+    if (const char *value = std::getenv(var); value && *value) {
+      options.toolkitPath = value;
+      break;
+    }
+  if (options.toolkitPath.empty())
+    options.toolkitPath = AICC_CUDA_TOOLKIT;
+  llvm::SmallString<256> ptxas(options.toolkitPath);
+  llvm::sys::path::append(ptxas, "bin", "ptxas");
+  if (options.toolkitPath.empty() || !llvm::sys::fs::can_execute(ptxas))
+    return makeError("-target=cuda needs the CUDA toolkit (ptxas, fatbinary, "
+                     "libdevice); none found at '" +
+                     options.toolkitPath + "' (set CUDA_HOME)");
+  return options;
 }
 
 bool looksLikeArtifact(llvm::StringRef path) {

@@ -5,26 +5,49 @@
 #define AICC_COMPILER_DRIVER_ARTIFACTS_H
 
 #include "codegen/cpu/EmitArtifact.h"
+#include "compiler/partition/Passes.h"
 #include "compiler/pipeline/Pipelines.h"
+
+#include "aicc/runtime.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
 namespace aicc {
 
+/// The model an artifact is compiled from, as its manifest names it.
+struct ModelSource {
+  std::string name;  // the file name, without folders
+  uint64_t hash = 0; // xxh3 of the serialized model
+  static ModelSource ofFile(llvm::StringRef path);
+  static ModelSource ofBytes(llvm::StringRef name, llvm::StringRef bytes);
+};
+
 /// Compiles `module` (graph dialect, from the importer) for `target` with
 /// the optimized CPU pipeline, or with `cuda` the CUDA pipeline (`target`
 /// is then the host that runs the host code), and writes `kind` to
 /// `outputPath`.
-/// `modelPath` names the model and is hashed into the manifest. With
+/// `model` is named and hashed in the manifest. With
 /// `progress`, each stage is reported on stderr (compiles take tens of
 /// seconds on large models).
 llvm::Error compileCpuArtifact(mlir::ModuleOp module,
                                const CpuTargetSpec &target, CpuOutputKind kind,
-                               llvm::StringRef modelPath,
+                               const ModelSource &model,
                                llvm::StringRef outputPath, bool progress,
                                const CudaPipelineOptions *cuda = nullptr,
-                               ArtifactManifest::BoundInputs bound = {});
+                               ArtifactManifest::BoundInputs bound = {},
+                               std::vector<KernelSummary> *kernels = nullptr);
+
+/// The runtime's dtype of a graph element type (ui8 is AICC_U8, i1 AICC_BOOL),
+/// and back.
+std::optional<aicc_dtype> runtimeDtype(mlir::Type type);
+mlir::Type elementTypeOf(mlir::MLIRContext &ctx, aicc_dtype dtype);
+
+/// The CUDA pipeline's options for `arch` (sm_80, ...) and `precision`
+/// (tf32 or strict); the toolkit is $CUDA_HOME, $CUDA_PATH or the one found
+/// when aicc was built. An error names a bad value or the missing toolkit.
+llvm::Expected<CudaPipelineOptions> makeCudaOptions(llvm::StringRef arch,
+                                                    llvm::StringRef precision);
 
 /// True when `path` starts like a shared object (an artifact to run).
 bool looksLikeArtifact(llvm::StringRef path);

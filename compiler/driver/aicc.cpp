@@ -10,6 +10,7 @@
 
 #include "compiler/Version.h"
 #include "compiler/driver/Artifacts.h"
+#include "compiler/driver/Diagnostics.h"
 #include "compiler/frontend/onnx/ImportModel.h"
 #include "compiler/jit/CpuJit.h"
 #include "compiler/pipeline/Pipelines.h"
@@ -126,34 +127,23 @@ static int fail(const Twine &message) {
   return 1;
 }
 
-/// Prints a diagnostic as `model.onnx: node: error: message`: the importer's
-/// locations are NameLoc(node name, NameLoc(model path)).
+/// Prints a diagnostic as `model.onnx: node: error: message` (colored on a
+/// terminal).
 static void printDiagnostic(mlir::Diagnostic &diag) {
-  SmallVector<StringRef, 2> names;
-  mlir::Location loc = diag.getLocation();
-  while (auto name = dyn_cast<mlir::NameLoc>(loc)) {
-    names.push_back(name.getName().getValue());
-    loc = name.getChildLoc();
-  }
-  if (auto file = dyn_cast<mlir::FileLineColLoc>(loc))
-    errs() << file.getFilename().getValue() << ":" << file.getLine() << ":"
-           << file.getColumn() << ": ";
-  for (StringRef name : llvm::reverse(names))
+  aicc::DiagnosticRecord record = aicc::recordDiagnostic(diag);
+  if (!record.fileLocation.empty())
+    errs() << record.fileLocation << ": ";
+  for (const std::string &name : record.names)
     errs() << name << ": ";
-  switch (diag.getSeverity()) {
-  case mlir::DiagnosticSeverity::Error:
+  if (record.severity == "error")
     WithColor::error(errs(), "");
-    break;
-  case mlir::DiagnosticSeverity::Warning:
+  else if (record.severity == "warning")
     WithColor::warning(errs(), "");
-    break;
-  default:
+  else
     WithColor::note(errs(), "");
-    break;
-  }
-  errs() << diag.str() << "\n";
-  for (const mlir::Diagnostic &note : diag.getNotes())
-    errs() << "  note: " << note.str() << "\n";
+  errs() << record.message << "\n";
+  for (const std::string &note : record.notes)
+    errs() << "  note: " << note << "\n";
 }
 
 static bool parseInputShapes(aicc::OnnxImportOptions &options) {
@@ -191,42 +181,15 @@ importModel(mlir::MLIRContext &ctx, StringRef path,
   return aicc::importOnnxModel(ctx, path, options);
 }
 
-/// The CUDA pipeline's options from the flags and the environment; an
-/// error (printed) when the arch is unknown or the toolkit is missing.
+/// The CUDA pipeline's options from the flags; an error (printed) when the
+/// arch is unknown or the toolkit is missing.
 static std::optional<aicc::CudaPipelineOptions> cudaOptions() {
-  static const char *const arches[] = {"sm_75", "sm_80", "sm_86",  "sm_87",
-                                       "sm_89", "sm_90", "sm_100", "sm_120"};
-  if (!llvm::is_contained(arches, gpuArch)) {
-    fail("unknown --gpu-arch '" + gpuArch +
-         "' (expected sm_75, sm_80, sm_86, sm_87, sm_89, sm_90, sm_100 or "
-         "sm_120)");
+  auto options = aicc::makeCudaOptions(gpuArch, gpuPrecision);
+  if (!options) {
+    fail(toString(options.takeError()));
     return std::nullopt;
   }
-  if (gpuPrecision != "tf32" && gpuPrecision != "strict") {
-    fail("unknown --gpu-precision '" + gpuPrecision +
-         "' (expected tf32 or strict)");
-    return std::nullopt;
-  }
-  aicc::CudaPipelineOptions options;
-  options.chip = gpuArch;
-  options.tf32 = gpuPrecision == "tf32";
-  // The toolkit: $CUDA_HOME, $CUDA_PATH, else the one found at build time.
-  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
-    if (const char *value = std::getenv(var); value && *value) {
-      options.toolkitPath = value;
-      break;
-    }
-  if (options.toolkitPath.empty())
-    options.toolkitPath = AICC_CUDA_TOOLKIT;
-  SmallString<256> ptxas(options.toolkitPath);
-  sys::path::append(ptxas, "bin", "ptxas");
-  if (options.toolkitPath.empty() || !sys::fs::can_execute(ptxas)) {
-    fail("-target=cuda needs the CUDA toolkit (ptxas, fatbinary, libdevice); "
-         "none found at '" +
-         options.toolkitPath + "' (set CUDA_HOME)");
-    return std::nullopt;
-  }
-  return options;
+  return *options;
 }
 
 static int emitStage(mlir::MLIRContext &ctx) {
@@ -317,8 +280,9 @@ static int compileModel(mlir::MLIRContext &ctx) {
                                  : aicc::CpuOutputKind::SharedObject;
   bool progress = verbose || errs().is_displayed();
   if (llvm::Error err = aicc::compileCpuArtifact(
-          *module, *spec, kind, inputFilename, outputFilename, progress,
-          cuda ? &*cuda : nullptr, std::move(fingerprints)))
+          *module, *spec, kind, aicc::ModelSource::ofFile(inputFilename),
+          outputFilename, progress, cuda ? &*cuda : nullptr,
+          std::move(fingerprints)))
     return fail(toString(std::move(err)));
   return 0;
 }

@@ -22,12 +22,12 @@ static llvm::Error makeError(const llvm::Twine &message) {
 
 CpuJitModel::~CpuJitModel() = default;
 
-llvm::Expected<std::unique_ptr<CpuJitModel>>
-CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
+llvm::Error readSignatures(ModuleOp module,
+                           std::vector<TensorSignature> &inputs,
+                           std::vector<TensorSignature> &outputs) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
     return makeError("the module has no @main function");
-  std::unique_ptr<CpuJitModel> model(new CpuJitModel());
   auto signature = [&](ArrayRef<Type> types, auto nameOf) {
     std::vector<TensorSignature> sigs;
     for (auto [i, type] : llvm::enumerate(types)) {
@@ -37,20 +37,39 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
     }
     return sigs;
   };
-  model->inputSigs = signature(main.getArgumentTypes(), [&](unsigned i) {
+  inputs = signature(main.getArgumentTypes(), [&](unsigned i) {
     return main.getArgAttrOfType<StringAttr>(i, kOnnxNameAttr);
   });
-  model->outputSigs = signature(main.getResultTypes(), [&](unsigned i) {
+  outputs = signature(main.getResultTypes(), [&](unsigned i) {
     return main.getResultAttrOfType<StringAttr>(i, kOnnxNameAttr);
   });
+  for (const auto &sig : llvm::concat<const TensorSignature>(inputs, outputs))
+    if (!sig.type.hasStaticShape())
+      return makeError("'" + sig.name +
+                       "' has a dynamic shape; bind it with an input shape");
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::unique_ptr<CpuJitModel>>
+CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
+  std::unique_ptr<CpuJitModel> model(new CpuJitModel());
+  if (llvm::Error err =
+          readSignatures(module, model->inputSigs, model->outputSigs))
+    return std::move(err);
   for (const auto &sig :
        llvm::concat<const TensorSignature>(model->inputSigs, model->outputSigs))
-    if (!sig.type.hasStaticShape())
-      return makeError("'" + sig.name + "' has a dynamic shape");
+    model->shapes.emplace_back(sig.type.getShape());
 
+  if (jitOptions.optimize) {
+    PassManager kernels(module.getContext());
+    buildCpuKernelsPipeline(kernels, detectHostCpu());
+    if (failed(kernels.run(module)))
+      return makeError("forming kernels failed (see the errors above)");
+    model->kernelSummaries = summarizeKernels(module);
+  }
   PassManager pm(module.getContext());
   if (jitOptions.optimize)
-    buildCpuPipeline(pm, detectHostCpu());
+    buildCpuCodegenPipeline(pm);
   else
     buildCpuReferencePipeline(pm);
   if (failed(pm.run(module)))
@@ -76,12 +95,24 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
     return makeError("JIT compilation failed: " +
                      llvm::toString(engine.takeError()));
   model->engine = std::move(*engine);
-  if (jitOptions.optimize && jitOptions.threads > 0) {
-    using SetThreads = void (*)(int);
-    if (auto set = reinterpret_cast<SetThreads>(
-            llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(
-                "omp_set_num_threads")))
-      set(jitOptions.threads);
+  auto entry = model->engine->lookupPacked("main");
+  if (!entry)
+    return makeError("JIT compilation failed: " +
+                     llvm::toString(entry.takeError()));
+  model->entry = *entry;
+  // OpenMP's thread count is a per-thread setting: it is applied before each
+  // run, on the thread that runs (0: all cores, in case another model set
+  // fewer on this thread).
+  if (jitOptions.optimize) {
+    model->setThreads = reinterpret_cast<void (*)(int)>(
+        llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(
+            "omp_set_num_threads"));
+    auto numProcs = reinterpret_cast<int (*)()>(
+        llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(
+            "omp_get_num_procs"));
+    model->threads = jitOptions.threads > 0 ? jitOptions.threads
+                     : numProcs             ? numProcs()
+                                            : 1;
   }
   return model;
 }
@@ -127,14 +158,15 @@ llvm::Error CpuJitModel::invoke(llvm::ArrayRef<const void *> inputData,
   assert(inputData.size() == inputSigs.size() &&
          outputData.size() == outputSigs.size() && "one pointer per tensor");
   abi::PackedMemrefArgs packed;
-  for (auto [data, sig] : llvm::zip(inputData, inputSigs))
-    packed.add(data, sig.type.getShape().data(), sig.type.getRank());
-  for (auto [data, sig] : llvm::zip(outputData, outputSigs))
-    packed.add(data, sig.type.getShape().data(), sig.type.getRank());
+  size_t i = 0;
+  for (const void *data : inputData)
+    packed.add(data, shapes[i].data(), shapes[i].size()), ++i;
+  for (void *data : outputData)
+    packed.add(data, shapes[i].data(), shapes[i].size()), ++i;
   std::vector<void *> args = packed.pointers();
-  if (llvm::Error err = engine->invokePacked("main", args))
-    return makeError("running the model failed: " +
-                     llvm::toString(std::move(err)));
+  if (setThreads)
+    setThreads(threads);
+  entry(args.data());
   return llvm::Error::success();
 }
 

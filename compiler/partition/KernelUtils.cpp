@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/TilingInterface.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 
@@ -19,6 +20,44 @@ SmallVector<func::FuncOp> getKernels(ModuleOp module) {
     if (func->hasAttr(sched::kKernelAttr))
       kernels.push_back(func);
   return kernels;
+}
+
+/// The ONNX node names in `loc`: the importer's NameLoc(node, NameLoc(model))
+/// (possibly inside fused locations).
+static void collectNodeNames(Location loc, llvm::SetVector<StringRef> &names) {
+  loc->walk([&](Location inner) {
+    if (auto name = dyn_cast<NameLoc>(inner))
+      if (isa<NameLoc>(name.getChildLoc()))
+        names.insert(name.getName().getValue());
+    return WalkResult::advance();
+  });
+}
+
+std::vector<KernelSummary> summarizeKernels(ModuleOp module) {
+  std::vector<KernelSummary> summaries;
+  for (func::FuncOp kernel : getKernels(module)) {
+    KernelSummary summary;
+    summary.symbol = kernel.getSymName().str();
+    if (auto hash = kernel->getAttrOfType<StringAttr>(sched::kKernelHashAttr))
+      summary.hash = hash.getValue().str();
+    summary.schedule = "-";
+    if (Operation *root = findKernelRoot(kernel)) {
+      summary.root = root->getName().getStringRef().str();
+      if (Attribute schedule = root->getAttr(sched::kScheduleAttr)) {
+        llvm::raw_string_ostream os(summary.schedule = "");
+        schedule.print(os);
+      }
+    }
+    llvm::SetVector<StringRef> nodes;
+    kernel.walk([&](Operation *op) {
+      if (!op->hasTrait<OpTrait::ConstantLike>()) // initializers
+        collectNodeNames(op->getLoc(), nodes);
+    });
+    for (StringRef node : nodes)
+      summary.nodes.push_back(node.str());
+    summaries.push_back(std::move(summary));
+  }
+  return summaries;
 }
 
 static bool hasReductionLoop(TilingInterface op) {

@@ -38,6 +38,20 @@ mapConsumerLoopsToProducer(mlir::linalg::LinalgOp producer,
 /// attributes in generic form, not its name, value names or locations.
 uint64_t computeKernelHash(mlir::func::FuncOp kernel);
 
+/// What `aicc --emit=kernels`, the artifact manifest and the Python
+/// bindings' `explain()` say about a kernel.
+struct KernelSummary {
+  std::string symbol;
+  std::string hash;     // the structural hash, as stored on the kernel
+  std::string root;     // the root op's name, e.g. "linalg.matmul"
+  std::string schedule; // the root's #aicc.schedule, "-" if none
+  /// The ONNX nodes whose ops the kernel holds, in order of appearance.
+  std::vector<std::string> nodes;
+};
+
+/// One summary per outlined kernel of `module`, in order.
+std::vector<KernelSummary> summarizeKernels(mlir::ModuleOp module);
+
 #define GEN_PASS_REGISTRATION
 #include "compiler/partition/Passes.h.inc"
 

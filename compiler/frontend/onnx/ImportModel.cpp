@@ -42,12 +42,16 @@ namespace {
 
 class ModelImporter {
 public:
+  /// Imports the file at `path`, or with `bytes` the serialized model in
+  /// memory that `path` names (it has no folder then: external data is
+  /// refused).
   ModelImporter(MLIRContext &ctx, StringRef path,
-                const OnnxImportOptions &options)
-      : ctx(ctx), path(path), options(options),
-        modelDir(llvm::sys::path::parent_path(path)),
+                const OnnxImportOptions &options,
+                std::optional<StringRef> bytes = std::nullopt)
+      : ctx(ctx), path(path), options(options), bytes(bytes),
+        modelDir(bytes ? "" : llvm::sys::path::parent_path(path)),
         fileLoc(NameLoc::get(StringAttr::get(&ctx, path))) {
-    if (modelDir.empty())
+    if (modelDir.empty() && !bytes)
       modelDir = ".";
   }
 
@@ -64,6 +68,7 @@ private:
   MLIRContext &ctx;
   StringRef path;
   const OnnxImportOptions &options;
+  std::optional<StringRef> bytes;
   std::string modelDir;
   Location fileLoc;
   onnx::ModelProto model;
@@ -74,14 +79,18 @@ private:
 } // namespace
 
 LogicalResult ModelImporter::parseModel() {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return emitError(fileLoc)
-           << "cannot open '" << path << "': " << buffer.getError().message();
-  StringRef bytes = (*buffer)->getBuffer();
-  if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
-      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+  std::unique_ptr<llvm::MemoryBuffer> file;
+  if (!bytes) {
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+      return emitError(fileLoc)
+             << "cannot open '" << path << "': " << buffer.getError().message();
+    file = std::move(*buffer);
+  }
+  StringRef data = bytes ? *bytes : file->getBuffer();
+  if (data.size() > static_cast<size_t>(INT32_MAX) ||
+      !model.ParseFromArray(data.data(), static_cast<int>(data.size())))
     return emitError(fileLoc)
            << "'" << path << "' is not a valid ONNX model (protobuf parse "
            << "failed: the file is truncated, corrupt or not ONNX)";
@@ -310,6 +319,13 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &ctx, StringRef path,
                                       const OnnxImportOptions &options) {
   ctx.loadDialect<graph::GraphDialect, func::FuncDialect>();
   return ModelImporter(ctx, path, options).run();
+}
+
+OwningOpRef<ModuleOp>
+importOnnxModelFromBytes(MLIRContext &ctx, StringRef bytes, StringRef name,
+                         const OnnxImportOptions &options) {
+  ctx.loadDialect<graph::GraphDialect, func::FuncDialect>();
+  return ModelImporter(ctx, name, options, bytes).run();
 }
 
 } // namespace aicc

@@ -40,6 +40,14 @@ mlir::OwningOpRef<mlir::ModuleOp>
 importOnnxModel(mlir::MLIRContext &ctx, llvm::StringRef path,
                 const OnnxImportOptions &options = {});
 
+/// Imports a serialized ModelProto held in memory; `name` stands for the
+/// model in diagnostics. Such a model has no folder, so tensors stored as
+/// external data are refused (with an error naming the initializer).
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxModelFromBytes(mlir::MLIRContext &ctx, llvm::StringRef bytes,
+                         llvm::StringRef name,
+                         const OnnxImportOptions &options = {});
+
 /// Registers the dialects the importer creates ops of.
 void registerOnnxImportDialects(mlir::DialectRegistry &registry);
 

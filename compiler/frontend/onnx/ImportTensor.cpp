@@ -100,6 +100,11 @@ static Expected<std::string> readExternalData(const onnx::TensorProto &tensor,
   }
   if (location.empty())
     return makeError("external data has no 'location'");
+  if (modelDir.empty())
+    return makeError("external data '" + location +
+                     "' cannot be read: a model given in memory has no "
+                     "folder (load it with its external data, or compile "
+                     "the file)");
   if (llvm::sys::path::is_absolute(location))
     return makeError("external data location '" + location +
                      "' is an absolute path; it must be relative to the "

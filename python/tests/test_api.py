@@ -1,0 +1,200 @@
+"""The aicc package's API: sources, signatures, calls, DLPack, save/load,
+explain, dtypes."""
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+import aicc
+from conftest import make_model, tensor
+
+
+def reference(x, model):
+    w, b = (onnx.numpy_helper.to_array(t) for t in model.graph.initializer)
+    return np.maximum(x @ w + b, 0)
+
+
+@pytest.fixture
+def x():
+    return np.random.default_rng(2).standard_normal((2, 4)).astype(np.float32)
+
+
+def test_sources_path_bytes_and_modelproto(mlp, x, tmp_path):
+    path = tmp_path / "mlp.onnx"
+    onnx.save(mlp, path)
+    for source in (str(path), path, path.read_bytes(), mlp):
+        y = aicc.compile(source)(x)
+        np.testing.assert_allclose(y, reference(x, mlp), rtol=1e-5, atol=1e-6)
+
+
+def test_signatures(mlp):
+    m = aicc.compile(mlp)
+    assert m.inputs == [aicc.TensorInfo("x", (2, 4), "float32")]
+    assert m.outputs == [aicc.TensorInfo("y", (2, 3), "float32")]
+    assert m.target == "cpu" and m.device.startswith("cpu (")
+    assert "x: float32[2, 4]" in repr(m)
+
+
+def test_calls_positional_by_name_and_run(mlp, x):
+    m = aicc.compile(mlp)
+    want = reference(x, mlp)
+    np.testing.assert_allclose(m(x), want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(m(x=x), want, rtol=1e-5, atol=1e-6)
+    result = m.run({"x": x})
+    assert list(result) == ["y"]
+    np.testing.assert_allclose(result["y"], want, rtol=1e-5, atol=1e-6)
+
+
+def test_inputs_lists_noncontiguous_and_readonly(mlp, x):
+    m = aicc.compile(mlp)
+    want = m(x)
+    np.testing.assert_array_equal(m(x.tolist()), want)
+    fortran = np.asfortranarray(x)
+    assert not fortran.flags.c_contiguous
+    np.testing.assert_array_equal(m(fortran), want)
+    strided = np.repeat(x, 2, axis=1)[:, ::2]
+    np.testing.assert_array_equal(m(strided), want)
+    readonly = x.copy()
+    readonly.flags.writeable = False
+    np.testing.assert_array_equal(m(readonly), want)
+    assert x.flags.writeable, "inputs are not modified"
+
+
+class DLPackOnly:
+    """A tensor that speaks DLPack and nothing else (as torch or jax)."""
+
+    def __init__(self, array):
+        self.array = array
+        self.exported = 0
+
+    def __dlpack__(self, **kwargs):
+        self.exported += 1
+        return self.array.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self.array.__dlpack_device__()
+
+
+def test_dlpack_input(mlp, x):
+    m = aicc.compile(mlp)
+    t = DLPackOnly(x)
+    np.testing.assert_array_equal(m(t), m(x))
+    assert t.exported == 1, "taken through DLPack, once"
+
+
+def test_outputs_are_fresh_owned_arrays(mlp, x):
+    m = aicc.compile(mlp)
+    a, b = m(x), m(x)
+    assert a is not b and not np.shares_memory(a, b)
+    assert a.flags.owndata or a.base is not None
+    assert a.flags.c_contiguous and a.flags.writeable
+    del m  # outputs outlive the model
+    a += 1
+    np.testing.assert_array_equal(a - 1, b)
+
+
+def test_several_outputs_and_integer_and_bool_dtypes():
+    model = make_model(
+        [helper.make_node("Greater", ["a", "b"], ["gt"], name="gt"),
+         helper.make_node("Add", ["i", "i"], ["twice"], name="twice"),
+         helper.make_node("Not", ["gt"], ["le"], name="not")],
+        [tensor("a", TensorProto.FLOAT, [5]), tensor("b", TensorProto.FLOAT, [5]),
+         tensor("i", TensorProto.INT64, [2, 3])],
+        [tensor("gt", TensorProto.BOOL, [5]), tensor("twice", TensorProto.INT64, [2, 3]),
+         tensor("le", TensorProto.BOOL, [5])])
+    m = aicc.compile(model)
+    assert [o.dtype for o in m.outputs] == ["bool", "int64", "bool"]
+    a = np.arange(5, dtype=np.float32)
+    b = np.full(5, 2, np.float32)
+    i = np.arange(6, dtype=np.int64).reshape(2, 3)
+    gt, twice, le = m(a, b, i)
+    np.testing.assert_array_equal(gt, a > b)
+    np.testing.assert_array_equal(twice, 2 * i)
+    np.testing.assert_array_equal(le, ~(a > b))
+
+
+def test_bfloat16_in_and_out():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    model = make_model(
+        [helper.make_node("Add", ["a", "a"], ["y"], name="add")],
+        [tensor("a", TensorProto.BFLOAT16, [4])], [tensor("y", TensorProto.BFLOAT16, [4])])
+    m = aicc.compile(model)
+    a = np.array([1, 2.5, -3, 0.125], dtype=ml_dtypes.bfloat16)
+    y = m(a)
+    assert y.dtype == ml_dtypes.bfloat16
+    np.testing.assert_array_equal(y.astype(np.float32), 2 * a.astype(np.float32))
+    np.testing.assert_array_equal(m(a.view(np.uint16)), y)  # ONNX's convention
+
+
+def test_input_shapes_bind_symbolic_dims():
+    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                       [tensor("x", TensorProto.FLOAT, ["batch", 8])],
+                       [tensor("y", TensorProto.FLOAT, ["batch", 8])])
+    m = aicc.compile(model, input_shapes={"x": (3, 8)})
+    assert m.inputs[0].shape == (3, 8) and m.outputs[0].shape == (3, 8)
+    x = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
+    np.testing.assert_array_equal(m(x), np.maximum(x, 0))
+
+
+def test_bind_compiles_for_a_value(tmp_path):
+    model = make_model([helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
+                       [tensor("x", TensorProto.FLOAT, [2, 6]),
+                        tensor("shape", TensorProto.INT64, [2])],
+                       [tensor("y", TensorProto.FLOAT, None)], check=False)
+    shape = np.array([3, 4])
+    m = aicc.compile(model, bind={"shape": shape})
+    x = np.arange(12, dtype=np.float32).reshape(2, 6)
+    np.testing.assert_array_equal(m(x, shape), x.reshape(3, 4))
+    with pytest.raises(aicc.InputError, match="'shape' differs from the value"):
+        m(x, np.array([4, 3]))
+    m.save(tmp_path / "r.aicc")
+    loaded = aicc.load(tmp_path / "r.aicc")
+    np.testing.assert_array_equal(loaded(x, shape), x.reshape(3, 4))
+    with pytest.raises(aicc.InputError, match="differs from the value"):
+        loaded(x, np.array([4, 3]))
+
+
+def test_explain_lists_kernels_schedules_and_fused_nodes(mlp):
+    m = aicc.compile(mlp)
+    text = m.explain()
+    assert "inputs:\n  x: float32[2, 4]" in text
+    (kernel,) = m.kernels
+    assert set(kernel.nodes) == {"matmul", "bias", "relu"}
+    assert kernel.schedule.startswith("#aicc.schedule<")
+    assert kernel.symbol in text and kernel.schedule in text
+    assert "fuses: matmul, bias, relu" in text
+    reference = aicc.compile(mlp, opt_level=0)
+    assert reference.kernels == [] and "reference path" in reference.explain()
+
+
+def test_save_load_roundtrip(mlp, x, tmp_path):
+    m = aicc.compile(mlp)
+    path = tmp_path / "mlp.aicc"
+    m.save(path)
+    assert path.read_bytes()[:4] == b"\x7fELF"
+    assert [p.name for p in tmp_path.iterdir()] == ["mlp.aicc"], "no temporary left"
+    loaded = aicc.load(str(path), threads=1)
+    assert loaded.inputs == m.inputs and loaded.outputs == m.outputs
+    np.testing.assert_allclose(loaded(x), m(x), rtol=1e-6, atol=1e-7)
+    assert "kernels: 1" in loaded.explain()
+    again = tmp_path / "again.aicc"
+    loaded.save(again)
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_same_model_same_artifact_bytes(mlp, tmp_path):
+    aicc.compile(mlp).save(tmp_path / "a.aicc")
+    aicc.compile(mlp).save(tmp_path / "b.aicc")
+    assert (tmp_path / "a.aicc").read_bytes() == (tmp_path / "b.aicc").read_bytes()
+
+
+def test_save_of_a_changed_file_is_refused(mlp, tmp_path):
+    path = tmp_path / "m.onnx"
+    onnx.save(mlp, path)
+    m = aicc.compile(path)
+    mlp.graph.node[2].op_type = "Sigmoid"
+    onnx.save(mlp, path)
+    with pytest.raises(aicc.Error, match="changed since it was compiled"):
+        m.save(tmp_path / "m.aicc")
+    assert not (tmp_path / "m.aicc").exists()
