@@ -843,6 +843,15 @@ NB_MODULE(_aicc, m) {
       "opt_level"_a, "input_shapes"_a, "bind"_a, "gpu_arch"_a,
       "gpu_precision"_a, "verbose"_a);
 
+  // For tests: the address a call would hand compiled code for `value`
+  // (equal to the caller's buffer when it is taken without a copy).
+  m.def("_input_address", [](nb::handle value) -> uintptr_t {
+    InputArray array;
+    if (!nb::try_cast(value, array, /*convert=*/true))
+      throw Failure("InputError", "not an array on the CPU");
+    return reinterpret_cast<uintptr_t>(array.data());
+  });
+
   m.def(
       "load",
       [](const std::string &path, int threads) {

@@ -83,6 +83,15 @@ def test_dlpack_input(mlp, x):
     assert t.exported == 1, "taken through DLPack, once"
 
 
+def test_contiguous_inputs_are_not_copied(x):
+    from aicc import _aicc
+
+    assert _aicc._input_address(x) == x.ctypes.data
+    assert _aicc._input_address(DLPackOnly(x)) == x.ctypes.data
+    fortran = np.asfortranarray(x)
+    assert _aicc._input_address(fortran) != fortran.ctypes.data  # a C-order copy
+
+
 def test_outputs_are_fresh_owned_arrays(mlp, x):
     m = aicc.compile(mlp)
     a, b = m(x), m(x)
