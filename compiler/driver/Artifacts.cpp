@@ -5,6 +5,7 @@
 #include "compiler/jit/HostTensor.h"
 #include "compiler/partition/Passes.h"
 #include "compiler/pipeline/Pipelines.h"
+#include "compiler/pipeline/Progress.h"
 
 #include "aicc/runtime.h"
 
@@ -122,14 +123,7 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
                                const CudaPipelineOptions *cuda,
                                ArtifactManifest::BoundInputs bound,
                                std::vector<KernelSummary> *kernelSummaries) {
-  llvm::TimeRecord start = llvm::TimeRecord::getCurrentTime(true);
-  auto report = [&](const llvm::Twine &what) {
-    if (!progress)
-      return;
-    double seconds = llvm::TimeRecord::getCurrentTime(false).getWallTime() -
-                     start.getWallTime();
-    llvm::errs() << llvm::format("aicc: [%5.1fs] ", seconds) << what << "\n";
-  };
+  StageReporter report(progress);
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
     return makeError("the module has no @main function");

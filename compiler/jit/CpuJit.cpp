@@ -3,6 +3,7 @@
 #include "compiler/jit/CpuJit.h"
 #include "compiler/frontend/onnx/ImportModel.h"
 #include "compiler/pipeline/Pipelines.h"
+#include "compiler/pipeline/Progress.h"
 #include "runtime/src/PackedArgs.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -60,13 +61,20 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
        llvm::concat<const TensorSignature>(model->inputSigs, model->outputSigs))
     model->shapes.emplace_back(sig.type.getShape());
 
+  StageReporter report(jitOptions.progress);
   if (jitOptions.optimize) {
+    report("forming kernels and choosing schedules");
     PassManager kernels(module.getContext());
     buildCpuKernelsPipeline(kernels, detectHostCpu());
     if (failed(kernels.run(module)))
       return makeError("forming kernels failed (see the errors above)");
     model->kernelSummaries = summarizeKernels(module);
   }
+  if (jitOptions.optimize)
+    report(llvm::Twine(model->kernelSummaries.size()) +
+           " kernels; tiling, vectorizing, lowering to LLVM");
+  else
+    report("lowering to loops and LLVM (reference path)");
   PassManager pm(module.getContext());
   if (jitOptions.optimize)
     buildCpuCodegenPipeline(pm);
@@ -90,6 +98,7 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
   options.transformer =
       makeOptimizingTransformer(/*optLevel=*/jitOptions.optimize ? 3 : 2,
                                 /*sizeLevel=*/0, nullptr);
+  report("optimizing and JIT-compiling for the host CPU");
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)
     return makeError("JIT compilation failed: " +
@@ -100,6 +109,7 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
     return makeError("JIT compilation failed: " +
                      llvm::toString(entry.takeError()));
   model->entry = *entry;
+  report("compiled");
   // OpenMP's thread count is a per-thread setting: it is applied before each
   // run, on the thread that runs (0: all cores, in case another model set
   // fewer on this thread).

@@ -43,6 +43,8 @@ struct CpuJitOptions {
   bool optimize = true;
   /// Threads for the parallel tiles; 0: all cores.
   int threads = 0;
+  /// Report each stage on stderr (StageReporter).
+  bool progress = false;
 };
 
 class CpuJitModel {

@@ -213,7 +213,8 @@ def compile(
         optimized path (kernels, schedules, vector code).
     gpu_arch, gpu_precision: for target="cuda" (sm_75 ... sm_120; "tf32"
         runs f32 matmuls on tensor cores, "strict" keeps f32 math).
-    verbose: report the stages of artifact compiles on stderr.
+    verbose: report each compile stage on stderr (large models take tens
+        of seconds).
 
     Raises CompileError with the diagnostics (each naming its ONNX node).
     """

@@ -531,6 +531,7 @@ std::unique_ptr<Model> compileModel(ModelSourceBytes source,
     aicc::CpuJitOptions jitOptions;
     jitOptions.optimize = options.optLevel > 0;
     jitOptions.threads = options.threads;
+    jitOptions.progress = options.verbose;
     auto jit = aicc::CpuJitModel::compile(*module, jitOptions);
     if (!jit)
       cc.fail(llvm::toString(jit.takeError()));
