@@ -16,4 +16,25 @@ def LowerMemRefCopyPass : Pass<"aicc-lower-memref-copy"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def PlanMemoryPass : Pass<"aicc-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "places @main's intermediates in one workspace at static offsets";
+  let description = [{
+    After bufferization, the host function `@main` allocates a buffer for
+    every kernel result and frees it at its end. This pass gives each such
+    buffer (static shape, identity layout, used only by calls, copies and
+    views in `@main`'s body) an offset in one workspace, reusing bytes
+    between buffers whose live ranges (from the allocation to the last use
+    of the buffer or a view of it) do not overlap; offsets are multiples of
+    64 bytes, larger buffers are placed first, each at the lowest offset
+    that fits. `@main` gets the workspace as a last parameter
+    (`memref<?xi8>`, named `aicc.workspace`), each allocation becomes a
+    `memref.view` of it, the deallocations go, and the module records the
+    workspace's size in `aicc.workspace_bytes`. The caller (the runtime, the
+    JIT) owns the workspace and reuses it across runs, so intermediates cost
+    no allocation and no page faults after the first run.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // AICC_CODEGEN_COMMON_PASSES

@@ -144,6 +144,8 @@ std::string ArtifactManifest::render(const CpuTargetSpec &target) const {
   for (const auto &[name, print] : bound)
     os << "bound " << escape(name) << " " << llvm::utohexstr(print, true, 16)
        << "\n";
+  if (workspaceBytes)
+    os << "workspace " << *workspaceBytes << "\n";
   for (const Kernel &k : kernels)
     os << "kernel " << escape(k.symbol) << " " << k.hash << " "
        << escape(k.schedule) << "\n";

@@ -15,6 +15,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,9 @@ struct ArtifactManifest {
   BoundInputs bound;
   std::vector<Tensor> inputs, outputs;
   std::vector<Kernel> kernels;
+  /// The bytes of @main's workspace (its last parameter; aicc-plan-memory),
+  /// or none when @main takes no workspace.
+  std::optional<int64_t> workspaceBytes;
 
   /// The manifest text (runtime/src/ManifestFormat.h).
   std::string render(const CpuTargetSpec &target) const;

@@ -1,6 +1,7 @@
 //===- Artifacts.cpp - compile to an artifact; run one with the runtime ---===//
 
 #include "compiler/driver/Artifacts.h"
+#include "codegen/common/Passes.h"
 #include "codegen/gpu/Passes.h"
 #include "compiler/jit/HostTensor.h"
 #include "compiler/partition/Passes.h"
@@ -199,6 +200,8 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   }
   if (failed(codegen.run(module)))
     return makeError("code generation failed (see the errors above)");
+  if (auto bytes = module->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttr))
+    manifest.workspaceBytes = bytes.getInt();
   // Launches may overlap the host unless host code touches buffers.
   if (cuda)
     manifest.device +=

@@ -1,6 +1,8 @@
 //===- CpuJit.cpp - CPU pipelines + ExecutionEngine --------------===//
 
 #include "compiler/jit/CpuJit.h"
+#include "codegen/common/Passes.h"
+#include "codegen/cpu/EmitArtifact.h"
 #include "compiler/frontend/onnx/ImportModel.h"
 #include "compiler/pipeline/Pipelines.h"
 #include "compiler/pipeline/Progress.h"
@@ -10,6 +12,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -82,6 +85,8 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
     buildCpuReferencePipeline(pm);
   if (failed(pm.run(module)))
     return makeError("lowering to LLVM failed (see the errors above)");
+  if (auto bytes = module->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttr))
+    model->workspaces.configure(bytes.getInt());
 
   static bool targetInitialized = [] {
     llvm::InitializeNativeTarget();
@@ -90,16 +95,37 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
   }();
   (void)targetInitialized;
 
+  // Optimize for the host CPU as artifacts do: without a target machine,
+  // LLVM's passes see no vector unit (scalar loops stay scalar).
+  auto host = resolveCpuTarget("cpu", "");
+  if (!host)
+    return host.takeError();
+  auto machine = createTargetMachine(*host);
+  if (!machine)
+    return machine.takeError();
   ExecutionEngineOptions options;
   // The optimized path's parallel tiles call LLVM's OpenMP runtime.
   llvm::StringRef runtimeLibs[] = {AICC_LIBOMP_PATH};
   if (jitOptions.optimize)
     options.sharedLibPaths = runtimeLibs;
-  options.transformer =
+  // Everything but the entry points is internal, as in artifacts: LLVM may
+  // then inline kernels into the host function and see which buffers alias.
+  // (ExecutionEngineOptions::transformer is a function_ref: the callable
+  // must outlive create(), which calls it.)
+  std::function<llvm::Error(llvm::Module *)> optimize =
       makeOptimizingTransformer(/*optLevel=*/jitOptions.optimize ? 3 : 2,
-                                /*sizeLevel=*/0, nullptr);
+                                /*sizeLevel=*/0, machine->get());
+  auto transform = [&](llvm::Module *module) {
+    for (llvm::Function &f : *module)
+      if (!f.isDeclaration() && f.getName() != "main" &&
+          f.getName() != "_mlir_main")
+        f.setLinkage(llvm::GlobalValue::InternalLinkage);
+    return optimize(module);
+  };
+  options.transformer = transform;
   report("optimizing and JIT-compiling for the host CPU");
-  auto engine = ExecutionEngine::create(module, options);
+  // The engine generates code with the same target machine.
+  auto engine = ExecutionEngine::create(module, options, std::move(*machine));
   if (!engine)
     return makeError("JIT compilation failed: " +
                      llvm::toString(engine.takeError()));
@@ -173,10 +199,20 @@ llvm::Error CpuJitModel::invoke(llvm::ArrayRef<const void *> inputData,
     packed.add(data, shapes[i].data(), shapes[i].size()), ++i;
   for (void *data : outputData)
     packed.add(data, shapes[i].data(), shapes[i].size()), ++i;
+  void *workspace = nullptr;
+  int64_t workspaceBytes = workspaces.bytes();
+  if (workspaces.hasWorkspace()) {
+    if (!(workspace = workspaces.acquire()))
+      return makeError("out of memory for the model's workspace (" +
+                       llvm::Twine(workspaceBytes) + " bytes)");
+    packed.add(workspace, &workspaceBytes, 1);
+  }
   std::vector<void *> args = packed.pointers();
   if (setThreads)
     setThreads(threads);
   entry(args.data());
+  if (workspace)
+    workspaces.release(workspace);
   return llvm::Error::success();
 }
 

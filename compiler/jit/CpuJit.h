@@ -11,6 +11,7 @@
 
 #include "compiler/jit/HostTensor.h"
 #include "compiler/partition/Passes.h"
+#include "runtime/src/Workspace.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
@@ -86,6 +87,8 @@ private:
   /// The shapes of the inputs, then the outputs (for invoke()).
   std::vector<llvm::SmallVector<int64_t>> shapes;
   std::vector<KernelSummary> kernelSummaries;
+  /// @main's workspace (aicc-plan-memory), one per concurrent run.
+  abi::WorkspacePool workspaces;
 };
 
 } // namespace aicc

@@ -3,7 +3,8 @@
 // Read top to bottom: graph → linalg on tensors → fused elementwise chains →
 // kernels (outlined, hashed) → a schedule per kernel (heuristic unless one is
 // given) → schedules applied on tensors (tile, fuse, vectorize, accumulators
-// in registers) → bufferize → vectors to FMAs/loads/stores → LLVM.
+// in registers) → bufferize → memory plan → vectors to FMAs/loads/stores →
+// LLVM.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,8 +47,10 @@ void buildCpuCodegenPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createCpuTileAndVectorizePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  // 4. Tensors → buffers.
+  // 4. Tensors → buffers; the host's intermediates at static offsets in one
+  //    workspace that the caller keeps across runs.
   addBufferizePasses(pm);
+  pm.addPass(createPlanMemoryPass());
   // 5. What was not vectorized → loops; vectors → FMAs, loads, stores.
   pm.addPass(createLowerMemRefCopyPass());
   pm.addPass(createConvertLinalgToLoopsPass());

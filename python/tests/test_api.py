@@ -207,3 +207,17 @@ def test_save_of_a_changed_file_is_refused(mlp, tmp_path):
     with pytest.raises(aicc.Error, match="changed since it was compiled"):
         m.save(tmp_path / "m.aicc")
     assert not (tmp_path / "m.aicc").exists()
+
+
+def test_load_sees_a_new_artifact_saved_at_the_same_path(mlp, tmp_path):
+    path = tmp_path / "m.aicc"
+    aicc.compile(mlp).save(path)
+    first = aicc.load(path)  # still loaded while the path gets a new model
+    other = make_model([helper.make_node("Neg", ["a"], ["b"], name="neg")],
+                       [tensor("a", TensorProto.FLOAT, [3])], [tensor("b", TensorProto.FLOAT, [3])])
+    aicc.compile(other).save(path)
+    second = aicc.load(path)
+    assert second.inputs == [aicc.TensorInfo("a", (3,), "float32")]
+    np.testing.assert_array_equal(second(np.arange(3, dtype=np.float32)), -np.arange(3))
+    assert first.inputs[0].name == "x"
+    first(np.zeros((2, 4), np.float32))

@@ -4,13 +4,16 @@
 // the runtime reads them. One record per line, fields separated by single
 // spaces, free-form fields percent-encoded (docs/artifact.md):
 //
-//   aicc-artifact 1
+//   aicc-artifact 2
 //   aicc-version 0.1.0
 //   model <name> <xxh3 of the ONNX file, 16 hex digits>
 //   target <triple> <cpu> <features>
 //   input <name> <dtype> <dims joined by 'x', or 'scalar'>
 //   output <name> <dtype> <dims>
+//   workspace <bytes>         @main takes a workspace of that size last
 //   kernel <symbol> <structural hash> <schedule>
+//
+// Format 2 added `workspace`; format 1 artifacts (none) are still read.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +26,8 @@
 
 namespace aicc::manifest {
 
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
+inline constexpr int kOldestFormatVersion = 1;
 inline constexpr const char *kManifestSymbol = "aicc_manifest";
 inline constexpr const char *kEntrySymbol = "aicc_entry";
 

@@ -10,9 +10,13 @@
 #include "Cuda.h"
 #include "ManifestFormat.h"
 #include "PackedArgs.h"
+#include "Workspace.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <link.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -90,6 +94,8 @@ struct aicc_model {
   /// CUDA: the host code never waits for a kernel's results, so launches
   /// need not wait for their kernel.
   bool asyncLaunches = false;
+  /// @main's workspace (the intermediates), one per concurrent run.
+  aicc::abi::WorkspacePool workspaces;
   std::string error;
 
   ~aicc_model() {
@@ -154,9 +160,11 @@ struct aicc_model {
       if (kind == "aicc-artifact") {
         int version = 0;
         fields >> version;
-        if (version != manifest::kFormatVersion) {
+        if (version < manifest::kOldestFormatVersion ||
+            version > manifest::kFormatVersion) {
           message = "artifact format " + std::to_string(version) +
-                    " is not supported (this runtime reads format " +
+                    " is not supported (this runtime reads formats " +
+                    std::to_string(manifest::kOldestFormatVersion) + " to " +
                     std::to_string(manifest::kFormatVersion) + ")";
           return false;
         }
@@ -176,6 +184,13 @@ struct aicc_model {
           return false;
         }
         asyncLaunches = mode == "async";
+      } else if (kind == "workspace") {
+        long long bytes = -1;
+        if (!(fields >> bytes) || bytes < 0) {
+          message = "malformed workspace record";
+          return false;
+        }
+        workspaces.configure(bytes);
       } else if (kind == "input" || kind == "output") {
         Tensor tensor;
         if (!parseTensor(fields, tensor, message))
@@ -202,6 +217,33 @@ struct aicc_model {
     return true;
   }
 };
+
+/// dlopen returns an object already loaded under the same path name without
+/// looking at the file: an artifact saved where another one, still loaded,
+/// was would run the old code. So the file is opened through a fresh
+/// symlink; dlopen then tells files apart by their inode (the same file
+/// loaded twice shares one handle, as it should).
+static void *openArtifact(const char *path) {
+  char target[PATH_MAX];
+  const char *tmp = std::getenv("TMPDIR");
+  std::string dir =
+      std::string(tmp && *tmp ? tmp : "/tmp") + "/aicc-load-XXXXXX";
+  if (realpath(path, target) && mkdtemp(dir.data())) {
+    std::string link = dir + "/artifact.so";
+    void *handle = nullptr;
+    if (symlink(target, link.c_str()) == 0) {
+      handle = dlopen(link.c_str(), RTLD_NOW | RTLD_LOCAL);
+      unlink(link.c_str());
+    }
+    rmdir(dir.c_str());
+    if (handle)
+      return handle;
+  }
+  // dlopen needs a path with a slash to skip the library search path.
+  std::string resolved =
+      std::strchr(path, '/') ? path : std::string("./") + path;
+  return dlopen(resolved.c_str(), RTLD_NOW | RTLD_LOCAL);
+}
 
 static void copyError(const std::string &message, char *error,
                       size_t errorSize) {
@@ -238,10 +280,7 @@ aicc_status aicc_model_load(const char *path, aicc_model **model, char *error,
     copyError("out of memory", error, errorSize);
     return AICC_ERROR_IO;
   }
-  // dlopen needs a path with a slash to skip the library search path.
-  std::string resolved =
-      std::strchr(path, '/') ? path : std::string("./") + path;
-  m->handle = dlopen(resolved.c_str(), RTLD_NOW | RTLD_LOCAL);
+  m->handle = openArtifact(path);
   if (!m->handle) {
     const char *why = dlerror();
     copyError(std::string("cannot load '") + path + "': " + (why ? why : ""),
@@ -420,8 +459,19 @@ aicc_status aicc_model_run(aicc_model *model, const void *const *inputs,
   }
   if (model->device == "cuda")
     return runOnCuda(model, inputs, outputs);
+  void *workspace = nullptr;
+  int64_t workspaceBytes = model->workspaces.bytes();
+  if (model->workspaces.hasWorkspace()) {
+    if (!(workspace = model->workspaces.acquire()))
+      return model->fail(AICC_ERROR_IO,
+                         "out of memory for the model's workspace (" +
+                             std::to_string(workspaceBytes) + " bytes)");
+    packed.add(workspace, &workspaceBytes, 1);
+  }
   std::vector<void *> args = packed.pointers();
   model->entry(args.data());
+  if (workspace)
+    model->workspaces.release(workspace);
   model->error.clear();
   return AICC_OK;
 }
