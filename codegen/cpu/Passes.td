@@ -14,9 +14,13 @@ def CpuConvToIm2colPass : Pass<"aicc-cpu-conv-to-im2col"> {
     contraction gets the CPU's GEMM schedule (filter rows broadcast, im2col
     rows as vectors), which the window form cannot: its maps are not
     projected permutations, so it does not vectorize. Costs one extra copy
-    of C*KH*KW*OH*OW elements per image.
+    of C*KH*KW*OH*OW elements per image, except for 1x1 convolutions with
+    unit strides on float tensors: their input viewed as [N, C, H*W] already
+    is the im2col matrix, so they become the same contraction on views
+    (collapse_shape), with no copy.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 

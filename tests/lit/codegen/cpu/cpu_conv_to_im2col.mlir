@@ -16,3 +16,32 @@ func.func @conv(%x: tensor<1x4x6x6xf32>, %w: tensor<6x4x3x3xf32>, %init: tensor<
       ins(%x, %w : tensor<1x4x6x6xf32>, tensor<6x4x3x3xf32>) outs(%init : tensor<1x6x4x4xf32>) -> tensor<1x6x4x4xf32>
   return %0 : tensor<1x6x4x4xf32>
 }
+
+// A 1x1 conv with unit strides: the input viewed as [N, C, H*W] is the
+// im2col matrix already, so the contraction reads views and nothing is
+// copied.
+
+// CHECK-LABEL: func.func @pointwise
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x5x5xf32>, %[[W:.*]]: tensor<6x4x1x1xf32>, %[[INIT:.*]]: tensor<1x6x5x5xf32>)
+// CHECK-DAG: %[[XV:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0], [1], [2, 3]] : tensor<1x4x5x5xf32> into tensor<1x4x25xf32>
+// CHECK-DAG: %[[WV:.*]] = tensor.collapse_shape %[[W]] {{\[\[}}0], [1, 2, 3]] : tensor<6x4x1x1xf32> into tensor<6x4xf32>
+// CHECK-DAG: %[[IV:.*]] = tensor.collapse_shape %[[INIT]] {{\[\[}}0], [1], [2, 3]] : tensor<1x6x5x5xf32> into tensor<1x6x25xf32>
+// CHECK: %[[MM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[WV]], %[[XV]] : tensor<6x4xf32>, tensor<1x4x25xf32>) outs(%[[IV]] : tensor<1x6x25xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: tensor.expand_shape %[[MM]] {{\[\[}}0], [1], [2, 3]] output_shape [1, 6, 5, 5]
+// CHECK-NOT: linalg.conv_2d_nchw_fchw
+func.func @pointwise(%x: tensor<1x4x5x5xf32>, %w: tensor<6x4x1x1xf32>, %init: tensor<1x6x5x5xf32>) -> tensor<1x6x5x5xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+      ins(%x, %w : tensor<1x4x5x5xf32>, tensor<6x4x1x1xf32>) outs(%init : tensor<1x6x5x5xf32>) -> tensor<1x6x5x5xf32>
+  return %0 : tensor<1x6x5x5xf32>
+}
+
+// A strided 1x1 conv still gathers its input (im2col).
+// CHECK-LABEL: func.func @pointwise_strided
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x9xf32>)
+func.func @pointwise_strided(%x: tensor<1x4x5x5xf32>, %w: tensor<6x4x1x1xf32>, %init: tensor<1x6x3x3xf32>) -> tensor<1x6x3x3xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>}
+      ins(%x, %w : tensor<1x4x5x5xf32>, tensor<6x4x1x1xf32>) outs(%init : tensor<1x6x3x3xf32>) -> tensor<1x6x3x3xf32>
+  return %0 : tensor<1x6x3x3xf32>
+}
