@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace aicc {
@@ -75,13 +76,166 @@ FailureOr<Value> rewritePointwiseConv(RewriterBase &rewriter,
       .getResult();
 }
 
+/// The value of `expr` with dim `d` = 1 and every other dim 0.
+int64_t coefficient(AffineExpr expr, unsigned numDims, unsigned d) {
+  SmallVector<AffineExpr> dims;
+  for (unsigned i = 0; i < numDims; ++i)
+    dims.push_back(getAffineConstantExpr(i == d ? 1 : 0, expr.getContext()));
+  auto value = dyn_cast<AffineConstantExpr>(
+      simplifyAffineExpr(expr.replaceDims(dims), numDims, 0));
+  return value ? value.getValue() : -1;
+}
+
+/// A depthwise 2-D conv as the graph lowering writes it (a generic over
+/// (n, g, oc, oh, ow, c, kh, kw) with one channel per group, reading
+/// in[n, g, c, oh*s + kh*d, ow*s + kw*d] of the padded input viewed as
+/// [N, C, 1, H, W] and filter[g, oc, c, kh, kw]) as a sum over the KH*KW
+/// taps of a strided slice of the input times the tap's weight per channel:
+/// one elementwise generic whose maps are projections, so it vectorizes
+/// along the output row (the window form stays scalar). The taps are added
+/// in the window's order, from zero, as the window form does.
+FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
+                                      linalg::GenericOp conv) {
+  if (conv.getNumDpsInputs() != 2 || conv.getNumDpsInits() != 1 ||
+      conv.getNumLoops() != 8 || conv.getNumReductionLoops() != 3)
+    return failure();
+  // The input viewed as [N, C, 1, H, W] and the filter as [C, 1, 1, KH, KW]
+  // (one channel per group), the result [N, C, 1, OH, OW].
+  Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
+  auto inType = dyn_cast<RankedTensorType>(input.getType());
+  auto filterType = dyn_cast<RankedTensorType>(filter.getType());
+  auto resultType = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
+  if (!inType || !filterType || !resultType || !inType.hasStaticShape() ||
+      !filterType.hasStaticShape() || !resultType.hasStaticShape() ||
+      inType.getRank() != 5 || filterType.getRank() != 5 ||
+      resultType.getRank() != 5)
+    return failure();
+  Type element = resultType.getElementType();
+  if (!isa<FloatType>(element) || inType.getElementType() != element ||
+      filterType.getElementType() != element)
+    return failure();
+  ArrayRef<int64_t> out = resultType.getShape();
+  int64_t channels = inType.getDimSize(1);
+  if (inType.getDimSize(2) != 1 || out[1] != channels || out[2] != 1 ||
+      filterType.getDimSize(0) != channels || filterType.getDimSize(1) != 1 ||
+      filterType.getDimSize(2) != 1)
+    return failure();
+  int64_t kh = filterType.getDimSize(3), kw = filterType.getDimSize(4);
+
+  // The body: out + in * w (float).
+  Block &body = conv.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (body.getOperations().size() != 3 || !add)
+    return failure();
+  auto mul = add.getLhs().getDefiningOp<arith::MulFOp>();
+  Value acc = add.getRhs();
+  if (!mul) {
+    mul = add.getRhs().getDefiningOp<arith::MulFOp>();
+    acc = add.getLhs();
+  }
+  if (!mul || acc != body.getArgument(2) ||
+      !((mul.getLhs() == body.getArgument(0) &&
+         mul.getRhs() == body.getArgument(1)) ||
+        (mul.getLhs() == body.getArgument(1) &&
+         mul.getRhs() == body.getArgument(0))))
+    return failure();
+  // The init is zeros.
+  auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill || !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+    return failure();
+
+  // The maps, rebuilt from the strides and dilations they show, must be the
+  // window form's.
+  SmallVector<AffineMap> maps = conv.getIndexingMapsArray();
+  AffineMap inMap = maps[0];
+  if (inMap.getNumResults() != 5)
+    return failure();
+  int64_t sh = coefficient(inMap.getResult(3), 8, 3),
+          sw = coefficient(inMap.getResult(4), 8, 4),
+          dh = coefficient(inMap.getResult(3), 8, 6),
+          dw = coefficient(inMap.getResult(4), 8, 7);
+  MLIRContext *ctx = rewriter.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> expected = {
+      AffineMap::get(
+          8, 0,
+          {d(0), d(1), d(5), d(3) * sh + d(6) * dh, d(4) * sw + d(7) * dw},
+          ctx),
+      AffineMap::get(8, 0, {d(1), d(2), d(5), d(6), d(7)}, ctx),
+      AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, ctx)};
+  if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || maps != expected)
+    return failure();
+  int64_t oh = out[3], ow = out[4];
+  if ((oh - 1) * sh + (kh - 1) * dh >= inType.getDimSize(3) ||
+      (ow - 1) * sw + (kw - 1) * dw >= inType.getDimSize(4))
+    return failure();
+
+  Location loc = conv.getLoc();
+  SmallVector<Value> operands;
+  SmallVector<AffineMap> tapMaps;
+  AffineMap identity = rewriter.getMultiDimIdentityMap(4);
+  AffineMap perChannel = AffineMap::get(4, 0, {d(1)}, ctx);
+  int64_t batch = out[0];
+  auto index = [&](ArrayRef<int64_t> values) {
+    SmallVector<OpFoldResult> result;
+    for (int64_t v : values)
+      result.push_back(rewriter.getIndexAttr(v));
+    return result;
+  };
+  for (int64_t i = 0; i < kh; ++i)
+    for (int64_t j = 0; j < kw; ++j) {
+      // Rank-reducing slices: the unit dims go.
+      Value slice = tensor::ExtractSliceOp::create(
+          rewriter, loc,
+          RankedTensorType::get({batch, channels, oh, ow}, element), input,
+          index({0, 0, 0, i * dh, j * dw}), index({batch, channels, 1, oh, ow}),
+          index({1, 1, 1, sh, sw}));
+      Value weight = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get({channels}, element), filter,
+          index({0, 0, 0, i, j}), index({channels, 1, 1, 1, 1}),
+          index({1, 1, 1, 1, 1}));
+      operands.append({slice, weight});
+      tapMaps.append({identity, perChannel});
+    }
+  tapMaps.push_back(identity);
+  auto sumType = RankedTensorType::get({batch, channels, oh, ow}, element);
+  Value empty =
+      tensor::EmptyOp::create(rewriter, loc, sumType.getShape(), element);
+  SmallVector<utils::IteratorType> parallel(4, utils::IteratorType::parallel);
+  auto sum = linalg::GenericOp::create(
+      rewriter, loc, sumType, operands, ValueRange{empty}, tapMaps, parallel,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value total = arith::ConstantOp::create(b, loc, element,
+                                                b.getFloatAttr(element, 0.0));
+        for (size_t t = 0; t + 1 < args.size(); t += 2) {
+          Value product = arith::MulFOp::create(b, loc, args[t], args[t + 1]);
+          total = arith::AddFOp::create(b, loc, total, product);
+        }
+        linalg::YieldOp::create(b, loc, total);
+      });
+  return tensor::ExpandShapeOp::create(
+             rewriter, loc, resultType, sum.getResult(0),
+             SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}})
+      .getResult();
+}
+
 struct CpuConvToIm2colPass
     : public impl::CpuConvToIm2colPassBase<CpuConvToIm2colPass> {
   void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::GenericOp> generics;
+    getOperation()->walk(
+        [&](linalg::GenericOp generic) { generics.push_back(generic); });
+    for (linalg::GenericOp generic : generics) {
+      rewriter.setInsertionPoint(generic);
+      FailureOr<Value> taps = rewriteDepthwiseConv(rewriter, generic);
+      if (succeeded(taps))
+        rewriter.replaceOp(generic, *taps);
+    }
     SmallVector<linalg::Conv2DNchwFchwOp> convs;
     getOperation()->walk(
         [&](linalg::Conv2DNchwFchwOp conv) { convs.push_back(conv); });
-    IRRewriter rewriter(&getContext());
     for (linalg::Conv2DNchwFchwOp conv : convs) {
       rewriter.setInsertionPoint(conv);
       FailureOr<Value> pointwise = rewritePointwiseConv(rewriter, conv);

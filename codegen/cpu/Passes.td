@@ -18,6 +18,14 @@ def CpuConvToIm2colPass : Pass<"aicc-cpu-conv-to-im2col"> {
     unit strides on float tensors: their input viewed as [N, C, H*W] already
     is the im2col matrix, so they become the same contraction on views
     (collapse_shape), with no copy.
+
+    Depthwise convolutions (the graph lowering's window generic with one
+    channel per group) become a sum over the KH*KW taps of a strided slice
+    of the padded input times the tap's per-channel weight: one elementwise
+    generic whose maps are projections, so it vectorizes along the output
+    row. The taps are added in the window's order, from zero. The CPU
+    pipeline lets aicc-form-kernels fuse the slices into that kernel
+    (`absorb-slices`), so they are views, not copies.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",

@@ -85,7 +85,8 @@ StringRef describeRoot(Operation *op) {
 
 class Partitioner {
 public:
-  explicit Partitioner(Block &block) : block(block) {}
+  Partitioner(Block &block, bool absorbSlices)
+      : block(block), absorbSlices(absorbSlices) {}
 
   void run() {
     for (Operation &op : block) {
@@ -148,6 +149,7 @@ private:
       if (g.dead || g.ops.size() != 1 || g.root != def)
         continue;
       if (!isa<linalg::FillOp, tensor::PadOp>(def) &&
+          !(absorbSlices && isa<tensor::ExtractSliceOp>(def)) &&
           !readsOncePerElement(root, operand))
         continue;
       g.dead = true;
@@ -166,6 +168,7 @@ private:
   }
 
   Block &block;
+  bool absorbSlices;
   std::vector<Group> groups;
   DenseMap<Operation *, size_t> groupOf;
 };
@@ -244,6 +247,7 @@ func::FuncOp outline(Group &group, func::FuncOp parent, unsigned index,
 
 struct FormKernelsPass
     : public aicc::impl::FormKernelsPassBase<FormKernelsPass> {
+  using FormKernelsPassBase::FormKernelsPassBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
@@ -257,7 +261,7 @@ struct FormKernelsPass
         host.emitError("aicc-form-kernels expects a single-block function");
         return signalPassFailure();
       }
-      Partitioner partitioner(host.getBody().front());
+      Partitioner partitioner(host.getBody().front(), absorbSlices);
       partitioner.run();
       unsigned index = 0;
       for (Group *group : partitioner.liveGroups())

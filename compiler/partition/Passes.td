@@ -25,6 +25,12 @@ def FormKernelsPass : Pass<"aicc-form-kernels", "::mlir::ModuleOp"> {
     link (a single use), so every kernel has one result per root result
     that leaves it.
   }];
+  let options = [
+    Option<"absorbSlices", "absorb-slices", "bool", /*default=*/"false",
+           "also fuse single-use tensor.extract_slice producers (windows of "
+           "one tensor, e.g. the CPU's depthwise convolution taps), so the "
+           "kernel reads the sliced tensor instead of copies">
+  ];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::aicc::sched::SchedDialect"];
 }

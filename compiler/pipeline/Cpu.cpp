@@ -33,7 +33,7 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   //    kernels.
   buildGraphToLinalgPipeline(pm);
   pm.addPass(createCpuConvToIm2colPass());
-  addFormKernelsPasses(pm);
+  addFormKernelsPasses(pm, /*absorbSlices=*/true);
   // 2. A schedule for every kernel that has none.
   CpuDefaultSchedulePassOptions heuristic;
   heuristic.vectorBits = options.vectorBits;

@@ -125,11 +125,13 @@ void buildGraphToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void addFormKernelsPasses(OpPassManager &pm) {
+void addFormKernelsPasses(OpPassManager &pm, bool absorbSlices) {
   pm.addPass(createFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(createFormKernelsPass());
+  FormKernelsPassOptions options;
+  options.absorbSlices = absorbSlices;
+  pm.addPass(createFormKernelsPass(options));
 }
 
 void addBufferizePasses(OpPassManager &pm) {

@@ -17,7 +17,7 @@ namespace aicc {
 
 /// Linalg on tensors → fused elementwise chains → outlined kernels (what
 /// every target's pipeline does before choosing schedules).
-void addFormKernelsPasses(mlir::OpPassManager &pm);
+void addFormKernelsPasses(mlir::OpPassManager &pm, bool absorbSlices = false);
 
 /// One-shot bufferization of the whole module (function boundaries too);
 /// results become out-parameters so the caller owns every buffer it sees;

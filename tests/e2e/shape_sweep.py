@@ -48,10 +48,12 @@ def cases():
     yield ("batch_matmul_3x5x7x9",
            model("bmm", [helper.make_node("MatMul", ["a", "b"], ["c"], name="bmm")],
                  [("a", [3, 5, 9]), ("b", [3, 9, 7])], ["c"]))
-    # Convolutions: 1x1, 3x3 stride 2 with padding, odd channels, depthwise.
+    # Convolutions: 1x1, 3x3 stride 2 with padding, odd channels, depthwise
+    # (3x3, 3x3 stride 2 on an odd size, 5x5).
     for (c, h, oc, kk, stride, pad, group) in [(1, 1, 1, 1, 1, 0, 1), (3, 9, 5, 3, 1, 1, 1),
                                                 (8, 11, 16, 3, 2, 1, 1), (16, 14, 32, 1, 1, 0, 1),
-                                                (6, 10, 6, 3, 1, 1, 6)]:
+                                                (6, 10, 6, 3, 1, 1, 6), (7, 13, 7, 3, 2, 1, 7),
+                                                (5, 9, 5, 5, 1, 2, 5)]:
         w = numpy_helper.from_array(rng.standard_normal((oc, c // group, kk, kk)).astype(np.float32), "w")
         yield (f"conv_c{c}_h{h}_oc{oc}_k{kk}_s{stride}_g{group}",
                model("conv", [helper.make_node("Conv", ["x", "w"], ["y"], strides=[stride, stride],

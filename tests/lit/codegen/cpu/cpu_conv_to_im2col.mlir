@@ -45,3 +45,35 @@ func.func @pointwise_strided(%x: tensor<1x4x5x5xf32>, %w: tensor<6x4x1x1xf32>, %
       ins(%x, %w : tensor<1x4x5x5xf32>, tensor<6x4x1x1xf32>) outs(%init : tensor<1x6x3x3xf32>) -> tensor<1x6x3x3xf32>
   return %0 : tensor<1x6x3x3xf32>
 }
+
+// A depthwise conv (the graph lowering's window generic, one channel per
+// group) becomes a sum over its taps of strided input slices times the tap's
+// per-channel weight: an elementwise generic, which vectorizes.
+
+#in = affine_map<(n, g, oc, oh, ow, c, kh, kw) -> (n, g, c, oh * 2 + kh, ow * 2 + kw)>
+#flt = affine_map<(n, g, oc, oh, ow, c, kh, kw) -> (g, oc, c, kh, kw)>
+#out = affine_map<(n, g, oc, oh, ow, c, kh, kw) -> (n, g, oc, oh, ow)>
+// CHECK-LABEL: func.func @depthwise
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x1x7x7xf32>, %[[W:.*]]: tensor<4x1x1x2x2xf32>)
+// CHECK: %[[S00:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0, 0] [1, 4, 1, 3, 3] [1, 1, 1, 2, 2] : tensor<1x4x1x7x7xf32> to tensor<1x4x3x3xf32>
+// CHECK: %[[W00:.*]] = tensor.extract_slice %[[W]][0, 0, 0, 0, 0] [4, 1, 1, 1, 1] [1, 1, 1, 1, 1] : tensor<4x1x1x2x2xf32> to tensor<4xf32>
+// CHECK: tensor.extract_slice %[[X]][0, 0, 0, 0, 1]
+// CHECK: tensor.extract_slice %[[X]][0, 0, 0, 1, 0]
+// CHECK: tensor.extract_slice %[[X]][0, 0, 0, 1, 1]
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[S00]], %[[W00]],
+// CHECK-COUNT-4: arith.addf
+// CHECK: tensor.expand_shape %[[SUM]] {{\[\[}}0], [1, 2], [3], [4]] output_shape [1, 4, 1, 3, 3]
+func.func @depthwise(%x: tensor<1x4x1x7x7xf32>, %w: tensor<4x1x1x2x2xf32>) -> tensor<1x4x1x3x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x4x1x3x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x4x1x3x3xf32>) -> tensor<1x4x1x3x3xf32>
+  %0 = linalg.generic {indexing_maps = [#in, #flt, #out],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x4x1x7x7xf32>, tensor<4x1x1x2x2xf32>) outs(%init : tensor<1x4x1x3x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x1x3x3xf32>
+  return %0 : tensor<1x4x1x3x3xf32>
+}
