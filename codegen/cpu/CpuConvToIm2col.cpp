@@ -223,29 +223,25 @@ FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
 struct CpuConvToIm2colPass
     : public impl::CpuConvToIm2colPassBase<CpuConvToIm2colPass> {
   void runOnOperation() override {
+    SmallVector<Operation *> candidates;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<linalg::GenericOp, linalg::Conv2DNchwFchwOp>(op))
+        candidates.push_back(op);
+    });
     IRRewriter rewriter(&getContext());
-    SmallVector<linalg::GenericOp> generics;
-    getOperation()->walk(
-        [&](linalg::GenericOp generic) { generics.push_back(generic); });
-    for (linalg::GenericOp generic : generics) {
-      rewriter.setInsertionPoint(generic);
-      FailureOr<Value> taps = rewriteDepthwiseConv(rewriter, generic);
-      if (succeeded(taps))
-        rewriter.replaceOp(generic, *taps);
-    }
-    SmallVector<linalg::Conv2DNchwFchwOp> convs;
-    getOperation()->walk(
-        [&](linalg::Conv2DNchwFchwOp conv) { convs.push_back(conv); });
-    for (linalg::Conv2DNchwFchwOp conv : convs) {
-      rewriter.setInsertionPoint(conv);
-      FailureOr<Value> pointwise = rewritePointwiseConv(rewriter, conv);
-      if (succeeded(pointwise)) {
-        rewriter.replaceOp(conv, *pointwise);
-        continue;
-      }
-      // A conv the rewrite does not handle (dynamic shapes) stays as it is
-      // and lowers to loops.
-      (void)linalg::rewriteInIm2Col(rewriter, conv);
+    for (Operation *op : candidates) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<Value> rewritten =
+          isa<linalg::GenericOp>(op)
+              ? rewriteDepthwiseConv(rewriter, cast<linalg::GenericOp>(op))
+              : rewritePointwiseConv(rewriter,
+                                     cast<linalg::Conv2DNchwFchwOp>(op));
+      if (succeeded(rewritten))
+        rewriter.replaceOp(op, *rewritten);
+      else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
+        // A conv the rewrite does not handle (dynamic shapes) stays as it
+        // is and lowers to loops.
+        (void)linalg::rewriteInIm2Col(rewriter, conv);
     }
   }
 };

@@ -185,12 +185,13 @@ static void addManifest(llvm::Module &module, llvm::StringRef text) {
                            manifest::kManifestSymbol);
 }
 
-static void internalize(llvm::Module &module) {
+void internalizeAllBut(llvm::Module &module,
+                       llvm::ArrayRef<llvm::StringRef> keep) {
   for (llvm::Function &f : module)
-    if (!f.isDeclaration() && f.getName() != manifest::kEntrySymbol)
+    if (!f.isDeclaration() && !llvm::is_contained(keep, f.getName()))
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
   for (llvm::GlobalVariable &g : module.globals())
-    if (!g.isDeclaration() && g.getName() != manifest::kManifestSymbol &&
+    if (!g.isDeclaration() && !llvm::is_contained(keep, g.getName()) &&
         !g.getName().starts_with("llvm.")) // llvm.global_ctors & co.
       g.setLinkage(llvm::GlobalValue::InternalLinkage);
 }
@@ -305,7 +306,8 @@ llvm::Error emitCpuArtifact(ModuleOp llvmModule,
   if (llvm::Error err = addEntryPoint(*module))
     return err;
   addManifest(*module, manifest.render(target));
-  internalize(*module);
+  internalizeAllBut(*module,
+                    {manifest::kEntrySymbol, manifest::kManifestSymbol});
   if (llvm::Error err =
           makeOptimizingTransformer(3, 0, machine->get())(module.get()))
     return err;

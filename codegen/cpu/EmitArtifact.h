@@ -19,6 +19,10 @@
 #include <string>
 #include <vector>
 
+namespace llvm {
+class Module;
+} // namespace llvm
+
 namespace aicc {
 
 /// A CPU target: `cpu` (the host), `x86_64` or `aarch64`, with `-mcpu`.
@@ -62,6 +66,13 @@ struct ArtifactManifest {
   /// The manifest text (runtime/src/ManifestFormat.h).
   std::string render(const CpuTargetSpec &target) const;
 };
+
+/// Gives every defined function and global of `module` but those named in
+/// `keep` (and LLVM's own, llvm.*) internal linkage, so LLVM may inline,
+/// specialize and drop them: artifacts keep their entry point and manifest,
+/// the JIT its packed entry point.
+void internalizeAllBut(llvm::Module &module,
+                       llvm::ArrayRef<llvm::StringRef> keep);
 
 enum class CpuOutputKind { SharedObject, Object, Assembly };
 

@@ -7,6 +7,7 @@
 #include "compiler/partition/Passes.h"
 #include "compiler/pipeline/Pipelines.h"
 #include "compiler/pipeline/Progress.h"
+#include "runtime/src/ManifestFormat.h"
 
 #include "aicc/runtime.h"
 
@@ -27,24 +28,6 @@ namespace aicc {
 
 static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-/// The manifest's dtype name of a graph element type.
-static std::string dtypeName(Type type) {
-  if (type.isF32())
-    return "f32";
-  if (type.isF64())
-    return "f64";
-  if (type.isF16())
-    return "f16";
-  if (type.isBF16())
-    return "bf16";
-  if (type.isInteger(1))
-    return "bool";
-  if (auto integer = dyn_cast<IntegerType>(type))
-    return (integer.isUnsigned() ? "u" : "i") +
-           std::to_string(integer.getWidth());
-  return "unknown";
 }
 
 std::optional<aicc_dtype> runtimeDtype(Type type) {
@@ -141,7 +124,8 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
                          "' has a dynamic shape; bind it with --input-shape");
       ArtifactManifest::Tensor entry;
       entry.name = nameOf(i);
-      entry.dtype = dtypeName(tensor.getElementType());
+      std::optional<aicc_dtype> dtype = runtimeDtype(tensor.getElementType());
+      entry.dtype = dtype ? manifest::kDTypeNames[*dtype] : "unknown";
       entry.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
       list.push_back(std::move(entry));
     }

@@ -116,10 +116,7 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
       makeOptimizingTransformer(/*optLevel=*/jitOptions.optimize ? 3 : 2,
                                 /*sizeLevel=*/0, machine->get());
   auto transform = [&](llvm::Module *module) {
-    for (llvm::Function &f : *module)
-      if (!f.isDeclaration() && f.getName() != "main" &&
-          f.getName() != "_mlir_main")
-        f.setLinkage(llvm::GlobalValue::InternalLinkage);
+    internalizeAllBut(*module, {"main", "_mlir_main"});
     return optimize(module);
   };
   options.transformer = transform;
