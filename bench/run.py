@@ -7,13 +7,13 @@ better for throughput).
     bench/run.py models [--build build] [--only resnet50,bert_base]
 
 cpu: kernels (sgemm) against OpenBLAS, same thread count (1 and 2); writes
-bench/results/cpu-<date>.{json,md}.
+bench/results/cpu-<date>[-<tag>].{json,md}.
 models: builds ResNet-50, MobileNetV2, BERT-base and ViT-B/16
 (bench/models/build_models.py, under build/models), compiles each with
 `aicc -o` (timed), checks aicc's output against onnxruntime's on one input,
 then times both on 1 and 2 threads (aicc: aicc-bench-model on the
 artifact; onnxruntime: InferenceSession with intra_op_num_threads, warm-up
-then median of repeated runs); writes bench/results/models-<date>.{json,md}.
+then median of repeated runs); writes bench/results/models-<date>[-<tag>].{json,md}.
 """
 import argparse
 import datetime
@@ -36,6 +36,15 @@ def cpu_name():
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def result_stem(kind, date, args):
+    """bench/results/<kind>-<date>[-<tag>]; refuses to overwrite unless --force."""
+    stem = f"{kind}-{date}" + (f"-{args.tag}" if args.tag else "")
+    if (HERE / "results" / f"{stem}.json").exists() and not args.force:
+        sys.exit(f"bench/results/{stem}.json exists; pass --tag NAME to keep it "
+                 "beside this run, or --force to replace it")
+    return stem
 
 
 def run_cpu(args):
@@ -78,7 +87,8 @@ def run_cpu(args):
     result = {"date": date, "cpu": cpu_name(),
               "context": data.get("context", {}),
               "results": [{"kernel": k, "shape": s, **v} for (k, s), v in sorted(rows.items())]}
-    (out / f"cpu-{date}.json").write_text(json.dumps(result, indent=1) + "\n")
+    stem = args.stem
+    (out / f"{stem}.json").write_text(json.dumps(result, indent=1) + "\n")
 
     lines = [f"# CPU benchmarks, {date}", "",
              f"CPU: {cpu_name()}. Median of 3 repetitions "
@@ -97,7 +107,7 @@ def run_cpu(args):
             ratio = mine["gflops"] / theirs["gflops"]
             lines.append(f"| {kernel} | {shape} | {mine['ms']:.3f} | {mine['gflops']:.1f} | "
                          f"{peer} | {theirs['gflops']:.1f} | {ratio:.2f}x |")
-    (out / f"cpu-{date}.md").write_text("\n".join(lines) + "\n")
+    (out / f"{stem}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
 
@@ -188,7 +198,8 @@ def run_models(args):
     date = datetime.date.today().isoformat()
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
-    (out_dir / f"models-{date}.json").write_text(
+    stem = args.stem
+    (out_dir / f"{stem}.json").write_text(
         json.dumps({"date": date, "cpu": cpu_name(), "models": rows}, indent=1) + "\n")
     lines = [f"# Model latency, {date}", "",
              f"CPU: {cpu_name()}. Batch 1. aicc: the artifact through the runtime "
@@ -207,7 +218,7 @@ def run_models(args):
             a, o = r.get(f"aicc_ms_{t}t"), r.get(f"onnxruntime_ms_{t}t")
             ratio = f"{o / a:.2f}x" if a and o else ""
             lines.append(f"| {r['model']} | {r['compile_s']} | {err} | {t} | {a} | {o} | {ratio} |")
-    (out_dir / f"models-{date}.md").write_text("\n".join(lines) + "\n")
+    (out_dir / f"{stem}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
 
@@ -220,7 +231,12 @@ def main():
     ap.add_argument("--build", default=str(HERE.parent / "build"))
     ap.add_argument("--filter")
     ap.add_argument("--min-time", default="0.5")
+    ap.add_argument("--tag", help="suffix of the result files: <kind>-<date>-<tag>")
+    ap.add_argument("--force", action="store_true",
+                    help="replace result files of the same name")
     args = ap.parse_args()
+    # Checked before the run, which takes minutes.
+    args.stem = result_stem(args.target, datetime.date.today().isoformat(), args)
     return run_cpu(args) if args.target == "cpu" else run_models(args)
 
 

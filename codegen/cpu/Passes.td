@@ -63,9 +63,13 @@ def CpuLowerVectorsPass : Pass<"aicc-cpu-lower-vectors",
     Contractions become outer products and then `vector.fma` (so every
     multiply-add is an FMA without fast-math flags); multi-reductions,
     broadcasts, transposes, masks and transfer permutations are lowered to
-    what `convert-vector-to-llvm` handles.
+    what `convert-vector-to-llvm` handles. Transcendentals on f32 vectors
+    (erf, exp, expm1, tanh, log, log1p) become upstream's polynomial
+    approximations, which stay vectors; LLVM would otherwise call libm once
+    per lane.
   }];
-  let dependentDialects = ["::mlir::vector::VectorDialect"];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::math::MathDialect"];
 }
 
 def CpuTileAndVectorizePass : Pass<"aicc-cpu-tile-and-vectorize",
