@@ -105,6 +105,27 @@ int64_t resultLoop(AffineMap map, unsigned which) {
   return dim ? dim.getPosition() : -1;
 }
 
+bool isMultiplyAccumulate(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() == 0 || op.getNumParallelLoops() < 2 ||
+      op->getNumResults() != 1)
+    return false;
+  Block *body = op.getBlock();
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield->getNumOperands() != 1)
+    return false;
+  Operation *add = yield->getOperand(0).getDefiningOp();
+  if (!add || !isa<arith::AddFOp, arith::AddIOp>(add))
+    return false;
+  Value out = body->getArguments().back();
+  for (auto [acc, product] :
+       {std::pair(add->getOperand(0), add->getOperand(1)),
+        std::pair(add->getOperand(1), add->getOperand(0))})
+    if (acc == out &&
+        isa_and_nonnull<arith::MulFOp, arith::MulIOp>(product.getDefiningOp()))
+      return true;
+  return false;
+}
+
 LogicalResult tileReductions(RewriterBase &rewriter, Operation *op,
                              ArrayRef<int64_t> tiles) {
   if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))

@@ -56,6 +56,10 @@ bool mapsGrowWithLoops(mlir::linalg::LinalgOp op);
 /// (0: the innermost), or -1 when that result is not a plain loop.
 int64_t resultLoop(mlir::AffineMap map, unsigned which);
 
+/// Whether `op`'s body is `out + a * b` (float or integer) and it has
+/// reduction loops: a matmul, batched matmul or convolution in generic form.
+bool isMultiplyAccumulate(mlir::linalg::LinalgOp op);
+
 /// Tiles the loops of `op` with a non-zero entry in `tiles` (its reduction
 /// loops, in practice) into scf.for loops and replaces it.
 mlir::LogicalResult tileReductions(mlir::RewriterBase &rewriter,

@@ -8,9 +8,12 @@ include "mlir/Pass/PassBase.td"
 def CpuConvToIm2colPass : Pass<"aicc-cpu-conv-to-im2col"> {
   let summary = "rewrites 2-D NCHW convolutions as im2col + matmul";
   let description = [{
-    Each `linalg.conv_2d_nchw_fchw` becomes a copy of the input windows into
-    a [N, C*KH*KW, OH*OW] tensor (im2col) and a contraction with the filter
-    viewed as [F, C*KH*KW] (upstream `linalg::rewriteInIm2Col`). The
+    Each `linalg.conv_2d_nchw_fchw` on float tensors with static shapes
+    becomes a copy of the input windows into a [N, C, KH, KW, OH, OW] tensor
+    (a generic whose input map `(n, c, i, j, y, x) -> (n, c, y*sh + i*dh,
+    x*sw + j*dw)` is affine in the loops), viewed as [N, C*KH*KW, OH*OW]
+    (im2col), and a contraction with the filter viewed as [F, C*KH*KW];
+    other convs use upstream `linalg::rewriteInIm2Col`. The
     contraction gets the CPU's GEMM schedule (filter rows broadcast, im2col
     rows as vectors), which the window form cannot: its maps are not
     projected permutations, so it does not vectorize. Costs one extra copy
@@ -54,6 +57,25 @@ def CpuDefaultSchedulePass : Pass<"aicc-cpu-default-schedule",
            "L2 cache per core, KiB">,
   ];
   let dependentDialects = ["::aicc::sched::SchedDialect"];
+}
+
+def CpuPackWeightsPass : Pass<"aicc-cpu-pack-weights", "::mlir::ModuleOp"> {
+  let summary = "stores constant right-hand GEMM operands as contiguous panels";
+  let description = [{
+    For a float contraction `out[..., n] += a[..., k] * w[k, n]` (`n` the
+    output's innermost loop) whose `w` is a dense constant and whose N is a
+    multiple of two vector registers (the CPU heuristic's column tile, NB),
+    stores `w` as `wp[N/NB, K, NB]` at compile time, so a register tile's
+    columns are contiguous along k, and computes the contraction on `out`
+    viewed as `[..., N/NB, NB]` (panel index: one more parallel loop). The
+    view back to `[..., N]` (the same bytes) is folded into the elementwise
+    ops that read the result. Runs after elementwise fusion and before
+    `aicc-form-kernels`.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "width of the target's vector registers in bits">,
+  ];
 }
 
 def CpuLowerVectorsPass : Pass<"aicc-cpu-lower-vectors",

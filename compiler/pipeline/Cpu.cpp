@@ -30,10 +30,14 @@ namespace aicc {
 void buildCpuKernelsPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
   // 1. Graph → linalg → convolutions as GEMMs → elementwise chains fused →
-  //    kernels.
+  //    constant GEMM operands as panels → kernels.
   buildGraphToLinalgPipeline(pm);
   pm.addPass(createCpuConvToIm2colPass());
-  addFormKernelsPasses(pm, /*absorbSlices=*/true);
+  addFormKernelsPasses(pm, /*forCpu=*/true, [&](OpPassManager &nested) {
+    CpuPackWeightsPassOptions pack;
+    pack.vectorBits = options.vectorBits;
+    nested.addPass(createCpuPackWeightsPass(pack));
+  });
   // 2. A schedule for every kernel that has none.
   CpuDefaultSchedulePassOptions heuristic;
   heuristic.vectorBits = options.vectorBits;
@@ -52,7 +56,8 @@ void buildCpuCodegenPipeline(OpPassManager &pm) {
   addBufferizePasses(pm);
   pm.addPass(createPlanMemoryPass());
   // 5. What was not vectorized → loops; vectors → FMAs, loads, stores.
-  pm.addPass(createLowerMemRefCopyPass());
+  pm.addPass(createLowerMemRefCopyPass(
+      LowerMemRefCopyPassOptions{/*vectorize=*/true}));
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(createCpuLowerVectorsPass());
   // Rank-n transfers → unrolled rank-1 transfers (no stack temporaries).

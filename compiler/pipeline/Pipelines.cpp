@@ -50,6 +50,7 @@
 #include "mlir/Dialect/SCF/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/IR/TensorInferTypeOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/TensorTilingInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
@@ -84,6 +85,8 @@ void registerPipelineDialects(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerTilingInterfaceExternalModels(registry);
+  // Result shapes of reshapes (folding reshapes of tensor.empty needs them).
+  tensor::registerInferTypeOpInterfaceExternalModels(registry);
   tensor::registerSubsetOpInterfaceExternalModels(registry);
   vector::registerBufferizableOpInterfaceExternalModels(registry);
   // Bounds of affine.min & co.: padding partial tiles needs them (aicc-opt
@@ -125,12 +128,17 @@ void buildGraphToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void addFormKernelsPasses(OpPassManager &pm, bool absorbSlices) {
+void addFormKernelsPasses(
+    OpPassManager &pm, bool forCpu,
+    llvm::function_ref<void(OpPassManager &)> beforeForming) {
   pm.addPass(createFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (beforeForming)
+    beforeForming(pm);
   FormKernelsPassOptions options;
-  options.absorbSlices = absorbSlices;
+  options.absorbSlices = forCpu;
+  options.absorbWindowPads = !forCpu;
   pm.addPass(createFormKernelsPass(options));
 }
 
@@ -140,6 +148,10 @@ void addBufferizePasses(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Loops that carry a buffer through iter_args return it unchanged; folding
+  // them lets the out-param conversion see the allocation a kernel returns
+  // (and write into the caller's buffer instead of copying into it).
+  pm.addPass(createCanonicalizerPass());
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
   outParams.hoistStaticAllocs = true;

@@ -9,6 +9,8 @@
 #ifndef AICC_COMPILER_PIPELINE_STAGES_H
 #define AICC_COMPILER_PIPELINE_STAGES_H
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 namespace mlir {
 class OpPassManager;
 } // namespace mlir
@@ -16,8 +18,14 @@ class OpPassManager;
 namespace aicc {
 
 /// Linalg on tensors → fused elementwise chains → outlined kernels (what
-/// every target's pipeline does before choosing schedules).
-void addFormKernelsPasses(mlir::OpPassManager &pm, bool absorbSlices = false);
+/// every target's pipeline does before choosing schedules). `forCpu`: the CPU
+/// partitioning (slices fused into kernels as views; pads not fused into
+/// roots that read them through windows, since tiling those allocates a
+/// padded copy per tile). `beforeForming` adds a target's rewrites of the
+/// fused graph before kernels are formed.
+void addFormKernelsPasses(
+    mlir::OpPassManager &pm, bool forCpu = false,
+    llvm::function_ref<void(mlir::OpPassManager &)> beforeForming = nullptr);
 
 /// One-shot bufferization of the whole module (function boundaries too);
 /// results become out-parameters so the caller owns every buffer it sees;

@@ -37,13 +37,24 @@ def cases():
         yield (f"matmul_{m}x{n}x{k}",
                model("mm", [helper.make_node("MatMul", ["a", "b"], ["c"], name="mm")],
                      [("a", [m, k]), ("b", [k, n])], ["c"]))
-    for m, n, k in [(5, 64, 16), (16, 48, 9)]:
+    # Constant weights with N a multiple of 32 are packed into panels
+    # (aicc-cpu-pack-weights): 2, 3 and 5 panels, odd M and K.
+    for m, n, k in [(5, 64, 16), (16, 48, 9), (13, 96, 300), (3, 160, 33)]:
         w = numpy_helper.from_array(rng.standard_normal((n, k)).astype(np.float32), "w")
         b = numpy_helper.from_array(rng.standard_normal(n).astype(np.float32), "bias")
         yield (f"gemm_relu_{m}x{n}x{k}",
                model("gemm", [helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
                               helper.make_node("Relu", ["g"], ["y"], name="relu")],
                      [("a", [m, k])], ["y"], [w, b]))
+    # A 3-D activation times a constant weight (a transformer's projection),
+    # the epilogue fused on the panels.
+    w = numpy_helper.from_array(rng.standard_normal((40, 128)).astype(np.float32), "w")
+    b = numpy_helper.from_array(rng.standard_normal(128).astype(np.float32), "bias")
+    yield ("matmul_const_2x9x40x128_bias_erf",
+           model("proj", [helper.make_node("MatMul", ["a", "w"], ["p"], name="proj"),
+                          helper.make_node("Add", ["p", "bias"], ["q"], name="bias"),
+                          helper.make_node("Erf", ["q"], ["y"], name="erf")],
+                 [("a", [2, 9, 40])], ["y"], [w, b]))
     # Batched matmul.
     yield ("batch_matmul_3x5x7x9",
            model("bmm", [helper.make_node("MatMul", ["a", "b"], ["c"], name="bmm")],

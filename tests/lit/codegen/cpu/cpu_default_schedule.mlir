@@ -80,3 +80,25 @@ func.func private @no_schedule_when_map_reverses(%x: tensor<16xf32>) -> tensor<1
   } -> tensor<16xf32>
   return %0 : tensor<16xf32>
 }
+
+// -----
+
+// A contraction on packed weight panels (aicc-cpu-pack-weights): rows are
+// m (the loop the panels do not read), the register tile is 8 rows x one
+// 32-column panel, and a thread tile spans 8 panels (256 columns).
+
+#a = affine_map<(b, m, p, j, k) -> (b, m, k)>
+#w = affine_map<(b, m, p, j, k) -> (p, k, j)>
+#o = affine_map<(b, m, p, j, k) -> (b, m, p, j)>
+// CHECK-LABEL: func.func private @packed_kernel
+// CHECK: thread_tile = [1, 64, 8, 32, 0], vector_tile = [1, 8, 1, 32, 1]
+func.func private @packed_kernel(%a: tensor<1x128x768xf32>, %w: tensor<96x768x32xf32>, %c: tensor<1x128x96x32xf32>) -> tensor<1x128x96x32xf32> attributes {aicc.kernel} {
+  %0 = linalg.generic {indexing_maps = [#a, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<1x128x768xf32>, tensor<96x768x32xf32>) outs(%c : tensor<1x128x96x32xf32>) {
+    ^bb0(%x: f32, %y: f32, %acc: f32):
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+  } -> tensor<1x128x96x32xf32>
+  return %0 : tensor<1x128x96x32xf32>
+}
