@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -27,10 +29,78 @@ struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
   }
 };
 
+/// Whether `type` has a static shape and unit innermost stride.
+bool hasContiguousRows(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return type.hasStaticShape() && type.getRank() > 0 &&
+         succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+/// A copy of contiguous rows: loops over the outer dimensions, each row
+/// moved in vectors of up to kChunk elements (a loop of full chunks, then
+/// the static remainder).
+struct CopyRowsWithVectors : OpRewritePattern<memref::CopyOp> {
+  static constexpr int64_t kChunk = 64;
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(memref::CopyOp op,
+                                PatternRewriter &rewriter) const override {
+    auto src = dyn_cast<MemRefType>(op.getSource().getType());
+    auto dst = dyn_cast<MemRefType>(op.getTarget().getType());
+    if (!src || !dst || !hasContiguousRows(src) || !hasContiguousRows(dst))
+      return failure();
+    Type element = src.getElementType();
+    // Vectors of i1 are bit masks, memrefs of i1 hold bytes.
+    if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() < 8)
+      return failure();
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> shape = src.getShape();
+    int64_t row = shape.back();
+    int64_t chunk = std::min(row, kChunk), full = row / chunk * chunk;
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    SmallVector<Value> lbs(shape.size(), zero), ubs, steps(shape.size(), one);
+    for (int64_t size : shape.drop_back())
+      ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, size));
+    ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, full));
+    steps.back() = arith::ConstantIndexOp::create(rewriter, loc, chunk);
+    auto move = [&](OpBuilder &b, Location loc, ValueRange indices,
+                    int64_t size) {
+      auto type = VectorType::get({size}, element);
+      Value v =
+          vector::TransferReadOp::create(b, loc, type, op.getSource(), indices,
+                                         std::nullopt, ArrayRef<bool>{true});
+      vector::TransferWriteOp::create(b, loc, v, op.getTarget(), indices,
+                                      ArrayRef<bool>{true});
+    };
+    scf::buildLoopNest(rewriter, loc, lbs, ubs, steps,
+                       [&](OpBuilder &b, Location loc, ValueRange ivs) {
+                         move(b, loc, ivs, chunk);
+                       });
+    if (full != row) {
+      ubs.back() = one;
+      steps.back() = one;
+      scf::buildLoopNest(rewriter, loc, lbs, ubs, steps,
+                         [&](OpBuilder &b, Location loc, ValueRange ivs) {
+                           SmallVector<Value> indices(ivs);
+                           indices.back() =
+                               arith::ConstantIndexOp::create(b, loc, full);
+                           move(b, loc, indices, row - full);
+                         });
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct LowerMemRefCopyPass
     : aicc::impl::LowerMemRefCopyPassBase<LowerMemRefCopyPass> {
+  using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    if (vectorize)
+      patterns.add<CopyRowsWithVectors>(&getContext(), /*benefit=*/2);
     aicc::populateLowerMemRefCopyPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -12,8 +12,19 @@ def LowerMemRefCopyPass : Pass<"aicc-lower-memref-copy"> {
     `memrefCopy` function of MLIR's runner library for strided memrefs.
     Compiled models must not depend on that library, so each copy becomes a
     `linalg.copy`, which later passes turn into loops (generated code).
+    With `vectorize` (the CPU), a copy of static shape whose innermost
+    dimension is contiguous on both sides becomes loops over the outer
+    dimensions around vector reads and writes of up to 64 elements of a row
+    (LLVM would otherwise vectorize the scalar loop nest with gathers and
+    scatters, e.g. the interior of a padded image).
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let options = [
+    Option<"vectorize", "vectorize", "bool", /*default=*/"false",
+           "copy contiguous rows with vector transfers">,
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def PlanMemoryPass : Pass<"aicc-plan-memory", "::mlir::ModuleOp"> {

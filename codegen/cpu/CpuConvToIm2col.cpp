@@ -19,11 +19,15 @@ using namespace mlir;
 namespace aicc {
 namespace {
 
-/// A 1x1, unit-stride conv on float tensors as the contraction
-/// out[n, f, p] += filter[f, c] * in[n, c, p] on collapsed views: the same
-/// form rewriteInIm2Col gives its GEMM, without the copy.
-FailureOr<Value> rewritePointwiseConv(RewriterBase &rewriter,
-                                      linalg::Conv2DNchwFchwOp conv) {
+/// A float conv with static shapes as the contraction
+/// out[n, f, p] += filter[f, k] * cols[n, k, p] on collapsed views, with
+/// k = (c, kh, kw) and p = (oh, ow). A 1x1 unit-stride conv reads its input
+/// as `cols` directly. Any other conv first copies its windows into
+/// cols[n, c, kh, kw, oh, ow] = in[n, c, oh*sh + kh*dh, ow*sw + kw*dw]: a
+/// generic whose input map is affine in the loops (upstream's im2col indexes
+/// with div/mod of a flattened position, which stays a scalar gather).
+FailureOr<Value> rewriteConvAsGemm(RewriterBase &rewriter,
+                                   linalg::Conv2DNchwFchwOp conv) {
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
   Value init = conv.getOutputs()[0];
   auto inputType = dyn_cast<RankedTensorType>(input.getType());
@@ -37,34 +41,58 @@ FailureOr<Value> rewritePointwiseConv(RewriterBase &rewriter,
       filterType.getElementType() != element)
     return failure();
   ArrayRef<int64_t> in = inputType.getShape(), out = initType.getShape();
-  if (filterType.getDimSize(2) != 1 || filterType.getDimSize(3) != 1 ||
-      !llvm::all_of(conv.getStrides().getValues<int64_t>(),
-                    [](int64_t s) { return s == 1; }) ||
-      in[2] != out[2] || in[3] != out[3])
-    return failure();
+  int64_t kh = filterType.getDimSize(2), kw = filterType.getDimSize(3);
+  SmallVector<int64_t> strides =
+      llvm::to_vector(conv.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations =
+      llvm::to_vector(conv.getDilations().getValues<int64_t>());
+  bool pointwise = kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1 &&
+                   in[2] == out[2] && in[3] == out[3];
 
   Location loc = conv.getLoc();
-  SmallVector<ReassociationIndices> spatial = {{0}, {1}, {2, 3}};
+  MLIRContext *ctx = rewriter.getContext();
   auto collapse = [&](Value v, ArrayRef<ReassociationIndices> groups) {
     return tensor::CollapseShapeOp::create(rewriter, loc, v, groups)
         .getResult();
   };
-  Value inputView = collapse(input, spatial);
+  Value cols;
+  if (pointwise) {
+    cols = collapse(input, {{0}, {1}, {2, 3}});
+  } else {
+    AffineExpr n, c, i, j, y, x;
+    bindDims(ctx, n, c, i, j, y, x);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0,
+                       {n, c, y * strides[0] + i * dilations[0],
+                        x * strides[1] + j * dilations[1]},
+                       ctx),
+        AffineMap::getMultiDimIdentityMap(6, ctx)};
+    SmallVector<int64_t> shape = {out[0], in[1], kh, kw, out[2], out[3]};
+    Value empty = tensor::EmptyOp::create(rewriter, loc, shape, element);
+    auto copy = linalg::GenericOp::create(
+        rewriter, loc, empty.getType(), ValueRange{input}, ValueRange{empty},
+        maps,
+        SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          linalg::YieldOp::create(b, loc, args[0]);
+        });
+    cols = collapse(copy.getResult(0), {{0}, {1, 2, 3}, {4, 5}});
+  }
+  SmallVector<ReassociationIndices> spatial = {{0}, {1}, {2, 3}};
   Value filterView = collapse(filter, {{0}, {1, 2, 3}});
   Value initView = collapse(init, spatial);
 
-  MLIRContext *ctx = rewriter.getContext();
-  AffineExpr n, f, p, c;
-  bindDims(ctx, n, f, p, c);
-  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {f, c}, ctx),
-                                 AffineMap::get(4, 0, {n, c, p}, ctx),
+  AffineExpr n, f, p, k;
+  bindDims(ctx, n, f, p, k);
+  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {f, k}, ctx),
+                                 AffineMap::get(4, 0, {n, k, p}, ctx),
                                  AffineMap::get(4, 0, {n, f, p}, ctx)};
   using utils::IteratorType;
   SmallVector<IteratorType> iterators = {
       IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
       IteratorType::reduction};
   auto gemm = linalg::GenericOp::create(
-      rewriter, loc, initView.getType(), ValueRange{filterView, inputView},
+      rewriter, loc, initView.getType(), ValueRange{filterView, cols},
       ValueRange{initView}, maps, iterators,
       [](OpBuilder &b, Location loc, ValueRange args) {
         Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
@@ -234,13 +262,12 @@ struct CpuConvToIm2colPass
       FailureOr<Value> rewritten =
           isa<linalg::GenericOp>(op)
               ? rewriteDepthwiseConv(rewriter, cast<linalg::GenericOp>(op))
-              : rewritePointwiseConv(rewriter,
-                                     cast<linalg::Conv2DNchwFchwOp>(op));
+              : rewriteConvAsGemm(rewriter, cast<linalg::Conv2DNchwFchwOp>(op));
       if (succeeded(rewritten))
         rewriter.replaceOp(op, *rewritten);
       else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
-        // A conv the rewrite does not handle (dynamic shapes) stays as it
-        // is and lowers to loops.
+        // A conv the rewrite does not handle (dynamic shapes, integers):
+        // upstream's im2col.
         (void)linalg::rewriteInIm2Col(rewriter, conv);
     }
   }

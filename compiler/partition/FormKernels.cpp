@@ -85,8 +85,9 @@ StringRef describeRoot(Operation *op) {
 
 class Partitioner {
 public:
-  Partitioner(Block &block, bool absorbSlices)
-      : block(block), absorbSlices(absorbSlices) {}
+  Partitioner(Block &block, bool absorbSlices, bool absorbWindowPads)
+      : block(block), absorbSlices(absorbSlices),
+        absorbWindowPads(absorbWindowPads) {}
 
   void run() {
     for (Operation &op : block) {
@@ -148,6 +149,9 @@ private:
       Group &g = groups[groupOf[def]];
       if (g.dead || g.ops.size() != 1 || g.root != def)
         continue;
+      if (isa<tensor::PadOp>(def) && !absorbWindowPads &&
+          !readsThroughPermutation(root, operand))
+        continue;
       if (!isa<linalg::FillOp, tensor::PadOp>(def) &&
           !(absorbSlices && isa<tensor::ExtractSliceOp>(def)) &&
           !readsOncePerElement(root, operand))
@@ -161,14 +165,19 @@ private:
   /// An elementwise producer is fused only where the root reads each of its
   /// elements once (a permutation map), so fusion does not recompute it.
   static bool readsOncePerElement(Operation *root, OpOperand &operand) {
+    return isElementwise(operand.get().getDefiningOp()) &&
+           readsThroughPermutation(root, operand);
+  }
+
+  static bool readsThroughPermutation(Operation *root, OpOperand &operand) {
     auto consumer = dyn_cast<linalg::LinalgOp>(root);
-    if (!consumer || !isElementwise(operand.get().getDefiningOp()))
-      return false;
-    return consumer.getMatchingIndexingMap(&operand).isPermutation();
+    return consumer &&
+           consumer.getMatchingIndexingMap(&operand).isPermutation();
   }
 
   Block &block;
   bool absorbSlices;
+  bool absorbWindowPads;
   std::vector<Group> groups;
   DenseMap<Operation *, size_t> groupOf;
 };
@@ -245,6 +254,23 @@ func::FuncOp outline(Group &group, func::FuncOp parent, unsigned index,
   return kernel;
 }
 
+/// Gives each user of a fill of tensor.empty its own copy (CSE merges the
+/// zero accumulators of same-shaped matmuls into one), so every root can
+/// absorb its fill instead of reading a shared zeroed buffer.
+void unshareFills(Block &block) {
+  for (auto fill : llvm::make_early_inc_range(block.getOps<linalg::FillOp>())) {
+    if (fill->getNumResults() != 1 || fill->hasOneUse() ||
+        !fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
+      continue;
+    for (OpOperand &use :
+         llvm::make_early_inc_range(llvm::drop_begin(fill->getUses()))) {
+      OpBuilder builder(use.getOwner());
+      Operation *copy = builder.clone(*fill);
+      use.set(copy->getResult(0));
+    }
+  }
+}
+
 struct FormKernelsPass
     : public aicc::impl::FormKernelsPassBase<FormKernelsPass> {
   using FormKernelsPassBase::FormKernelsPassBase;
@@ -261,7 +287,9 @@ struct FormKernelsPass
         host.emitError("aicc-form-kernels expects a single-block function");
         return signalPassFailure();
       }
-      Partitioner partitioner(host.getBody().front(), absorbSlices);
+      unshareFills(host.getBody().front());
+      Partitioner partitioner(host.getBody().front(), absorbSlices,
+                              absorbWindowPads);
       partitioner.run();
       unsigned index = 0;
       for (Group *group : partitioner.liveGroups())

@@ -29,7 +29,12 @@ def FormKernelsPass : Pass<"aicc-form-kernels", "::mlir::ModuleOp"> {
     Option<"absorbSlices", "absorb-slices", "bool", /*default=*/"false",
            "also fuse single-use tensor.extract_slice producers (windows of "
            "one tensor, e.g. the CPU's depthwise convolution taps), so the "
-           "kernel reads the sliced tensor instead of copies">
+           "kernel reads the sliced tensor instead of copies">,
+    Option<"absorbWindowPads", "absorb-window-pads", "bool",
+           /*default=*/"true",
+           "fuse a tensor.pad into a root that reads it through a "
+           "non-permutation map (a window); the CPU turns it off: a pad "
+           "tiled with such a root allocates a padded copy per tile">
   ];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::aicc::sched::SchedDialect"];

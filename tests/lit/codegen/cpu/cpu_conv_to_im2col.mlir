@@ -1,11 +1,18 @@
 // RUN: aicc-opt %s -aicc-cpu-conv-to-im2col | FileCheck %s
 
-// A 3x3 conv: the input windows are copied into [N, C*KH*KW, OH*OW] and the
-// conv becomes a contraction with the filter viewed as [F, C*KH*KW].
+// A 3x3 conv: the input windows are copied into [N, C, KH, KW, OH, OW] by
+// a generic whose input map is affine in its loops (no div/mod), viewed as
+// [N, C*KH*KW, OH*OW]; the conv becomes a contraction with the filter viewed
+// as [F, C*KH*KW].
 
+// CHECK-DAG: #[[WINDOW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>
+// CHECK-DAG: #[[STRIDED:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
 // CHECK-LABEL: func.func @conv
+// CHECK: %[[COPY:.*]] = linalg.generic {indexing_maps = [#[[WINDOW]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<1x4x6x6xf32>) outs(%{{.*}} : tensor<1x4x3x3x4x4xf32>)
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: linalg.yield %[[IN]] : f32
+// CHECK: %[[COL:.*]] = tensor.collapse_shape %[[COPY]] {{\[\[}}0], [1, 2, 3], [4, 5]] : tensor<1x4x3x3x4x4xf32> into tensor<1x36x16xf32>
 // CHECK: %[[W:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<6x4x3x3xf32> into tensor<6x36xf32>
-// CHECK: %[[COL:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x36x16xf32>)
 // CHECK: %[[MM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[W]], %[[COL]] : tensor<6x36xf32>, tensor<1x36x16xf32>)
 // CHECK: arith.mulf
 // CHECK: arith.addf
@@ -37,9 +44,10 @@ func.func @pointwise(%x: tensor<1x4x5x5xf32>, %w: tensor<6x4x1x1xf32>, %init: te
   return %0 : tensor<1x6x5x5xf32>
 }
 
-// A strided 1x1 conv still gathers its input (im2col).
+// A strided 1x1 conv still copies its input (one tap, every other pixel).
 // CHECK-LABEL: func.func @pointwise_strided
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x9xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[STRIDED]], #{{.*}}]{{.*}} outs(%{{.*}} : tensor<1x4x1x1x3x3xf32>)
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3], [4, 5]] : tensor<1x4x1x1x3x3xf32> into tensor<1x4x9xf32>
 func.func @pointwise_strided(%x: tensor<1x4x5x5xf32>, %w: tensor<6x4x1x1xf32>, %init: tensor<1x6x3x3xf32>) -> tensor<1x6x3x3xf32> {
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>}
       ins(%x, %w : tensor<1x4x5x5xf32>, tensor<6x4x1x1xf32>) outs(%init : tensor<1x6x3x3xf32>) -> tensor<1x6x3x3xf32>
