@@ -148,9 +148,17 @@ LogicalResult tileRootReductions(RewriterBase &rewriter, func::FuncOp kernel,
   for (auto [i, kind] : llvm::enumerate(anchor.rootIterators))
     if (kind == utils::IteratorType::reduction)
       steps[i] = rootTiles[i];
-  Operation *root = findMarked(kernel, sched::kScheduleAttr);
-  if (!root || failed(tileReductions(rewriter, root, steps)))
+  // Every copy of the root: peeling a partial tile clones it.
+  SmallVector<Operation *> roots;
+  kernel.walk([&](Operation *op) {
+    if (op->hasAttr(sched::kScheduleAttr))
+      roots.push_back(op);
+  });
+  if (roots.empty())
     return failure();
+  for (Operation *root : roots)
+    if (failed(tileReductions(rewriter, root, steps)))
+      return failure();
   eraseDeadCode(rewriter, kernel);
   return success();
 }

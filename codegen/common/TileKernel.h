@@ -66,7 +66,7 @@ mlir::LogicalResult tileReductions(mlir::RewriterBase &rewriter,
                                    mlir::Operation *op,
                                    llvm::ArrayRef<int64_t> tiles);
 
-/// Tiles the reduction loops of `kernel`'s (tiled) root, the op carrying
+/// Tiles the reduction loops of `kernel`'s (tiled) root, each op carrying
 /// its schedule, by `rootTiles`' entries for them (parallel entries are
 /// ignored): the reduction step of a thread or vector tile.
 mlir::LogicalResult tileRootReductions(mlir::RewriterBase &rewriter,

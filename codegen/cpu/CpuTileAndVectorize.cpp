@@ -16,12 +16,14 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -82,8 +84,28 @@ static void padPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
     if (!padable)
       continue;
     linalg::LinalgPaddingOptions options;
-    options.setPaddingDimensions(dims).setPaddingValues(zeros).setCopyBackOp(
-        linalg::LinalgPaddingOptions::CopyBackOp::None);
+    // The bounding box of a peeled remainder is one less than the tile
+    // (31 columns, 7 rows); odd vector lengths legalize badly, so each
+    // dimension is padded to the power of two at or above its bound.
+    SmallVector<int64_t> multiples;
+    for (int64_t dim : dims) {
+      Value operand;
+      unsigned operandDim;
+      FailureOr<int64_t> bound = failure();
+      if (succeeded(
+              op.mapIterationSpaceDimToOperandDim(dim, operand, operandDim)))
+        bound = ValueBoundsConstraintSet::computeConstantBound(
+            presburger::BoundType::UB,
+            ValueBoundsConstraintSet::Variable(operand, operandDim),
+            /*stopCondition=*/nullptr, /*closedUB=*/true);
+      multiples.push_back(succeeded(bound) && *bound > 0
+                              ? static_cast<int64_t>(llvm::PowerOf2Ceil(*bound))
+                              : 1);
+    }
+    options.setPaddingDimensions(dims)
+        .setPaddingValues(zeros)
+        .setPadToMultipleOf(multiples)
+        .setCopyBackOp(linalg::LinalgPaddingOptions::CopyBackOp::None);
     linalg::LinalgOp padded;
     SmallVector<Value> replacements;
     SmallVector<tensor::PadOp> pads;
@@ -93,6 +115,35 @@ static void padPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
       continue;
     rewriter.replaceOp(op, replacements);
   }
+}
+
+/// Splits each vector-level loop whose step may not divide its range (a
+/// partial thread tile, or a loop the tile does not divide) into full steps
+/// and the remainder, then folds the now static tile sizes into the ops. Only
+/// the remainder is padded; otherwise every tile of a thread tile with a
+/// dynamic size read its operands with bounds checks on each element (197
+/// rows: 162 instead of 228 GFLOP/s).
+static void peelPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
+  SmallVector<scf::ForOp> loops;
+  kernel.walk<WalkOrder::PreOrder>(
+      [&](scf::ForOp loop) { loops.push_back(loop); });
+  for (scf::ForOp loop : loops) {
+    scf::ForOp remainder;
+    rewriter.setInsertionPoint(loop);
+    (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
+  }
+  MLIRContext *ctx = kernel.getContext();
+  RewritePatternSet patterns(ctx);
+  auto folded = [](StringRef dialect) {
+    return llvm::is_contained({"affine", "arith", "linalg", "tensor"}, dialect);
+  };
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    if (folded(dialect->getNamespace()))
+      dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    if (folded(op.getDialectNamespace()))
+      op.getCanonicalizationPatterns(patterns, ctx);
+  (void)applyPatternsGreedily(kernel, std::move(patterns));
 }
 
 /// Vectorizes every linalg op of `kernel` whose tile is static and small.
@@ -205,16 +256,16 @@ LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
                          scf::SCFTilingOptions::LoopType::ForOp)))
     return failure();
   eraseDeadCode(rewriter, kernel);
-  // 3. Pad partial tiles to the full tile (before the reduction is tiled,
-  //    so the accumulator can still be hoisted); then the root's reduction
-  //    loops.
+  // 3. Peel partial tiles off the vector-level loops and pad them to the
+  //    full tile (before the reduction is tiled, so the accumulator can
+  //    still be hoisted); then the root's reduction loops.
+  peelPartialTiles(rewriter, kernel);
   padPartialTiles(rewriter, kernel);
   eraseDeadCode(rewriter, kernel);
   if (failed(tileRootReductions(rewriter, kernel, anchor,
                                 schedule.getVectorTile())))
     return failure();
-  if (Operation *marked = findMarked(kernel, kAnchorAttr))
-    marked->removeAttr(kAnchorAttr);
+  kernel.walk([](Operation *op) { op->removeAttr(kAnchorAttr); });
   // 4. Vectorize, keep accumulators in registers, unroll.
   vectorizeTiles(rewriter, kernel);
   eraseDeadCode(rewriter, kernel);

@@ -86,3 +86,24 @@ func.func private @no_schedule(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: ten
   %m = linalg.matmul ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
   return %m : tensor<8x8xf32>
 }
+
+// -----
+
+// A partial thread tile (20 rows in tiles of 16) has a dynamic size in every
+// thread tile: the vector-level loop is peeled into full 8-row steps, whose
+// reads are static and in bounds, and a remainder padded to the next power
+// of two of its bound (7 rows -> 8).
+
+// CHECK-LABEL: func.func private @partial_thread_tiles_are_peeled
+// CHECK: scf.forall
+// CHECK: scf.for %{{.*}} = %c0 to %[[FULL:.*]] step %c8
+// CHECK: vector.transfer_read %arg0{{.*}} {in_bounds = [true, true]} : tensor<20x8xf32>, vector<8x1xf32>
+// CHECK: scf.for %{{.*}} = %[[FULL]] to %{{.*}} step %c8
+// CHECK: tensor.pad
+// CHECK: } : tensor<?x32xf32> to tensor<8x32xf32>
+// CHECK: vector.transfer_read {{.*}}, %{{.*}} : tensor<?x8xf32>, vector<8x1xf32>
+func.func private @partial_thread_tiles_are_peeled(%a: tensor<20x8xf32>, %b: tensor<8x32xf32>, %c: tensor<20x32xf32>) -> tensor<20x32xf32> attributes {aicc.kernel} {
+  %m = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [16, 32, 0], vector_tile = [8, 32, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit">}
+      ins(%a, %b : tensor<20x8xf32>, tensor<8x32xf32>) outs(%c : tensor<20x32xf32>) -> tensor<20x32xf32>
+  return %m : tensor<20x32xf32>
+}
