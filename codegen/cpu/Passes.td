@@ -78,6 +78,28 @@ def CpuPackWeightsPass : Pass<"aicc-cpu-pack-weights", "::mlir::ModuleOp"> {
   ];
 }
 
+def CpuPromoteScratchPass : Pass<"aicc-cpu-promote-scratch",
+                                 "::mlir::ModuleOp"> {
+  let summary = "moves small scratch buffers of kernels to the stack";
+  let description = [{
+    After bufferization: each `memref.alloc` in an `aicc.kernel` function with
+    a static shape, an identity layout and at most `max-bytes` bytes, freed
+    by one `memref.dealloc` in its block and never returned, yielded or
+    passed to a call, becomes a `memref.alloca` at the start of the
+    enclosing `omp.parallel` region (one buffer per thread, reused by its
+    tiles) or of the kernel, and its dealloc goes. Runs after
+    `convert-scf-to-openmp` and before the canonicalizer that inlines the
+    loop bodies' `memref.alloca_scope`s (which must stay single blocks).
+    Tiling leaves such buffers (padded partial tiles, a fused producer's row
+    that a reduction reads in chunks); on the heap, worker threads grew and
+    shrank their malloc arena on every run.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "uint64_t", /*default=*/"65536",
+           "largest buffer moved to the stack">,
+  ];
+}
+
 def CpuLowerVectorsPass : Pass<"aicc-cpu-lower-vectors",
                                "::mlir::func::FuncOp"> {
   let summary = "lowers high-level vector ops to FMAs, loads and stores";

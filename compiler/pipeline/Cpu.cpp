@@ -65,10 +65,12 @@ void buildCpuCodegenPipeline(OpPassManager &pm) {
       VectorTransferToSCFOptions().enableFullUnroll(true)));
   pm.addNestedPass<func::FuncOp>(createCpuLowerVectorsPass());
   // 6. Thread-level tiles become OpenMP parallel loops (LLVM's OpenMP
-  //    runtime is the thread pool); the canonicalizer inlines the alloca
-  //    scopes the conversion wraps around loop bodies that allocate nothing.
+  //    runtime is the thread pool); kernels' small scratch buffers move to
+  //    the stack of each thread; the canonicalizer inlines the alloca scopes
+  //    the conversion wraps around loop bodies, which allocate nothing now.
   pm.addPass(createForallToParallelLoopPass());
   pm.addPass(createConvertSCFToOpenMPPass());
+  pm.addPass(createCpuPromoteScratchPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
