@@ -127,11 +127,15 @@ static void peelPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
   SmallVector<scf::ForOp> loops;
   kernel.walk<WalkOrder::PreOrder>(
       [&](scf::ForOp loop) { loops.push_back(loop); });
+  bool peeled = false;
   for (scf::ForOp loop : loops) {
     scf::ForOp remainder;
     rewriter.setInsertionPoint(loop);
-    (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
+    peeled |=
+        succeeded(scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder));
   }
+  if (!peeled)
+    return;
   MLIRContext *ctx = kernel.getContext();
   RewritePatternSet patterns(ctx);
   auto folded = [](StringRef dialect) {
