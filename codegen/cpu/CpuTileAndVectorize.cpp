@@ -150,6 +150,90 @@ static void peelPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
   (void)applyPatternsGreedily(kernel, std::move(patterns));
 }
 
+/// A tile of a copy whose input map is strided (the im2col window copy:
+/// `in[.., y*s + i, x*s + j]`) with one loop longer than 1: `linalg::vectorize`
+/// declines maps that are not projected permutations, so the tile would stay
+/// a scalar loop. With the unit loops at 0 the input index is `x*s + c` in
+/// one dimension and constant in the others: the tile is a strided slice of
+/// the input, read as one vector and written to the output tile.
+static FailureOr<Value> vectorizeStridedCopy(RewriterBase &rewriter,
+                                             linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != op.getNumParallelLoops())
+    return failure();
+  Block *body = op.getBlock();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield->getOperand(0) != body->getArgument(0))
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> long_;
+  for (auto [loop, range] : llvm::enumerate(ranges))
+    if (range != 1)
+      long_.push_back(loop);
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (long_.size() != 1 || !outMap.isProjectedPermutation())
+    return failure();
+  int64_t loop = long_.front(), length = ranges[loop];
+  Value input = op.getDpsInputs()[0];
+  auto inputType = cast<RankedTensorType>(input.getType());
+  AffineMap inMap = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+  MLIRContext *ctx = op.getContext();
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  int64_t stridedDim = -1;
+  for (auto [dim, expr] : llvm::enumerate(inMap.getResults())) {
+    // expr with every loop but `loop` at 0, at loop = 0 and at loop = 1.
+    auto at = [&](int64_t value) -> std::optional<int64_t> {
+      SmallVector<AffineExpr> dims;
+      for (unsigned d = 0; d < inMap.getNumDims(); ++d)
+        dims.push_back(getAffineConstantExpr(
+            static_cast<int64_t>(d) == loop ? value : 0, ctx));
+      auto c = dyn_cast<AffineConstantExpr>(simplifyAffineExpr(
+          expr.replaceDims(dims), inMap.getNumDims(), inMap.getNumSymbols()));
+      return c ? std::optional<int64_t>(c.getValue()) : std::nullopt;
+    };
+    std::optional<int64_t> first = at(0), second = at(1), last = at(length - 1);
+    if (!first || !second || !last)
+      return failure();
+    int64_t stride = *second - *first;
+    // Linear in the loop (affine maps are; the last point checks it).
+    if (*last != *first + stride * (length - 1) || stride < 0)
+      return failure();
+    offsets.push_back(rewriter.getIndexAttr(*first));
+    if (stride == 0) {
+      sizes.push_back(rewriter.getIndexAttr(1));
+      strides.push_back(rewriter.getIndexAttr(1));
+      continue;
+    }
+    if (stridedDim >= 0)
+      return failure();
+    stridedDim = dim;
+    sizes.push_back(rewriter.getIndexAttr(length));
+    strides.push_back(rewriter.getIndexAttr(stride));
+  }
+  if (stridedDim < 0)
+    return failure();
+  Location loc = op.getLoc();
+  Type element = inputType.getElementType();
+  rewriter.setInsertionPoint(op);
+  Value row = tensor::ExtractSliceOp::create(
+      rewriter, loc, RankedTensorType::get({length}, element), input, offsets,
+      sizes, strides);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value pad = ub::PoisonOp::create(rewriter, loc, element);
+  Value v = vector::TransferReadOp::create(
+      rewriter, loc, VectorType::get({length}, element), row, ValueRange{zero},
+      pad, ArrayRef<bool>{true});
+  Value init = op.getDpsInits()[0];
+  auto initType = cast<RankedTensorType>(init.getType());
+  Value shaped = vector::ShapeCastOp::create(
+      rewriter, loc, VectorType::get(initType.getShape(), element), v);
+  SmallVector<Value> indices(initType.getRank(), zero);
+  SmallVector<bool> inBounds(initType.getRank(), true);
+  return vector::TransferWriteOp::create(rewriter, loc, shaped, init, indices,
+                                         inBounds)
+      .getResult();
+}
+
 /// Vectorizes every linalg op of `kernel` whose tile is static and small.
 static void vectorizeTiles(RewriterBase &rewriter, func::FuncOp kernel) {
   SmallVector<linalg::LinalgOp> candidates;
@@ -161,9 +245,15 @@ static void vectorizeTiles(RewriterBase &rewriter, func::FuncOp kernel) {
     int64_t elements = 1;
     for (int64_t range : op.getStaticLoopRanges())
       elements *= range;
-    if (elements > kMaxVectorElements || touchesBoolTensor(op) ||
-        failed(linalg::vectorizeOpPrecondition(op)))
+    if (elements > kMaxVectorElements || touchesBoolTensor(op))
       continue;
+    if (failed(linalg::vectorizeOpPrecondition(op))) {
+      if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation()))
+        if (FailureOr<Value> copied = vectorizeStridedCopy(rewriter, generic);
+            succeeded(copied))
+          rewriter.replaceOp(op, *copied);
+      continue;
+    }
     rewriter.setInsertionPoint(op);
     FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
         rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},

@@ -107,3 +107,27 @@ func.func private @partial_thread_tiles_are_peeled(%a: tensor<20x8xf32>, %b: ten
       ins(%a, %b : tensor<20x8xf32>, tensor<8x32xf32>) outs(%c : tensor<20x32xf32>) -> tensor<20x32xf32>
   return %m : tensor<20x32xf32>
 }
+
+// -----
+
+// An im2col window copy (input map strided in the loops): each tile, one
+// output row, is a strided slice of the input read as one vector.
+
+#win = affine_map<(n, c, i, j, y, x) -> (n, c, y * 2 + i, x * 2 + j)>
+#id6 = affine_map<(n, c, i, j, y, x) -> (n, c, i, j, y, x)>
+// CHECK-LABEL: func.func private @window_copy
+// CHECK: scf.forall
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 1, 4] [1, 1, 1, 2] : tensor<1x1x1x7xf32> to tensor<4xf32>
+// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<4xf32>, vector<4xf32>
+// CHECK: vector.shape_cast %{{.*}} : vector<4xf32> to vector<1x1x1x1x1x4xf32>
+// CHECK-NOT: linalg.generic
+func.func private @window_copy(%x: tensor<1x2x9x9xf32>) -> tensor<1x2x3x3x4x4xf32> attributes {aicc.kernel} {
+  %e = tensor.empty() : tensor<1x2x3x3x4x4xf32>
+  %0 = linalg.generic {indexing_maps = [#win, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x2x9x9xf32>) outs(%e : tensor<1x2x3x3x4x4xf32>)
+      attrs = {aicc.schedule = #aicc.schedule<thread_tile = [1, 1, 1, 1, 1, 4], vector_tile = [1, 1, 1, 1, 1, 4], order = [0, 1, 2, 3, 4, 5], parallel = [0, 1, 2, 3, 4, 5], unroll = 1, source = "explicit">} {
+    ^bb0(%a: f32, %o: f32):
+      linalg.yield %a : f32
+  } -> tensor<1x2x3x3x4x4xf32>
+  return %0 : tensor<1x2x3x3x4x4xf32>
+}
