@@ -94,13 +94,89 @@ struct CopyRowsWithVectors : OpRewritePattern<memref::CopyOp> {
   }
 };
 
+/// The constant a fill-like op writes to every element of its only output:
+/// `linalg.fill` or a `linalg.map` with no inputs yielding a value defined
+/// outside it (what bufferizing `tensor.pad` gives).
+Value filledValue(Operation *op) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.hasPureBufferSemantics() ? fill.getInputs()[0] : Value();
+  auto map = dyn_cast<linalg::MapOp>(op);
+  if (!map || !map.getInputs().empty() || !map.hasPureBufferSemantics())
+    return {};
+  auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
+  Value v = yield->getOperand(0);
+  return v.getParentRegion() != &map.getMapper() ? v : Value();
+}
+
+/// A padded buffer: `fill(buf, v)` immediately followed by a copy into a
+/// static box of `buf` (`subview` with unit strides). Only the complement of
+/// the box is filled (per dimension, the slabs before and after the box
+/// within the box's extent in earlier dimensions), so the interior is
+/// written once instead of twice.
+struct FillOnlyOutsideCopiedBox : OpRewritePattern<memref::CopyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(memref::CopyOp copy,
+                                PatternRewriter &rewriter) const override {
+    auto box = copy.getTarget().getDefiningOp<memref::SubViewOp>();
+    if (!box)
+      return failure();
+    Operation *fill = copy->getPrevNode();
+    if (fill == box.getOperation())
+      fill = fill->getPrevNode();
+    if (!fill || fill->getNumOperands() == 0)
+      return failure();
+    Value value = filledValue(fill);
+    Value buffer = box.getSource();
+    auto type = dyn_cast<MemRefType>(buffer.getType());
+    if (!value || fill->getOperands().back() != buffer || !type ||
+        !type.hasStaticShape() || box.getType().getRank() != type.getRank() ||
+        !box.hasUnitStride())
+      return failure();
+    ArrayRef<int64_t> offsets = box.getStaticOffsets();
+    ArrayRef<int64_t> sizes = box.getStaticSizes();
+    if (ShapedType::isDynamicShape(offsets) ||
+        ShapedType::isDynamicShape(sizes))
+      return failure();
+    ArrayRef<int64_t> shape = type.getShape();
+    Location loc = fill->getLoc();
+    rewriter.setInsertionPoint(fill);
+    auto fillSlab = [&](int64_t dim, int64_t begin, int64_t end) {
+      if (begin >= end)
+        return;
+      SmallVector<int64_t> slabOffsets, slabSizes;
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        slabOffsets.push_back(d < dim ? offsets[d] : d == dim ? begin : 0);
+        slabSizes.push_back(d < dim    ? sizes[d]
+                            : d == dim ? end - begin
+                                       : shape[d]);
+      }
+      SmallVector<int64_t> ones(type.getRank(), 1);
+      Value slab = memref::SubViewOp::create(rewriter, loc, buffer, slabOffsets,
+                                             slabSizes, ones);
+      linalg::FillOp::create(rewriter, loc, value, slab);
+    };
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      fillSlab(d, 0, offsets[d]);
+      fillSlab(d, offsets[d] + sizes[d], shape[d]);
+    }
+    rewriter.eraseOp(fill);
+    return success();
+  }
+};
+
 struct LowerMemRefCopyPass
     : aicc::impl::LowerMemRefCopyPassBase<LowerMemRefCopyPass> {
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    if (vectorize)
+    if (vectorize) {
+      // Pads first (their fill must still precede the copy), then rows.
+      RewritePatternSet pads(&getContext());
+      pads.add<FillOnlyOutsideCopiedBox>(&getContext());
+      if (failed(applyPatternsGreedily(getOperation(), std::move(pads))))
+        return signalPassFailure();
       patterns.add<CopyRowsWithVectors>(&getContext(), /*benefit=*/2);
+    }
     aicc::populateLowerMemRefCopyPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -16,7 +16,9 @@ def LowerMemRefCopyPass : Pass<"aicc-lower-memref-copy"> {
     dimension is contiguous on both sides becomes loops over the outer
     dimensions around vector reads and writes of up to 64 elements of a row
     (LLVM would otherwise vectorize the scalar loop nest with gathers and
-    scatters, e.g. the interior of a padded image).
+    scatters, e.g. the interior of a padded image), and a buffer filled
+    with a value and then copied into at a static box (a bufferized
+    `tensor.pad`) is only filled outside the box.
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"false",
