@@ -123,9 +123,7 @@ struct FillOnlyOutsideCopiedBox : OpRewritePattern<memref::CopyOp> {
     Operation *fill = copy->getPrevNode();
     if (fill == box.getOperation())
       fill = fill->getPrevNode();
-    if (!fill || fill->getNumOperands() == 0)
-      return failure();
-    Value value = filledValue(fill);
+    Value value = fill ? filledValue(fill) : Value();
     Value buffer = box.getSource();
     auto type = dyn_cast<MemRefType>(buffer.getType());
     if (!value || fill->getOperands().back() != buffer || !type ||

@@ -120,7 +120,7 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
         threadTile[i] = vectorTile[i];
     threadTile[inner] = pickMultiple(ranges[inner], vectorTile[inner], 256);
     // Packed panels: as many as make the same 256 columns.
-    if (panels >= 0 && panels != outer)
+    if (panels >= 0)
       threadTile[panels] = pickMultiple(
           ranges[panels], 1, std::max<int64_t>(256 / threadTile[inner], 1));
     threadTile[outer] = pickMultiple(ranges[outer], vectorTile[outer], 64);

@@ -123,7 +123,8 @@ static void padPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
 /// the remainder is padded; otherwise every tile of a thread tile with a
 /// dynamic size read its operands with bounds checks on each element (197
 /// rows: 162 instead of 228 GFLOP/s).
-static void peelPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
+static void peelPartialTiles(RewriterBase &rewriter, func::FuncOp kernel,
+                             const FrozenRewritePatternSet &tileFolding) {
   SmallVector<scf::ForOp> loops;
   kernel.walk<WalkOrder::PreOrder>(
       [&](scf::ForOp loop) { loops.push_back(loop); });
@@ -134,9 +135,11 @@ static void peelPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
     peeled |=
         succeeded(scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder));
   }
-  if (!peeled)
-    return;
-  MLIRContext *ctx = kernel.getContext();
+  if (peeled)
+    (void)applyPatternsGreedily(kernel, tileFolding);
+}
+
+FrozenRewritePatternSet tileFoldingPatterns(MLIRContext *ctx) {
   RewritePatternSet patterns(ctx);
   auto folded = [](StringRef dialect) {
     return llvm::is_contained({"affine", "arith", "linalg", "tensor"}, dialect);
@@ -147,7 +150,7 @@ static void peelPartialTiles(RewriterBase &rewriter, func::FuncOp kernel) {
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     if (folded(op.getDialectNamespace()))
       op.getCanonicalizationPatterns(patterns, ctx);
-  (void)applyPatternsGreedily(kernel, std::move(patterns));
+  return FrozenRewritePatternSet(std::move(patterns));
 }
 
 /// A tile of a copy whose input map is strided (the im2col window copy:
@@ -166,14 +169,14 @@ static FailureOr<Value> vectorizeStridedCopy(RewriterBase &rewriter,
   if (yield->getOperand(0) != body->getArgument(0))
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  SmallVector<int64_t> long_;
+  SmallVector<int64_t> longLoops;
   for (auto [loop, range] : llvm::enumerate(ranges))
     if (range != 1)
-      long_.push_back(loop);
+      longLoops.push_back(loop);
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  if (long_.size() != 1 || !outMap.isProjectedPermutation())
+  if (longLoops.size() != 1 || !outMap.isProjectedPermutation())
     return failure();
-  int64_t loop = long_.front(), length = ranges[loop];
+  int64_t loop = longLoops.front(), length = ranges[loop];
   Value input = op.getDpsInputs()[0];
   auto inputType = cast<RankedTensorType>(input.getType());
   AffineMap inMap = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
@@ -315,8 +318,9 @@ static LogicalResult lowerContractionsAndUnroll(func::FuncOp kernel,
   return success();
 }
 
-LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
-                                     func::FuncOp kernel) {
+LogicalResult
+tileAndVectorizeKernel(RewriterBase &rewriter, func::FuncOp kernel,
+                       const FrozenRewritePatternSet &tileFolding) {
   Operation *root = findKernelRoot(kernel);
   auto schedule =
       root ? root->getAttrOfType<sched::ScheduleAttr>(sched::kScheduleAttr)
@@ -353,7 +357,7 @@ LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
   // 3. Peel partial tiles off the vector-level loops and pad them to the
   //    full tile (before the reduction is tiled, so the accumulator can
   //    still be hoisted); then the root's reduction loops.
-  peelPartialTiles(rewriter, kernel);
+  peelPartialTiles(rewriter, kernel, tileFolding);
   padPartialTiles(rewriter, kernel);
   eraseDeadCode(rewriter, kernel);
   if (failed(tileRootReductions(rewriter, kernel, anchor,
@@ -371,14 +375,19 @@ LogicalResult tileAndVectorizeKernel(RewriterBase &rewriter,
 namespace {
 struct CpuTileAndVectorizePass
     : public impl::CpuTileAndVectorizePassBase<CpuTileAndVectorizePass> {
+  LogicalResult initialize(MLIRContext *ctx) override {
+    tileFolding = tileFoldingPatterns(ctx);
+    return success();
+  }
   void runOnOperation() override {
     func::FuncOp kernel = getOperation();
     if (!kernel->hasAttr(sched::kKernelAttr))
       return;
     IRRewriter rewriter(kernel.getContext());
-    if (failed(tileAndVectorizeKernel(rewriter, kernel)))
+    if (failed(tileAndVectorizeKernel(rewriter, kernel, tileFolding)))
       signalPassFailure();
   }
+  FrozenRewritePatternSet tileFolding;
 };
 } // namespace
 

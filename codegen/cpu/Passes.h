@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Rewrite/FrozenRewritePatternSet.h"
 
 namespace aicc {
 
@@ -32,10 +33,15 @@ struct CpuTarget {
 mlir::FailureOr<sched::ScheduleAttr> pickCpuSchedule(mlir::Operation *root,
                                                      const CpuTarget &target);
 
+/// The canonicalizations that fold static tile sizes into a kernel's ops
+/// after its partial tiles are peeled (built once per pass, not per kernel).
+mlir::FrozenRewritePatternSet tileFoldingPatterns(mlir::MLIRContext *ctx);
+
 /// Applies `root`'s schedule in `kernel` (steps 1-4 of
-/// aicc-cpu-tile-and-vectorize).
-mlir::LogicalResult tileAndVectorizeKernel(mlir::RewriterBase &rewriter,
-                                           mlir::func::FuncOp kernel);
+/// aicc-cpu-tile-and-vectorize); `tileFolding` is tileFoldingPatterns().
+mlir::LogicalResult
+tileAndVectorizeKernel(mlir::RewriterBase &rewriter, mlir::func::FuncOp kernel,
+                       const mlir::FrozenRewritePatternSet &tileFolding);
 
 #define GEN_PASS_REGISTRATION
 #include "codegen/cpu/Passes.h.inc"
