@@ -924,6 +924,21 @@ Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
                                highOfr, value);
 }
 
+/// Zero pads for N and C around a conv/pool's spatial `pads` (k begin pads,
+/// then k end pads), in the op's layout.
+void windowPads(ArrayRef<int64_t> pads, bool channelsLast,
+                SmallVectorImpl<int64_t> &low, SmallVectorImpl<int64_t> &high) {
+  int64_t k = pads.size() / 2;
+  low.assign(channelsLast ? 1 : 2, 0);
+  high.assign(channelsLast ? 1 : 2, 0);
+  llvm::append_range(low, pads.take_front(k));
+  llvm::append_range(high, pads.drop_front(k));
+  if (channelsLast) {
+    low.push_back(0);
+    high.push_back(0);
+  }
+}
+
 /// Reassociation that keeps each dimension but splits (or merges)
 /// dimension `at` with the one after it.
 SmallVector<ReassociationIndices> splitAt(int64_t rank, int64_t at) {
@@ -955,9 +970,8 @@ struct ConvLowering : StaticResultLowering<ConvOp> {
     int64_t rank = resultType.getRank(), k = rank - 2, group = op.getGroup();
     ArrayRef<int64_t> pads = op.getPads(), strides = op.getStrides(),
                       dilations = op.getDilations();
-    SmallVector<int64_t> low(2, 0), high(2, 0);
-    llvm::append_range(low, pads.take_front(k));
-    llvm::append_range(high, pads.drop_front(k));
+    SmallVector<int64_t> low, high;
+    windowPads(pads, op.getChannelsLast(), low, high);
     Value input = padWith(b, loc, adaptor.getInput(), low, high,
                           zeroOf(b, loc, elementType));
     auto inType = cast<RankedTensorType>(input.getType());
@@ -969,6 +983,49 @@ struct ConvLowering : StaticResultLowering<ConvOp> {
                      .getResult())
           .getResult(0);
     };
+
+    if (op.getChannelsLast()) {
+      // One group: the named op, or a generic over
+      // (n, o_1..o_k, oc, c, k_1..k_k).
+      if (k == 2 && kind == Kind::Float)
+        return linalg::Conv2DNhwcHwcfOp::create(
+                   b, loc, TypeRange{resultType},
+                   ValueRange{input, adaptor.getFilter()},
+                   ValueRange{zeroInit(resultType.getShape())},
+                   b.getI64VectorAttr(strides), b.getI64VectorAttr(dilations))
+            .getResult(0);
+      int64_t numLoops = 2 * k + 3;
+      auto dim = [&](int64_t i) { return b.getAffineDimExpr(i); };
+      SmallVector<AffineExpr> inExprs = {dim(0)}, filterExprs,
+                              outExprs = {dim(0)};
+      for (int64_t i = 0; i < k; ++i) {
+        inExprs.push_back(dim(1 + i) * strides[i] +
+                          dim(k + 3 + i) * dilations[i]);
+        filterExprs.push_back(dim(k + 3 + i));
+        outExprs.push_back(dim(1 + i));
+      }
+      inExprs.push_back(dim(k + 2));
+      filterExprs.append({dim(k + 2), dim(k + 1)});
+      outExprs.push_back(dim(k + 1));
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(numLoops, 0, inExprs, b.getContext()),
+          AffineMap::get(numLoops, 0, filterExprs, b.getContext()),
+          AffineMap::get(numLoops, 0, outExprs, b.getContext())};
+      SmallVector<utils::IteratorType> iterators(k + 2,
+                                                 utils::IteratorType::parallel);
+      iterators.append(k + 1, utils::IteratorType::reduction);
+      return linalg::GenericOp::create(
+                 b, loc, resultType, ValueRange{input, adaptor.getFilter()},
+                 zeroInit(resultType.getShape()), maps, iterators,
+                 [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                   Value product =
+                       scalarMul(nb, nloc, kind, args.take_front(2), op);
+                   linalg::YieldOp::create(
+                       nb, nloc,
+                       scalarAdd(nb, nloc, kind, {args[2], product}, op));
+                 })
+          .getResult(0);
+    }
 
     // The common case is the named op, which backends know how to rewrite
     // (e.g. as im2col + matmul on CPUs).
@@ -1045,19 +1102,26 @@ struct PoolLowering : StaticResultLowering<OpTy> {
     ArrayRef<int64_t> pads = op.getPads(), strides = op.getStrides(),
                       dilations = op.getDilations(), kernel = op.getKernel();
     Value identity = reductionInit(b, loc, elementType, kind, combiner);
-    SmallVector<int64_t> low(2, 0), high(2, 0);
-    llvm::append_range(low, pads.take_front(k));
-    llvm::append_range(high, pads.drop_front(k));
+    SmallVector<int64_t> low, high;
+    bool channelsLast = op.getChannelsLast();
+    windowPads(pads, channelsLast, low, high);
     Value input = padWith(b, loc, adaptor.getInput(), low, high, identity);
     Value window = tensor::EmptyOp::create(b, loc, kernel, elementType);
 
-    int64_t numLoops = rank + k;
+    // Loops: the result's dimensions (n, c, o... or n, o..., c), then the
+    // window's.
+    int64_t numLoops = rank + k, firstSpatial = channelsLast ? 1 : 2;
     auto dim = [&](int64_t i) { return b.getAffineDimExpr(i); };
-    SmallVector<AffineExpr> inExprs = {dim(0), dim(1)}, windowExprs;
+    SmallVector<AffineExpr> inExprs = {dim(0)}, windowExprs;
+    if (!channelsLast)
+      inExprs.push_back(dim(1));
     for (int64_t i = 0; i < k; ++i) {
-      inExprs.push_back(dim(2 + i) * strides[i] + dim(rank + i) * dilations[i]);
+      inExprs.push_back(dim(firstSpatial + i) * strides[i] +
+                        dim(rank + i) * dilations[i]);
       windowExprs.push_back(dim(rank + i));
     }
+    if (channelsLast)
+      inExprs.push_back(dim(k + 1));
     SmallVector<AffineMap> maps = {
         AffineMap::get(numLoops, 0, inExprs, b.getContext()),
         AffineMap::get(numLoops, 0, windowExprs, b.getContext()),

@@ -36,12 +36,32 @@ static LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> inputShape,
   return success();
 }
 
+/// `shape` of a channels-last tensor `[N, D1..Dk, C]` in channels-first
+/// order `[N, C, D1..Dk]`.
+static SmallVector<int64_t> channelsFirst(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> result = {shape.front(), shape.back()};
+  llvm::append_range(result, shape.drop_front().drop_back());
+  return result;
+}
+
 LogicalResult ConvOp::verify() {
-  ArrayRef<int64_t> in = getInput().getType().getShape();
-  ArrayRef<int64_t> filter = getFilter().getType().getShape();
-  ArrayRef<int64_t> out = getType().getShape();
+  SmallVector<int64_t> in = llvm::to_vector(getInput().getType().getShape());
+  SmallVector<int64_t> filter =
+      llvm::to_vector(getFilter().getType().getShape());
+  SmallVector<int64_t> out = llvm::to_vector(getType().getShape());
   if (in.size() < 3 || filter.size() != in.size() || out.size() != in.size())
     return emitOpError("input, filter and result need the same rank >= 3");
+  if (getChannelsLast()) {
+    if (getGroup() != 1)
+      return emitOpError("a channels_last convolution has one group");
+    // Check it as the channels-first conv it computes: the filter
+    // [K1..Kk, C, OC] is [OC, C, K1..Kk] there.
+    in = channelsFirst(in);
+    out = channelsFirst(out);
+    SmallVector<int64_t> reordered = {filter.back(), filter[filter.size() - 2]};
+    llvm::append_range(reordered, ArrayRef(filter).drop_back(2));
+    filter = reordered;
+  }
   int64_t group = getGroup();
   if (group < 1 || in[1] % group != 0 || filter[0] % group != 0)
     return emitOpError("group ")
@@ -54,13 +74,17 @@ LogicalResult ConvOp::verify() {
   if (out[0] != in[0] || out[1] != filter[0])
     return emitOpError("result must be [N, OC, ...] = [")
            << in[0] << ", " << filter[0] << ", ...]";
-  return verifyWindow(*this, in, filter.drop_front(2), getStrides(),
+  return verifyWindow(*this, in, ArrayRef(filter).drop_front(2), getStrides(),
                       getDilations(), getPads(), out);
 }
 
 template <typename OpTy> static LogicalResult verifyPool(OpTy op) {
-  ArrayRef<int64_t> in = op.getInput().getType().getShape();
-  ArrayRef<int64_t> out = op.getType().getShape();
+  SmallVector<int64_t> in = llvm::to_vector(op.getInput().getType().getShape());
+  SmallVector<int64_t> out = llvm::to_vector(op.getType().getShape());
+  if (op.getChannelsLast() && in.size() >= 3 && out.size() == in.size()) {
+    in = channelsFirst(in);
+    out = channelsFirst(out);
+  }
   if (in.size() < 3 || out.size() != in.size() || out[0] != in[0] ||
       out[1] != in[1])
     return op.emitOpError("input and result need rank >= 3 and the same N, C");

@@ -30,6 +30,13 @@ def Graph_Dialect : Dialect {
   let useDefaultTypePrinterParser = 0;
 }
 
+// Ops that apply one scalar function to each element (several operands
+// broadcast numpy-style): a permutation of the dimensions commutes with them,
+// so layout passes move transposes through them.
+def Graph_Elementwise : NativeOpTrait<"ElementwiseMapping"> {
+  let cppNamespace = "::aicc::graph";
+}
+
 class Graph_Op<string mnemonic, list<Trait> traits = []>
     : Op<Graph_Dialect, mnemonic, traits>;
 

@@ -17,6 +17,14 @@
 
 #include "dialects/graph/IR/GraphDialect.h.inc"
 
+namespace aicc::graph {
+/// Marks ops that apply one scalar function per element (operands broadcast
+/// numpy-style); see Graph_Elementwise in GraphBase.td.
+template <typename ConcreteType>
+class ElementwiseMapping
+    : public mlir::OpTrait::TraitBase<ConcreteType, ElementwiseMapping> {};
+} // namespace aicc::graph
+
 #define GET_OP_CLASSES
 #include "dialects/graph/IR/GraphOps.h.inc"
 

@@ -9,6 +9,8 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace aicc::graph;
 
@@ -144,10 +146,64 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *context,
   return success();
 }
 
-OpFoldResult TransposeOp::fold(FoldAdaptor) {
+/// `attr` with its dimensions permuted (result dimension i is dimension
+/// perm[i] of `attr`), or null for element types that are not stored as
+/// whole bytes.
+static DenseElementsAttr transposeConstant(DenseElementsAttr attr,
+                                           ArrayRef<int64_t> perm,
+                                           RankedTensorType resultType) {
+  if (attr.isSplat())
+    return attr.resizeSplat(resultType);
+  Type element = attr.getElementType();
+  if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8 != 0)
+    return {};
+  size_t width = element.getIntOrFloatBitWidth() / 8;
+  ArrayRef<char> raw = attr.getRawData();
+  auto type = cast<RankedTensorType>(attr.getType());
+  int64_t rank = type.getRank(), count = type.getNumElements();
+  // Strides of the input per result dimension; walk the result in order.
+  SmallVector<int64_t> inStrides(rank, 1), strides(rank);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * type.getDimSize(d + 1);
+  for (int64_t d = 0; d < rank; ++d)
+    strides[d] = inStrides[perm[d]];
+  std::vector<char> data(raw.size());
+  SmallVector<int64_t> index(rank, 0);
+  int64_t offset = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    std::memcpy(&data[i * width], &raw[offset * width], width);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      offset += strides[d];
+      if (++index[d] < resultType.getDimSize(d))
+        break;
+      offset -= strides[d] * index[d];
+      index[d] = 0;
+    }
+  }
+  return DenseElementsAttr::getFromRawBuffer(resultType, data);
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int64_t> perm = getPerm();
   // Transpose(x, identity) = x
-  if (llvm::equal(getPerm(), llvm::seq<int64_t>(0, getPerm().size())))
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
     return getInput();
+  // Transpose(Transpose(x, p), q) = Transpose(x, p∘q), or x.
+  if (auto producer = getInput().getDefiningOp<TransposeOp>()) {
+    SmallVector<int64_t> composed;
+    for (int64_t d : perm)
+      composed.push_back(producer.getPerm()[d]);
+    if (llvm::equal(composed, llvm::seq<int64_t>(0, composed.size())))
+      return producer.getInput();
+    getInputMutable().assign(producer.getInput());
+    setPerm(composed);
+    return getResult();
+  }
+  // Transpose(constant) = the permuted constant.
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+    if (DenseElementsAttr result =
+            transposeConstant(dense, perm, getResult().getType()))
+      return result;
   return {};
 }
 

@@ -48,7 +48,8 @@ def Graph_ConstantOp : Graph_Op<"constant",
 class Graph_BinaryOp<string mnemonic, list<Trait> traits = [],
                      Type operandType = Graph_Tensor, bit isCompare = 0>
     : Graph_Op<mnemonic, !listconcat(traits,
-        [Pure, SameOperandsElementType, InferTypeOpAdaptor])> {
+        [Pure, SameOperandsElementType, InferTypeOpAdaptor,
+         Graph_Elementwise])> {
   let arguments = (ins operandType:$lhs, operandType:$rhs);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat =
@@ -186,7 +187,8 @@ def Graph_SelectOp : Graph_Op<"select", [Pure, InferTypeOpAdaptor,
                        "functional-type(operands, results)";
 }
 
-def Graph_CastOp : Graph_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+def Graph_CastOp : Graph_Op<"cast", [Pure, SameOperandsAndResultShape,
+    Graph_Elementwise]> {
   let summary = "converts each element to another type";
   let description = [{
     Float to integer truncates toward zero; integer to float rounds to
@@ -208,7 +210,8 @@ def Graph_CastOp : Graph_Op<"cast", [Pure, SameOperandsAndResultShape]> {
 //===----------------------------------------------------------------------===//
 
 class Graph_UnaryOp<string mnemonic, Type type, list<Trait> traits = []>
-    : Graph_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
+    : Graph_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
+                                              Graph_Elementwise])> {
   let arguments = (ins type:$input);
   let results = (outs type:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
@@ -281,7 +284,8 @@ def Graph_AsinhOp : Graph_FloatUnaryOp<"asinh", "asinh">;
 def Graph_AcoshOp : Graph_FloatUnaryOp<"acosh", "acosh">;
 def Graph_AtanhOp : Graph_FloatUnaryOp<"atanh", "atanh">;
 
-def Graph_IsNanOp : Graph_Op<"is_nan", [Pure, SameOperandsAndResultShape]> {
+def Graph_IsNanOp : Graph_Op<"is_nan", [Pure, SameOperandsAndResultShape,
+    Graph_Elementwise]> {
   let summary = "elementwise NaN test";
   let description = [{ `result = isnan(input)` as `i1`. }];
   let arguments = (ins Graph_FloatTensor:$input);
@@ -510,13 +514,17 @@ def Graph_BatchNormOp : Graph_Op<"batch_norm", [Pure,
 //===----------------------------------------------------------------------===//
 
 def Graph_ConvOp : Graph_Op<"conv", [Pure, SameOperandsAndResultElementType]> {
-  let summary = "N-d grouped convolution (NC... layout)";
+  let summary = "N-d grouped convolution (NC... or N...C layout)";
   let description = [{
     `input` is `[N, C, D1..Dk]`, `filter` is `[OC, C/group, K1..Kk]`, the
     result `[N, OC, O1..Ok]` with
     `Oi = (Di + pads[i] + pads[k+i] - dilations[i]*(Ki-1) - 1) / strides[i] + 1`.
     Padding is with zeros; `pads` holds the k begin pads, then the k end
     pads. A bias is a separate `graph.add`.
+
+    With `channels_last` (set by `aicc-graph-channels-last`, one group
+    only) the channels are the last dimension: `input` is `[N, D1..Dk, C]`,
+    `filter` `[K1..Kk, C, OC]` and the result `[N, O1..Ok, OC]`.
 
     ```mlir
     %y = graph.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
@@ -526,7 +534,8 @@ def Graph_ConvOp : Graph_Op<"conv", [Pure, SameOperandsAndResultElementType]> {
   }];
   let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$filter,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
-                   DenseI64ArrayAttr:$pads, I64Attr:$group);
+                   DenseI64ArrayAttr:$pads, I64Attr:$group,
+                   UnitAttr:$channels_last);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input `,` $filter attr-dict `:` "
                        "functional-type(operands, results)";
@@ -539,10 +548,11 @@ class Graph_PoolOp<string mnemonic, string math, string padding>
   let description = "Over `[N, C, D1..Dk]`, each output element is the "
     # math # " of a `kernel`-sized window moved by `strides`, with "
     # "`dilations`; `pads` (k begin pads, then k end pads) extend the input "
-    # "with " # padding # ". Output sizes follow as for `graph.conv`.";
+    # "with " # padding # ". Output sizes follow as for `graph.conv`. With "
+    # "`channels_last` the layout is `[N, D1..Dk, C]`.";
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$kernel,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
-                   DenseI64ArrayAttr:$pads);
+                   DenseI64ArrayAttr:$pads, UnitAttr:$channels_last);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat =
       "$input attr-dict `:` type($input) `->` type($result)";

@@ -133,3 +133,29 @@ func.func @concat_with_empty() -> tensor<2xi64> {
   %0 = graph.concat %e, %c {axis = 0} : (tensor<0xi64>, tensor<2xi64>) -> tensor<2xi64>
   return %0 : tensor<2xi64>
 }
+
+// -----
+
+// A transpose of a transpose is one transpose, or nothing.
+// CHECK-LABEL: func @transpose_transpose
+// CHECK: %[[T:.*]] = graph.transpose %arg0 [0, 2, 3, 1] : tensor<1x2x3x4xf32> -> tensor<1x3x4x2xf32>
+// CHECK: return %arg0, %[[T]]
+func.func @transpose_transpose(%x: tensor<1x2x3x4xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x3x4x2xf32>) {
+  %0 = graph.transpose %x [0, 2, 3, 1] : tensor<1x2x3x4xf32> -> tensor<1x3x4x2xf32>
+  %1 = graph.transpose %0 [0, 3, 1, 2] : tensor<1x3x4x2xf32> -> tensor<1x2x3x4xf32>
+  %2 = graph.transpose %x [0, 1, 3, 2] : tensor<1x2x3x4xf32> -> tensor<1x2x4x3xf32>
+  %3 = graph.transpose %2 [0, 3, 2, 1] : tensor<1x2x4x3xf32> -> tensor<1x3x4x2xf32>
+  return %1, %3 : tensor<1x2x3x4xf32>, tensor<1x3x4x2xf32>
+}
+
+// -----
+
+// A transpose of a constant is the permuted constant.
+// CHECK-LABEL: func @transpose_constant
+// CHECK: %[[C:.*]] = graph.constant dense<{{\[\[}}1, 4], [2, 5], [3, 6]]> : tensor<3x2xi32>
+// CHECK: return %[[C]]
+func.func @transpose_constant() -> tensor<3x2xi32> {
+  %c = graph.constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi32>
+  %0 = graph.transpose %c [1, 0] : tensor<2x3xi32> -> tensor<3x2xi32>
+  return %0 : tensor<3x2xi32>
+}

@@ -636,3 +636,27 @@ func.func @arg_min_axis_out_of_range(%x: tensor<2x3xf32>) -> tensor<2xi64> {
   %0 = graph.arg_min %x {axis = 5 : i64} : tensor<2x3xf32> -> tensor<2xi64>
   return %0 : tensor<2xi64>
 }
+
+// -----
+
+func.func @conv_channels_last_groups(%x: tensor<1x4x4x4xf32>, %w: tensor<3x3x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  // expected-error @+1 {{a channels_last convolution has one group}}
+  %0 = graph.conv %x, %w {channels_last, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2} : (tensor<1x4x4x4xf32>, tensor<3x3x2x4xf32>) -> tensor<1x2x2x4xf32>
+  return %0 : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+func.func @conv_channels_last_wrong_channels(%x: tensor<1x4x4x3xf32>, %w: tensor<3x3x4x8xf32>) -> tensor<1x2x2x8xf32> {
+  // expected-error @+1 {{filter has 4 input channels per group, expected 3}}
+  %0 = graph.conv %x, %w {channels_last, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x4x4x3xf32>, tensor<3x3x4x8xf32>) -> tensor<1x2x2x8xf32>
+  return %0 : tensor<1x2x2x8xf32>
+}
+
+// -----
+
+func.func @max_pool_channels_last_wrong_size(%x: tensor<1x7x7x16xf32>) -> tensor<1x4x4x16xf32> {
+  // expected-error @+1 {{spatial dimension 0 of the result is 4, expected 3}}
+  %0 = graph.max_pool %x {channels_last, kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x7x7x16xf32> -> tensor<1x4x4x16xf32>
+  return %0 : tensor<1x4x4x16xf32>
+}

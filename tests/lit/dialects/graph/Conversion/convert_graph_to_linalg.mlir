@@ -787,3 +787,43 @@ func.func @conv_named(%x: tensor<1x4x8x8xf32>, %w: tensor<6x4x3x3xf32>) -> tenso
   %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1} : (tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32>) -> tensor<1x6x4x4xf32>
   return %0 : tensor<1x6x4x4xf32>
 }
+
+// -----
+
+// Channels last: the pad goes on H and W (dims 1, 2), and a float 2-D conv
+// is the named NHWC/HWCF op.
+// CHECK-LABEL: func @conv_channels_last
+// CHECK: tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%{{.*}}, %{{.*}} : tensor<1x10x10x3xf32>, tensor<3x3x3x8xf32>) outs(%{{.*}} : tensor<1x4x4x8xf32>)
+func.func @conv_channels_last(%x: tensor<1x8x8x3xf32>, %w: tensor<3x3x3x8xf32>) -> tensor<1x4x4x8xf32> {
+  %y = graph.conv %x, %w {channels_last, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1} : (tensor<1x8x8x3xf32>, tensor<3x3x3x8xf32>) -> tensor<1x4x4x8xf32>
+  return %y : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// A channels-last integer 1-D conv: a generic over (n, o, oc, c, k) reading
+// input[n, o + k, c] and filter[k, c, oc].
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 + d4, d3)>
+// CHECK-DAG: #[[F:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d3, d2)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
+// CHECK-LABEL: func @conv1d_channels_last_int
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[F]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK: arith.muli
+// CHECK: arith.addi
+func.func @conv1d_channels_last_int(%x: tensor<1x5x2xi32>, %w: tensor<3x2x4xi32>) -> tensor<1x3x4xi32> {
+  %y = graph.conv %x, %w {channels_last, strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>, group = 1} : (tensor<1x5x2xi32>, tensor<3x2x4xi32>) -> tensor<1x3x4xi32>
+  return %y : tensor<1x3x4xi32>
+}
+
+// -----
+
+// A channels-last max pool reads input[n, oh*2 + kh, ow*2 + kw, c].
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
+// CHECK-LABEL: func @max_pool_channels_last
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: outs(%{{.*}} : tensor<1x3x3x16xf32>)
+func.func @max_pool_channels_last(%x: tensor<1x7x7x16xf32>) -> tensor<1x3x3x16xf32> {
+  %y = graph.max_pool %x {channels_last, kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x7x7x16xf32> -> tensor<1x3x3x16xf32>
+  return %y : tensor<1x3x3x16xf32>
+}
