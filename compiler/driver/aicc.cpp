@@ -199,7 +199,8 @@ static int emitStage(mlir::MLIRContext &ctx) {
   if (emit != Emit::Graph) {
     mlir::PassManager pm(&ctx);
     if (emit == Emit::Linalg) {
-      aicc::buildGraphToLinalgPipeline(pm);
+      // What the optimized CPU path lowers (convs channels last).
+      aicc::buildGraphToLinalgPipeline(pm, target != "cuda" && optLevel != 0);
     } else if (target == "cuda") {
       std::optional<aicc::CudaPipelineOptions> cuda = cudaOptions();
       if (!cuda)

@@ -29,9 +29,10 @@ namespace aicc {
 
 void buildCpuKernelsPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
-  // 1. Graph → linalg → convolutions as GEMMs → elementwise chains fused →
+  // 1. Graph → linalg (2-D convs channels last) → convolutions as GEMMs →
+  // elementwise chains fused →
   //    constant GEMM operands as panels → kernels.
-  buildGraphToLinalgPipeline(pm);
+  buildGraphToLinalgPipeline(pm, /*channelsLast=*/true);
   pm.addPass(createCpuConvToIm2colPass());
   addFormKernelsPasses(pm, /*forCpu=*/true, [&](OpPassManager &nested) {
     CpuPackWeightsPassOptions pack;

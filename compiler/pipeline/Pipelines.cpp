@@ -121,9 +121,11 @@ void registerPipelineDialects(DialectRegistry &registry) {
   vector::registerConvertVectorToLLVMInterface(registry);
 }
 
-void buildGraphToLinalgPipeline(OpPassManager &pm) {
+void buildGraphToLinalgPipeline(OpPassManager &pm, bool channelsLast) {
   pm.addPass(createCanonicalizerPass()); // folds constants, removes dead ops
   pm.addPass(graph::createFoldBatchNormPass());
+  if (channelsLast)
+    pm.addPass(graph::createChannelsLastPass());
   pm.addPass(graph::createConvertGraphToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -186,9 +188,9 @@ void registerPipelines() {
   registerCodegenCpuPasses();
   registerCodegenGpuPasses();
   registerPartitionPasses();
-  PassPipelineRegistration<>("aicc-graph-to-linalg",
-                             "aicc: lower graph ops to linalg on tensors",
-                             buildGraphToLinalgPipeline);
+  PassPipelineRegistration<>(
+      "aicc-graph-to-linalg", "aicc: lower graph ops to linalg on tensors",
+      [](OpPassManager &pm) { buildGraphToLinalgPipeline(pm); });
   PassPipelineRegistration<>(
       "aicc-cpu-reference",
       "aicc: the reference CPU pipeline, graph ops to the LLVM dialect",

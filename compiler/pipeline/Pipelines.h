@@ -17,8 +17,10 @@ namespace aicc {
 /// pipelines create or need (bufferization models, LLVM translation).
 void registerPipelineDialects(mlir::DialectRegistry &registry);
 
-/// graph → linalg only (what `--emit=linalg` shows).
-void buildGraphToLinalgPipeline(mlir::OpPassManager &pm);
+/// graph → linalg only (what `--emit=linalg` shows). `channelsLast` runs
+/// 2-D convs and their neighbours NHWC (aicc-channels-last; the CPU path).
+void buildGraphToLinalgPipeline(mlir::OpPassManager &pm,
+                                bool channelsLast = false);
 
 /// The correctness-first CPU path: graph → linalg → loops → LLVM dialect,
 /// no tiling or vectorization. @main ends up taking its outputs as trailing

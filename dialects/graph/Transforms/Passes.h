@@ -17,6 +17,9 @@ namespace aicc::graph {
 /// batch_norm(conv/matmul with constant weights) → conv/matmul + add.
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
 
+/// 2-D convs channels last; transposes back to NCHW moved to their users.
+void populateChannelsLastPatterns(mlir::RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "dialects/graph/Transforms/Passes.h.inc"
 

@@ -18,4 +18,20 @@ def FoldBatchNormPass : Pass<"aicc-fold-batch-norm"> {
   }];
 }
 
+def ChannelsLastPass : Pass<"aicc-channels-last"> {
+  let summary = "runs 2-D convolutions and their neighbours channels last";
+  let description = [{
+    Every float 2-D `graph.conv` with one group becomes
+    `transpose(conv{channels_last}(transpose(x), W'))` with the filter as
+    `[KH, KW, C, OC]` (a constant filter is permuted at compile time). The
+    transposes back to NCHW then move towards their users through
+    elementwise ops (whose other operands are the same transpose or
+    constants), pads, pools and reductions that keep the order of the
+    remaining dimensions, and cancel against the next conv's transpose to
+    NHWC. Whatever else reads a conv's result gets NCHW from a transpose.
+    The CPU pipeline runs it: channels last, a conv is a GEMM whose columns
+    are output channels and whose right operand is the constant filter.
+  }];
+}
+
 #endif // AICC_DIALECT_GRAPH_TRANSFORMS_PASSES
