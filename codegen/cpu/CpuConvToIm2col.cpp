@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -19,35 +20,97 @@ using namespace mlir;
 namespace aicc {
 namespace {
 
-/// A float conv with static shapes as the contraction
-/// out[n, f, p] += filter[f, k] * cols[n, k, p] on collapsed views, with
-/// k = (c, kh, kw) and p = (oh, ow). A 1x1 unit-stride conv reads its input
-/// as `cols` directly. Any other conv first copies its windows into
-/// cols[n, c, kh, kw, oh, ow] = in[n, c, oh*sh + kh*dh, ow*sw + kw*dw]: a
-/// generic whose input map is affine in the loops (upstream's im2col indexes
-/// with div/mod of a flattened position, which stays a scalar gather).
+/// A copy of `input`'s windows into a new tensor of `shape`, with `inMap`
+/// from the copy's loops (one per dimension of `shape`) to `input`.
+Value copyWindows(RewriterBase &rewriter, Location loc, Value input,
+                  AffineMap inMap, ArrayRef<int64_t> shape) {
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  Value empty = tensor::EmptyOp::create(rewriter, loc, shape, element);
+  SmallVector<AffineMap> maps = {inMap,
+                                 rewriter.getMultiDimIdentityMap(shape.size())};
+  return linalg::GenericOp::create(
+             rewriter, loc, empty.getType(), ValueRange{input},
+             ValueRange{empty}, maps,
+             SmallVector<utils::IteratorType>(shape.size(),
+                                              utils::IteratorType::parallel),
+             [](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc, args[0]);
+             })
+      .getResult(0);
+}
+
+/// init + sum_k lhs * rhs as a float generic over (n, i, j, k) with `maps`.
+Value contract(RewriterBase &rewriter, Location loc, Value lhs, Value rhs,
+               Value init, ArrayRef<AffineMap> maps) {
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators = {
+      IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
+      IteratorType::reduction};
+  return linalg::GenericOp::create(
+             rewriter, loc, init.getType(), ValueRange{lhs, rhs},
+             ValueRange{init}, maps, iterators,
+             [](OpBuilder &b, Location loc, ValueRange args) {
+               Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+               Value sum = arith::AddFOp::create(b, loc, product, args[2]);
+               linalg::YieldOp::create(b, loc, sum);
+             })
+      .getResult(0);
+}
+
+/// The static float operands of a conv, or failure.
+LogicalResult checkStaticFloat(linalg::LinalgOp conv) {
+  Type element;
+  for (Value v : conv->getOperands()) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || !type.hasStaticShape() ||
+        !isa<FloatType>(type.getElementType()) ||
+        (element && type.getElementType() != element))
+      return failure();
+    element = type.getElementType();
+  }
+  return success();
+}
+
+/// A float 2-D conv with static shapes as a contraction on collapsed views,
+/// with p = (oh, ow):
+/// - NCHW (`linalg.conv_2d_nchw_fchw`): out[n, f, p] += filter[f, k] *
+///   cols[n, k, p] with k = (c, kh, kw); windows copied into
+///   cols[n, c, kh, kw, oh, ow] = in[n, c, oh*sh + kh*dh, ow*sw + kw*dw];
+/// - NHWC (`linalg.conv_2d_nhwc_hwcf`, from aicc-channels-last):
+///   out[n, p, f] += cols[n, p, k] * filter[k, f] with k = (kh, kw, c);
+///   windows copied into cols[n, oh, ow, kh, kw, c] =
+///   in[n, oh*sh + kh*dh, ow*sw + kw*dw, c], rows of C contiguous elements.
+///   The filter is the right operand, so a constant one is stored as panels
+///   by aicc-cpu-pack-weights, and the output channels are the vectorized
+///   columns.
+/// A 1x1 unit-stride conv reads its input as `cols` directly. The window
+/// copy is a generic whose input map is affine in the loops (upstream's
+/// im2col indexes with div/mod of a flattened position, which stays a
+/// scalar gather).
 FailureOr<Value> rewriteConvAsGemm(RewriterBase &rewriter,
-                                   linalg::Conv2DNchwFchwOp conv) {
-  Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
-  Value init = conv.getOutputs()[0];
-  auto inputType = dyn_cast<RankedTensorType>(input.getType());
-  auto filterType = dyn_cast<RankedTensorType>(filter.getType());
-  auto initType = dyn_cast<RankedTensorType>(init.getType());
-  if (!inputType || !filterType || !initType || !inputType.hasStaticShape() ||
-      !filterType.hasStaticShape() || !initType.hasStaticShape())
+                                   linalg::LinalgOp conv, bool channelsLast,
+                                   DenseIntElementsAttr stridesAttr,
+                                   DenseIntElementsAttr dilationsAttr) {
+  if (failed(checkStaticFloat(conv)))
     return failure();
-  Type element = initType.getElementType();
-  if (!isa<FloatType>(element) || inputType.getElementType() != element ||
-      filterType.getElementType() != element)
-    return failure();
-  ArrayRef<int64_t> in = inputType.getShape(), out = initType.getShape();
-  int64_t kh = filterType.getDimSize(2), kw = filterType.getDimSize(3);
+  Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
+  Value init = conv.getDpsInits()[0];
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto initType = cast<RankedTensorType>(init.getType());
+  ArrayRef<int64_t> in = cast<RankedTensorType>(input.getType()).getShape();
+  ArrayRef<int64_t> out = initType.getShape();
+  // The first spatial dimension of the input/output and of the filter.
+  int64_t spatial = channelsLast ? 1 : 2, window = channelsLast ? 0 : 2;
+  int64_t kh = filterType.getDimSize(window),
+          kw = filterType.getDimSize(window + 1);
+  int64_t channels = in[channelsLast ? 3 : 1];
   SmallVector<int64_t> strides =
-      llvm::to_vector(conv.getStrides().getValues<int64_t>());
+      llvm::to_vector(stridesAttr.getValues<int64_t>());
   SmallVector<int64_t> dilations =
-      llvm::to_vector(conv.getDilations().getValues<int64_t>());
+      llvm::to_vector(dilationsAttr.getValues<int64_t>());
   bool pointwise = kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1 &&
-                   in[2] == out[2] && in[3] == out[3];
+                   in[spatial] == out[spatial] &&
+                   in[spatial + 1] == out[spatial + 1];
 
   Location loc = conv.getLoc();
   MLIRContext *ctx = rewriter.getContext();
@@ -55,52 +118,55 @@ FailureOr<Value> rewriteConvAsGemm(RewriterBase &rewriter,
     return tensor::CollapseShapeOp::create(rewriter, loc, v, groups)
         .getResult();
   };
+  // [N, C, H*W] or [N, H*W, C]: the input or output with p collapsed.
+  SmallVector<ReassociationIndices> spatialGroups =
+      channelsLast ? SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}}
+                   : SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}};
   Value cols;
   if (pointwise) {
-    cols = collapse(input, {{0}, {1}, {2, 3}});
+    cols = collapse(input, spatialGroups);
   } else {
+    // Copy loops: (n, c, i, j, y, x) or (n, y, x, i, j, c).
     AffineExpr n, c, i, j, y, x;
-    bindDims(ctx, n, c, i, j, y, x);
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(6, 0,
-                       {n, c, y * strides[0] + i * dilations[0],
-                        x * strides[1] + j * dilations[1]},
-                       ctx),
-        AffineMap::getMultiDimIdentityMap(6, ctx)};
-    SmallVector<int64_t> shape = {out[0], in[1], kh, kw, out[2], out[3]};
-    Value empty = tensor::EmptyOp::create(rewriter, loc, shape, element);
-    auto copy = linalg::GenericOp::create(
-        rewriter, loc, empty.getType(), ValueRange{input}, ValueRange{empty},
-        maps,
-        SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-        [](OpBuilder &b, Location loc, ValueRange args) {
-          linalg::YieldOp::create(b, loc, args[0]);
-        });
-    cols = collapse(copy.getResult(0), {{0}, {1, 2, 3}, {4, 5}});
+    if (channelsLast)
+      bindDims(ctx, n, y, x, i, j, c);
+    else
+      bindDims(ctx, n, c, i, j, y, x);
+    AffineExpr row = y * strides[0] + i * dilations[0],
+               col = x * strides[1] + j * dilations[1];
+    AffineMap inMap = channelsLast
+                          ? AffineMap::get(6, 0, {n, row, col, c}, ctx)
+                          : AffineMap::get(6, 0, {n, c, row, col}, ctx);
+    SmallVector<int64_t> shape =
+        channelsLast
+            ? SmallVector<int64_t>{out[0], out[1], out[2], kh, kw, channels}
+            : SmallVector<int64_t>{out[0], channels, kh, kw, out[2], out[3]};
+    SmallVector<ReassociationIndices> groups =
+        channelsLast
+            ? SmallVector<ReassociationIndices>{{0}, {1, 2}, {3, 4, 5}}
+            : SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}};
+    cols = collapse(copyWindows(rewriter, loc, input, inMap, shape), groups);
   }
-  SmallVector<ReassociationIndices> spatial = {{0}, {1}, {2, 3}};
-  Value filterView = collapse(filter, {{0}, {1, 2, 3}});
-  Value initView = collapse(init, spatial);
-
-  AffineExpr n, f, p, k;
-  bindDims(ctx, n, f, p, k);
-  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {f, k}, ctx),
-                                 AffineMap::get(4, 0, {n, k, p}, ctx),
-                                 AffineMap::get(4, 0, {n, f, p}, ctx)};
-  using utils::IteratorType;
-  SmallVector<IteratorType> iterators = {
-      IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
-      IteratorType::reduction};
-  auto gemm = linalg::GenericOp::create(
-      rewriter, loc, initView.getType(), ValueRange{filterView, cols},
-      ValueRange{initView}, maps, iterators,
-      [](OpBuilder &b, Location loc, ValueRange args) {
-        Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-        Value sum = arith::AddFOp::create(b, loc, product, args[2]);
-        linalg::YieldOp::create(b, loc, sum);
-      });
-  return tensor::ExpandShapeOp::create(rewriter, loc, initType,
-                                       gemm.getResult(0), spatial)
+  // Loops (n, p, f, k) or (n, f, p, k).
+  AffineExpr n, p, f, k;
+  Value gemm;
+  if (channelsLast) {
+    bindDims(ctx, n, p, f, k);
+    gemm = contract(rewriter, loc, cols, collapse(filter, {{0, 1, 2}, {3}}),
+                    collapse(init, spatialGroups),
+                    {AffineMap::get(4, 0, {n, p, k}, ctx),
+                     AffineMap::get(4, 0, {k, f}, ctx),
+                     AffineMap::get(4, 0, {n, p, f}, ctx)});
+  } else {
+    bindDims(ctx, n, f, p, k);
+    gemm = contract(rewriter, loc, collapse(filter, {{0}, {1, 2, 3}}), cols,
+                    collapse(init, spatialGroups),
+                    {AffineMap::get(4, 0, {f, k}, ctx),
+                     AffineMap::get(4, 0, {n, k, p}, ctx),
+                     AffineMap::get(4, 0, {n, f, p}, ctx)});
+  }
+  return tensor::ExpandShapeOp::create(rewriter, loc, initType, gemm,
+                                       spatialGroups)
       .getResult();
 }
 
@@ -248,26 +314,181 @@ FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
       .getResult();
 }
 
+/// A pool as the graph lowering writes it (a generic over the result's
+/// loops, then one reduction loop per window dimension, reading
+/// in[.., o*s + k*d, ..] and a window operand that only gives the reduction
+/// loops their extent, combining the element into the result) as one
+/// elementwise generic over the result whose operands are the window's taps,
+/// each a strided slice of the input: its maps are projections, so it
+/// vectorizes (along the channels of an NHWC pool). The taps are combined in
+/// the window's order, starting from the init, as the window form does.
+/// Windows of more than kMaxTaps elements keep the window form.
+FailureOr<Value> rewritePoolAsTaps(RewriterBase &rewriter,
+                                   linalg::GenericOp pool) {
+  constexpr int64_t kMaxTaps = 25;
+  if (pool.getNumDpsInputs() != 2 || pool.getNumDpsInits() != 1 ||
+      !pool.getDpsInputs()[1].getDefiningOp<tensor::EmptyOp>())
+    return failure();
+  Value input = pool.getDpsInputs()[0], init = pool.getDpsInits()[0];
+  auto inType = dyn_cast<RankedTensorType>(input.getType());
+  auto resultType = dyn_cast<RankedTensorType>(init.getType());
+  if (!inType || !resultType || !inType.hasStaticShape() ||
+      !resultType.hasStaticShape() || inType.getRank() != resultType.getRank())
+    return failure();
+  int64_t rank = resultType.getRank(), numLoops = pool.getNumLoops();
+  int64_t k = numLoops - rank;
+  SmallVector<AffineMap> maps = pool.getIndexingMapsArray();
+  SmallVector<int64_t> ranges = pool.getStaticLoopRanges();
+  MLIRContext *ctx = rewriter.getContext();
+  if (k < 1 ||
+      maps[2] != AffineMap::getMultiDimIdentityMap(numLoops, ctx)
+                     .getMajorSubMap(rank) ||
+      maps[1] !=
+          AffineMap::getMultiDimIdentityMap(numLoops, ctx).getMinorSubMap(k) ||
+      pool.getNumParallelLoops() != static_cast<unsigned>(rank))
+    return failure();
+  for (int64_t l = 0; l < numLoops; ++l)
+    if ((l < rank) !=
+        (pool.getIteratorTypesArray()[l] == utils::IteratorType::parallel))
+      return failure();
+  int64_t taps = 1;
+  for (int64_t l = rank; l < numLoops; ++l)
+    taps *= ranges[l];
+  if (taps > kMaxTaps)
+    return failure();
+  // The body: one op combining the element (arg 0) into the result (arg 2).
+  Block &body = pool.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return failure();
+  Operation *combine = &body.front();
+  if (combine->getNumOperands() != 2 || combine->getNumResults() != 1 ||
+      body.getTerminator()->getOperand(0) != combine->getResult(0) ||
+      !llvm::is_contained(combine->getOperands(), body.getArgument(0)) ||
+      !llvm::is_contained(combine->getOperands(), body.getArgument(2)))
+    return failure();
+
+  // Per input dimension: the result loop it follows, and for a window
+  // dimension its reduction loop, stride and dilation.
+  struct Dim {
+    int64_t loop, window = -1, stride = 1, dilation = 1;
+  };
+  SmallVector<Dim> dims;
+  for (AffineExpr expr : maps[0].getResults()) {
+    if (auto d = dyn_cast<AffineDimExpr>(expr)) {
+      if (d.getPosition() >= rank)
+        return failure();
+      dims.push_back({d.getPosition()});
+      continue;
+    }
+    Dim dim{-1};
+    for (int64_t l = 0; l < numLoops; ++l) {
+      int64_t c = coefficient(expr, numLoops, l);
+      if (c < 0)
+        return failure();
+      if (c == 0)
+        continue;
+      if (l < rank && dim.loop < 0) {
+        dim.loop = l;
+        dim.stride = c;
+      } else if (l >= rank && dim.window < 0) {
+        dim.window = l;
+        dim.dilation = c;
+      } else {
+        return failure();
+      }
+    }
+    if (dim.loop < 0 || dim.window < 0 ||
+        expr != getAffineDimExpr(dim.loop, ctx) * dim.stride +
+                    getAffineDimExpr(dim.window, ctx) * dim.dilation)
+      return failure();
+    int64_t span = (ranges[dim.loop] - 1) * dim.stride +
+                   (ranges[dim.window] - 1) * dim.dilation;
+    if (span >= inType.getDimSize(dims.size()))
+      return failure();
+    dims.push_back(dim);
+  }
+
+  Location loc = pool.getLoc();
+  SmallVector<AffineExpr> sliceExprs;
+  SmallVector<int64_t> sliceShape;
+  for (const Dim &dim : dims) {
+    sliceExprs.push_back(getAffineDimExpr(dim.loop, ctx));
+    sliceShape.push_back(ranges[dim.loop]);
+  }
+  AffineMap sliceMap = AffineMap::get(rank, 0, sliceExprs, ctx);
+  SmallVector<Value> operands;
+  SmallVector<int64_t> tap(k, 0);
+  for (int64_t t = 0; t < taps; ++t) {
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    for (const Dim &dim : dims) {
+      offsets.push_back(rewriter.getIndexAttr(
+          dim.window < 0 ? 0 : tap[dim.window - rank] * dim.dilation));
+      sizes.push_back(rewriter.getIndexAttr(ranges[dim.loop]));
+      strides.push_back(rewriter.getIndexAttr(dim.stride));
+    }
+    operands.push_back(
+        tensor::ExtractSliceOp::create(rewriter, loc, inType.clone(sliceShape),
+                                       input, offsets, sizes, strides));
+    // Next tap, the last window dimension fastest.
+    for (int64_t w = k - 1; w >= 0; --w) {
+      if (++tap[w] < ranges[rank + w])
+        break;
+      tap[w] = 0;
+    }
+  }
+  SmallVector<AffineMap> tapMaps(taps, sliceMap);
+  tapMaps.push_back(rewriter.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             rewriter, loc, resultType, operands, ValueRange{init}, tapMaps,
+             parallel,
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               Value acc = args.back();
+               for (Value element : args.drop_back()) {
+                 IRMapping mapping;
+                 mapping.map(body.getArgument(0), element);
+                 mapping.map(body.getArgument(2), acc);
+                 acc = b.clone(*combine, mapping)->getResult(0);
+               }
+               linalg::YieldOp::create(b, loc, acc);
+             })
+      .getResult(0);
+}
+
 struct CpuConvToIm2colPass
     : public impl::CpuConvToIm2colPassBase<CpuConvToIm2colPass> {
   void runOnOperation() override {
     SmallVector<Operation *> candidates;
     getOperation()->walk([&](Operation *op) {
-      if (isa<linalg::GenericOp, linalg::Conv2DNchwFchwOp>(op))
+      if (isa<linalg::GenericOp, linalg::Conv2DNchwFchwOp,
+              linalg::Conv2DNhwcHwcfOp>(op))
         candidates.push_back(op);
     });
     IRRewriter rewriter(&getContext());
     for (Operation *op : candidates) {
       rewriter.setInsertionPoint(op);
-      FailureOr<Value> rewritten =
-          isa<linalg::GenericOp>(op)
-              ? rewriteDepthwiseConv(rewriter, cast<linalg::GenericOp>(op))
-              : rewriteConvAsGemm(rewriter, cast<linalg::Conv2DNchwFchwOp>(op));
-      if (succeeded(rewritten))
+      FailureOr<Value> rewritten = failure();
+      if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+        rewritten = rewriteDepthwiseConv(rewriter, generic);
+        if (failed(rewritten))
+          rewritten = rewritePoolAsTaps(rewriter, generic);
+      } else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op)) {
+        rewritten = rewriteConvAsGemm(rewriter, conv, /*channelsLast=*/false,
+                                      conv.getStrides(), conv.getDilations());
+      } else if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op)) {
+        rewritten = rewriteConvAsGemm(rewriter, conv, /*channelsLast=*/true,
+                                      conv.getStrides(), conv.getDilations());
+      }
+      if (succeeded(rewritten)) {
         rewriter.replaceOp(op, *rewritten);
-      else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
-        // A conv the rewrite does not handle (dynamic shapes, integers):
-        // upstream's im2col.
+        continue;
+      }
+      // A conv the rewrites do not handle (dynamic shapes, integers):
+      // upstream's im2col.
+      if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
+        (void)linalg::rewriteInIm2Col(rewriter, conv);
+      else if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
         (void)linalg::rewriteInIm2Col(rewriter, conv);
     }
   }

@@ -6,7 +6,7 @@
 include "mlir/Pass/PassBase.td"
 
 def CpuConvToIm2colPass : Pass<"aicc-cpu-conv-to-im2col"> {
-  let summary = "rewrites 2-D NCHW convolutions as im2col + matmul";
+  let summary = "rewrites 2-D convolutions as im2col + matmul";
   let description = [{
     Each `linalg.conv_2d_nchw_fchw` on float tensors with static shapes
     becomes a copy of the input windows into a [N, C, KH, KW, OH, OW] tensor
@@ -21,6 +21,13 @@ def CpuConvToIm2colPass : Pass<"aicc-cpu-conv-to-im2col"> {
     unit strides on float tensors: their input viewed as [N, C, H*W] already
     is the im2col matrix, so they become the same contraction on views
     (collapse_shape), with no copy.
+
+    `linalg.conv_2d_nhwc_hwcf` (what `aicc-channels-last` makes) is handled
+    the same way with the operands swapped: windows copied into
+    [N, OH, OW, KH, KW, C] (rows of C contiguous elements) and
+    `out[n, p, f] += cols[n, p, k] * filter[k, f]`, so the filter is the
+    right operand (a constant one becomes panels in aicc-cpu-pack-weights)
+    and output channels are the vector columns.
 
     Depthwise convolutions (the graph lowering's window generic with one
     channel per group) become a sum over the KH*KW taps of a strided slice

@@ -7,6 +7,10 @@
 
 // CHECK-DAG: #[[WINDOW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>
 // CHECK-DAG: #[[STRIDED:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
+// CHECK-DAG: #[[NHWC_WINDOW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d2 * 2 + d4, d5)>
+// CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[RHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @conv
 // CHECK: %[[COPY:.*]] = linalg.generic {indexing_maps = [#[[WINDOW]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<1x4x6x6xf32>) outs(%{{.*}} : tensor<1x4x3x3x4x4xf32>)
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
@@ -84,4 +88,61 @@ func.func @depthwise(%x: tensor<1x4x1x7x7xf32>, %w: tensor<4x1x1x2x2xf32>) -> te
     linalg.yield %s : f32
   } -> tensor<1x4x1x3x3xf32>
   return %0 : tensor<1x4x1x3x3xf32>
+}
+
+// Channels last (aicc-channels-last): a strided 3x3 NHWC conv copies its
+// windows into [N, OH, OW, KH, KW, C] (rows of C contiguous elements) and
+// becomes out[n, p, f] += cols[n, p, k] * filter[k, f]: the filter, viewed
+// as [KH*KW*C, F], is the right operand.
+
+// CHECK-LABEL: func.func @conv_nhwc
+// CHECK: %[[COPY:.*]] = linalg.generic {indexing_maps = [#[[NHWC_WINDOW]], #{{.*}}], {{.*}} ins(%{{.*}} : tensor<1x7x7x4xf32>) outs(%{{.*}} : tensor<1x3x3x3x3x4xf32>)
+// CHECK: %[[COL:.*]] = tensor.collapse_shape %[[COPY]] {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x3x3x3x3x4xf32> into tensor<1x9x36xf32>
+// CHECK: %[[W:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] : tensor<3x3x4x32xf32> into tensor<36x32xf32>
+// CHECK: %[[MM:.*]] = linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[COL]], %[[W]] : tensor<1x9x36xf32>, tensor<36x32xf32>)
+// CHECK: tensor.expand_shape %[[MM]] {{\[\[}}0], [1, 2], [3]] output_shape [1, 3, 3, 32]
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+func.func @conv_nhwc(%x: tensor<1x7x7x4xf32>, %w: tensor<3x3x4x32xf32>, %init: tensor<1x3x3x32xf32>) -> tensor<1x3x3x32xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>}
+      ins(%x, %w : tensor<1x7x7x4xf32>, tensor<3x3x4x32xf32>) outs(%init : tensor<1x3x3x32xf32>) -> tensor<1x3x3x32xf32>
+  return %0 : tensor<1x3x3x32xf32>
+}
+
+// A 1x1 unit-stride NHWC conv reads its input viewed as [N, H*W, C].
+
+// CHECK-LABEL: func.func @pointwise_nhwc
+// CHECK: %[[COL:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3]] : tensor<1x4x4x8xf32> into tensor<1x16x8xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[COL]], %{{.*}} : tensor<1x16x8xf32>, tensor<8x32xf32>)
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+func.func @pointwise_nhwc(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x32xf32>, %init: tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+      ins(%x, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x32xf32>) outs(%init : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
+  return %0 : tensor<1x4x4x32xf32>
+}
+
+// A channels-last 3x3 stride-2 max pool as the graph lowering writes it
+// becomes an elementwise generic over the result whose 9 operands are the
+// window's taps (strided slices at offsets (i, j)), combined in the window's
+// order starting from the init.
+
+#pool_in = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
+#pool_win = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+#pool_out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @max_pool_nhwc
+// CHECK: %[[T0:.*]] = tensor.extract_slice %[[X:.*]][0, 0, 0, 0] [1, 3, 3, 16] [1, 2, 2, 1] : tensor<1x7x7x16xf32> to tensor<1x3x3x16xf32>
+// CHECK: %[[T1:.*]] = tensor.extract_slice %[[X]][0, 0, 1, 0] [1, 3, 3, 16] [1, 2, 2, 1]
+// CHECK: %[[T8:.*]] = tensor.extract_slice %[[X]][0, 2, 2, 0] [1, 3, 3, 16] [1, 2, 2, 1]
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[T0]], %[[T1]], {{.*}}, %[[T8]] : {{.*}}) outs(%{{.*}} : tensor<1x3x3x16xf32>)
+// CHECK-NEXT: ^bb0(%[[A0:[^:]*]]: f32, %[[A1:[^:]*]]: f32,
+// CHECK: %[[M0:.*]] = arith.maximumf %[[A0]], %{{.*}} : f32
+// CHECK-NEXT: %[[M1:.*]] = arith.maximumf %[[A1]], %[[M0]] : f32
+func.func @max_pool_nhwc(%x: tensor<1x7x7x16xf32>, %init: tensor<1x3x3x16xf32>) -> tensor<1x3x3x16xf32> {
+  %win = tensor.empty() : tensor<3x3xf32>
+  %0 = linalg.generic {indexing_maps = [#pool_in, #pool_win, #pool_out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %win : tensor<1x7x7x16xf32>, tensor<3x3xf32>) outs(%init : tensor<1x3x3x16xf32>) {
+    ^bb0(%in: f32, %w: f32, %out: f32):
+      %m = arith.maximumf %in, %out : f32
+      linalg.yield %m : f32
+  } -> tensor<1x3x3x16xf32>
+  return %0 : tensor<1x3x3x16xf32>
 }
