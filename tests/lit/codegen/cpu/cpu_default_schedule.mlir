@@ -16,11 +16,13 @@ func.func private @matmul_kernel(%a: tensor<128x64xf32>, %b: tensor<64x512xf32>,
 // -----
 
 // An elementwise op: vectorized along its innermost loop (a divisor of 1000
-// close to 32 lanes), every other loop tile is 1.
+// close to 32 lanes), every other loop tile is 1; the thread tile grows from
+// the vector tile to about 4096 elements, innermost loop first (here the
+// whole op).
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func.func private @elementwise_kernel
-// CHECK: thread_tile = [1, 25], vector_tile = [1, 25], order = [0, 1], parallel = [0, 1], unroll = 1
+// CHECK: thread_tile = [3, 1000], vector_tile = [1, 25], order = [0, 1], parallel = [0, 1], unroll = 1
 func.func private @elementwise_kernel(%x: tensor<3x1000xf32>) -> tensor<3x1000xf32> attributes {aicc.kernel} {
   %e = tensor.empty() : tensor<3x1000xf32>
   %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
@@ -34,12 +36,50 @@ func.func private @elementwise_kernel(%x: tensor<3x1000xf32>) -> tensor<3x1000xf
 
 // -----
 
+// Thread tiles of about 4096 elements: 1000 columns, then 4 rows.
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func private @big_elementwise_kernel
+// CHECK: thread_tile = [4, 1000], vector_tile = [1, 25]
+func.func private @big_elementwise_kernel(%x: tensor<64x1000xf32>) -> tensor<64x1000xf32> attributes {aicc.kernel} {
+  %e = tensor.empty() : tensor<64x1000xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<64x1000xf32>) outs(%e : tensor<64x1000xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %s = math.exp %a : f32
+      linalg.yield %s : f32
+  } -> tensor<64x1000xf32>
+  return %0 : tensor<64x1000xf32>
+}
+
+// -----
+
+// A transpose to NHWC with 3 channels: the output's contiguous loop (3) is
+// shorter than a vector, so the tile also takes 16 of the loop the input
+// reads contiguously (w): 16x3 tiles instead of gathers of 3 elements.
+
+#in = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+#out = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func private @to_nhwc_kernel
+// CHECK: vector_tile = [1, 1, 16, 3]
+func.func private @to_nhwc_kernel(%x: tensor<1x3x32x32xf32>) -> tensor<1x32x32x3xf32> attributes {aicc.kernel} {
+  %e = tensor.empty() : tensor<1x32x32x3xf32>
+  %0 = linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x3x32x32xf32>) outs(%e : tensor<1x32x32x3xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      linalg.yield %a : f32
+  } -> tensor<1x32x32x3xf32>
+  return %0 : tensor<1x32x32x3xf32>
+}
+
+// -----
+
 // A row reduction over the contiguous loop: vectorized along the reduction.
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #rows = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func.func private @row_sum_kernel
-// CHECK: thread_tile = [1, 0], vector_tile = [1, 32], order = [0, 1], parallel = [0], unroll = 1
+// CHECK: thread_tile = [7, 0], vector_tile = [1, 32], order = [0, 1], parallel = [0], unroll = 1
 func.func private @row_sum_kernel(%x: tensor<7x128xf32>, %init: tensor<7xf32>) -> tensor<7xf32> attributes {aicc.kernel} {
   %0 = linalg.generic {indexing_maps = [#id, #rows], iterator_types = ["parallel", "reduction"]}
       ins(%x : tensor<7x128xf32>) outs(%init : tensor<7xf32>) {
