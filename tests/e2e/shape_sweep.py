@@ -71,6 +71,24 @@ def cases():
                                                pads=[pad] * 4, group=group, name="conv"),
                               helper.make_node("Relu", ["y"], ["r"], name="relu")],
                      [("x", [1, c, h, h])], ["r"], [w]))
+    # A ResNet-like stem and block, run channels last on the CPU (conv,
+    # relu, padded max pool, 3x3 conv, residual add, global average pool):
+    # 64 output channels (packed filter panels) and an odd 24.
+    for (c, h, oc) in [(3, 31, 64), (5, 15, 24)]:
+        w1 = numpy_helper.from_array(rng.standard_normal((oc, c, 7, 7)).astype(np.float32) * 0.1, "w1")
+        w2 = numpy_helper.from_array(rng.standard_normal((oc, oc, 3, 3)).astype(np.float32) * 0.1, "w2")
+        b1 = numpy_helper.from_array(rng.standard_normal((oc,)).astype(np.float32), "b1")
+        yield (f"cnn_block_c{c}_h{h}_oc{oc}",
+               model("cnn", [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], strides=[2, 2],
+                                              pads=[3] * 4, name="stem"),
+                             helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+                             helper.make_node("MaxPool", ["r1"], ["p"], kernel_shape=[3, 3],
+                                              strides=[2, 2], pads=[1] * 4, name="pool"),
+                             helper.make_node("Conv", ["p", "w2"], ["c2"], pads=[1] * 4, name="conv"),
+                             helper.make_node("Add", ["c2", "p"], ["s"], name="residual"),
+                             helper.make_node("Relu", ["s"], ["r2"], name="relu2"),
+                             helper.make_node("GlobalAveragePool", ["r2"], ["y"], name="gap")],
+                     [("x", [1, c, h, h])], ["y"], [w1, w2, b1]))
     # Pooling and reductions over the contiguous and the outer axis.
     yield ("maxpool_1x3x7x7", model("mp", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3],
                                                             strides=[2, 2], name="mp")],
