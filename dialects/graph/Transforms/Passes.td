@@ -29,6 +29,9 @@ def ChannelsLastPass : Pass<"aicc-channels-last"> {
     constants), pads, pools and reductions that keep the order of the
     remaining dimensions, and cancel against the next conv's transpose to
     NHWC. Whatever else reads a conv's result gets NCHW from a transpose.
+    Grouped convs have no channels-last form yet, so a model with any
+    (MobileNet's depthwise convs) is left as it is: transposing around each
+    of them cost more than NHWC saved.
     The CPU pipeline runs it: channels last, a conv is a GEMM whose columns
     are output channels and whose right operand is the constant filter.
   }];

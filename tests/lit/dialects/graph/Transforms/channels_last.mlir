@@ -68,3 +68,18 @@ func.func @region(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x3x3xf32> {
   %c2 = graph.conv %q, %w2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1} : (tensor<1x2x3x3xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x3x3xf32>
   return %c2 : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// A model with a grouped conv stays channels first.
+// CHECK-LABEL: func @grouped
+// CHECK-NOT: graph.transpose
+// CHECK-NOT: channels_last
+// CHECK: return
+func.func @grouped(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = graph.constant dense<1.0> : tensor<2x2x1x1xf32>
+  %c = graph.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %dw = graph.constant dense<1.0> : tensor<2x1x3x3xf32>
+  %d = graph.conv %c, %dw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 2} : (tensor<1x2x4x4xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x4x4xf32>
+  return %d : tensor<1x2x4x4xf32>
+}
