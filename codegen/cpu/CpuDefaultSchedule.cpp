@@ -131,31 +131,30 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     unroll = 4;
   } else {
     // Vectorize the loop that walks memory contiguously.
-    int64_t contiguous = inner;
+    int64_t contiguous = inner, inputInner = -1;
     OpOperand *input =
         op.getNumDpsInputs() > 0 ? op.getDpsInputOperand(0) : nullptr;
     if (input && isa<ShapedType>(input->get().getType())) {
-      int64_t inputInner = resultLoop(op.getMatchingIndexingMap(input), 0);
-      if (inputInner >= 0 && inputInner < n &&
-          iterators[inputInner] == utils::IteratorType::reduction)
-        contiguous = inputInner;
+      inputInner = resultLoop(op.getMatchingIndexingMap(input), 0);
+      if (inputInner >= n)
+        inputInner = -1;
     }
+    if (inputInner >= 0 &&
+        iterators[inputInner] == utils::IteratorType::reduction)
+      contiguous = inputInner;
     if (contiguous >= 0)
       vectorTile[contiguous] = pickTile(ranges[contiguous], 2 * vw);
     // A contiguous loop shorter than a vector (a transpose to NHWC with 3
     // channels) also takes the loop the input walks contiguously, so a tile
     // reads whole rows of the input: tiles of 3 elements gathered with a
     // stride of H*W ran at ~12 ns per element.
-    if (contiguous >= 0 && ranges[contiguous] < vw && input &&
-        isa<ShapedType>(input->get().getType())) {
-      int64_t inputInner = resultLoop(op.getMatchingIndexingMap(input), 0);
-      if (inputInner >= 0 && inputInner < n && inputInner != contiguous &&
-          iterators[inputInner] == utils::IteratorType::parallel)
-        vectorTile[inputInner] =
-            pickTile(ranges[inputInner],
-                     std::max<int64_t>(
-                         llvm::PowerOf2Ceil(2 * vw / ranges[contiguous]), 1));
-    }
+    if (contiguous >= 0 && ranges[contiguous] < vw && inputInner >= 0 &&
+        inputInner != contiguous &&
+        iterators[inputInner] == utils::IteratorType::parallel)
+      vectorTile[inputInner] =
+          pickTile(ranges[inputInner],
+                   std::max<int64_t>(
+                       llvm::PowerOf2Ceil(2 * vw / ranges[contiguous]), 1));
     // Thread tiles of about kThreadTileElements: the vector tile grown along
     // the output's parallel loops, innermost first. One vector per thread
     // tile paid the forall's per-iteration cost for every vector.

@@ -954,6 +954,19 @@ SmallVector<ReassociationIndices> splitAt(int64_t rank, int64_t at) {
   return groups;
 }
 
+/// A named 2-D float conv (NCHW/FCHW or NHWC/HWCF), which backends know
+/// how to rewrite (e.g. as im2col + matmul on CPUs).
+template <typename NamedConvOp>
+Value namedConv(OpBuilder &b, Location loc, RankedTensorType resultType,
+                Value input, Value filter, Value init,
+                ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations) {
+  return NamedConvOp::create(b, loc, TypeRange{resultType},
+                             ValueRange{input, filter}, ValueRange{init},
+                             b.getI64VectorAttr(strides),
+                             b.getI64VectorAttr(dilations))
+      .getResult(0);
+}
+
 /// conv → pad with zeros; a float 2-D conv with one group is then the named
 /// linalg.conv_2d_nchw_fchw. Otherwise view input as [N, G, C/G, D...] and
 /// filter as
@@ -984,16 +997,20 @@ struct ConvLowering : StaticResultLowering<ConvOp> {
           .getResult(0);
     };
 
+    // The generics' body: acc + in * filter.
+    auto multiplyAccumulate = [&](OpBuilder &nb, Location nloc,
+                                  ValueRange args) {
+      Value product = scalarMul(nb, nloc, kind, args.take_front(2), op);
+      linalg::YieldOp::create(
+          nb, nloc, scalarAdd(nb, nloc, kind, {args[2], product}, op));
+    };
     if (op.getChannelsLast()) {
       // One group: the named op, or a generic over
       // (n, o_1..o_k, oc, c, k_1..k_k).
       if (k == 2 && kind == Kind::Float)
-        return linalg::Conv2DNhwcHwcfOp::create(
-                   b, loc, TypeRange{resultType},
-                   ValueRange{input, adaptor.getFilter()},
-                   ValueRange{zeroInit(resultType.getShape())},
-                   b.getI64VectorAttr(strides), b.getI64VectorAttr(dilations))
-            .getResult(0);
+        return namedConv<linalg::Conv2DNhwcHwcfOp>(
+            b, loc, resultType, input, adaptor.getFilter(),
+            zeroInit(resultType.getShape()), strides, dilations);
       int64_t numLoops = 2 * k + 3;
       auto dim = [&](int64_t i) { return b.getAffineDimExpr(i); };
       SmallVector<AffineExpr> inExprs = {dim(0)}, filterExprs,
@@ -1014,28 +1031,18 @@ struct ConvLowering : StaticResultLowering<ConvOp> {
       SmallVector<utils::IteratorType> iterators(k + 2,
                                                  utils::IteratorType::parallel);
       iterators.append(k + 1, utils::IteratorType::reduction);
-      return linalg::GenericOp::create(
-                 b, loc, resultType, ValueRange{input, adaptor.getFilter()},
-                 zeroInit(resultType.getShape()), maps, iterators,
-                 [&](OpBuilder &nb, Location nloc, ValueRange args) {
-                   Value product =
-                       scalarMul(nb, nloc, kind, args.take_front(2), op);
-                   linalg::YieldOp::create(
-                       nb, nloc,
-                       scalarAdd(nb, nloc, kind, {args[2], product}, op));
-                 })
+      return linalg::GenericOp::create(b, loc, resultType,
+                                       ValueRange{input, adaptor.getFilter()},
+                                       zeroInit(resultType.getShape()), maps,
+                                       iterators, multiplyAccumulate)
           .getResult(0);
     }
 
-    // The common case is the named op, which backends know how to rewrite
-    // (e.g. as im2col + matmul on CPUs).
+    // The common case.
     if (group == 1 && k == 2 && kind == Kind::Float)
-      return linalg::Conv2DNchwFchwOp::create(
-                 b, loc, TypeRange{resultType},
-                 ValueRange{input, adaptor.getFilter()},
-                 ValueRange{zeroInit(resultType.getShape())},
-                 b.getI64VectorAttr(strides), b.getI64VectorAttr(dilations))
-          .getResult(0);
+      return namedConv<linalg::Conv2DNchwFchwOp>(
+          b, loc, resultType, input, adaptor.getFilter(),
+          zeroInit(resultType.getShape()), strides, dilations);
 
     SmallVector<int64_t> inShape = {inType.getDimSize(0), group,
                                     inType.getDimSize(1) / group};
@@ -1074,13 +1081,8 @@ struct ConvLowering : StaticResultLowering<ConvOp> {
     auto outType = resultType.clone(outShape);
     Value init = zeroInit(outShape);
     Value conv =
-        linalg::GenericOp::create(
-            b, loc, outType, ValueRange{in, filter}, init, maps, iterators,
-            [&](OpBuilder &nb, Location nloc, ValueRange args) {
-              Value product = scalarMul(nb, nloc, kind, args.take_front(2), op);
-              linalg::YieldOp::create(
-                  nb, nloc, scalarAdd(nb, nloc, kind, {args[2], product}, op));
-            })
+        linalg::GenericOp::create(b, loc, outType, ValueRange{in, filter}, init,
+                                  maps, iterators, multiplyAccumulate)
             .getResult(0);
     return tensor::CollapseShapeOp::create(b, loc, resultType, conv,
                                            splitAt(rank, 1));
