@@ -136,13 +136,16 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
   // OpenMP's thread count is a per-thread setting: it is applied before each
   // run, on the thread that runs (0: all cores, in case another model set
   // fewer on this thread).
+  // Both are looked up in LLVM's runtime itself: a process may hold another
+  // OpenMP runtime too (libgomp, through oneDNN or PyTorch), whose
+  // omp_set_num_threads would not reach the runtime the kernels call.
   if (jitOptions.optimize) {
+    auto libomp =
+        llvm::sys::DynamicLibrary::getPermanentLibrary(AICC_LIBOMP_PATH);
     model->setThreads = reinterpret_cast<void (*)(int)>(
-        llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(
-            "omp_set_num_threads"));
+        libomp.getAddressOfSymbol("omp_set_num_threads"));
     auto numProcs = reinterpret_cast<int (*)()>(
-        llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(
-            "omp_get_num_procs"));
+        libomp.getAddressOfSymbol("omp_get_num_procs"));
     model->threads = jitOptions.threads > 0 ? jitOptions.threads
                      : numProcs             ? numProcs()
                                             : 1;
