@@ -4,6 +4,7 @@
 #include "compiler/partition/Passes.h"
 #include "dialects/sched/IR/SchedDialect.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -127,11 +128,21 @@ bool isMultiplyAccumulate(linalg::LinalgOp op) {
 }
 
 LogicalResult tileReductions(RewriterBase &rewriter, Operation *op,
-                             ArrayRef<int64_t> tiles) {
+                             ArrayRef<int64_t> tiles, bool partial) {
   if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
     return success();
   scf::SCFTilingOptions tiling;
   tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), tiles));
+  if (partial) {
+    SmallVector<unsigned> dims;
+    for (auto [i, t] : llvm::enumerate(tiles))
+      if (t != 0)
+        dims.push_back(i);
+    tiling
+        .setReductionTilingStrategy(
+            ReductionTilingStrategy::PartialReductionOuterReduction)
+        .setReductionDims(dims);
+  }
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> result =
       scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), tiling);
@@ -141,9 +152,22 @@ LogicalResult tileReductions(RewriterBase &rewriter, Operation *op,
   return success();
 }
 
+/// One result whose body combines it with one op that has a neutral
+/// element (add, max, ...): what a partial reduction needs to start its
+/// accumulator and merge it. Not arg max (two results) or a cumulative sum.
+static bool hasSimpleCombiner(linalg::LinalgOp op) {
+  if (op.getNumDpsInits() != 1)
+    return false;
+  SmallVector<Operation *> combiners;
+  return matchReduction(op.getRegionOutputArgs(), 0, combiners) &&
+         combiners.size() == 1 &&
+         arith::getNeutralElement(combiners.front()).has_value();
+}
+
 LogicalResult tileRootReductions(RewriterBase &rewriter, func::FuncOp kernel,
                                  const KernelAnchor &anchor,
-                                 ArrayRef<int64_t> rootTiles) {
+                                 ArrayRef<int64_t> rootTiles,
+                                 bool partialReductions) {
   SmallVector<int64_t> steps(anchor.rootIterators.size(), 0);
   for (auto [i, kind] : llvm::enumerate(anchor.rootIterators))
     if (kind == utils::IteratorType::reduction)
@@ -156,9 +180,14 @@ LogicalResult tileRootReductions(RewriterBase &rewriter, func::FuncOp kernel,
   });
   if (roots.empty())
     return failure();
-  for (Operation *root : roots)
-    if (failed(tileReductions(rewriter, root, steps)))
+  for (Operation *root : roots) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(root);
+    bool partial = partialReductions && linalgOp &&
+                   !isMultiplyAccumulate(linalgOp) &&
+                   hasSimpleCombiner(linalgOp);
+    if (failed(tileReductions(rewriter, root, steps, partial)))
       return failure();
+  }
   eraseDeadCode(rewriter, kernel);
   return success();
 }

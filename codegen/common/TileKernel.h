@@ -61,18 +61,26 @@ int64_t resultLoop(mlir::AffineMap map, unsigned which);
 bool isMultiplyAccumulate(mlir::linalg::LinalgOp op);
 
 /// Tiles the loops of `op` with a non-zero entry in `tiles` (its reduction
-/// loops, in practice) into scf.for loops and replaces it.
+/// loops, in practice) into scf.for loops and replaces it. `partial`: the
+/// loop carries a partial result per position of the tile (combined
+/// elementwise, a vector accumulator) and one reduction of it follows the
+/// loop, instead of reducing each tile into the result.
 mlir::LogicalResult tileReductions(mlir::RewriterBase &rewriter,
                                    mlir::Operation *op,
-                                   llvm::ArrayRef<int64_t> tiles);
+                                   llvm::ArrayRef<int64_t> tiles,
+                                   bool partial = false);
 
 /// Tiles the reduction loops of `kernel`'s (tiled) root, each op carrying
 /// its schedule, by `rootTiles`' entries for them (parallel entries are
 /// ignored): the reduction step of a thread or vector tile.
+/// `partialReductions`: roots that are not multiply-accumulates keep a
+/// partial result per step position (see tileReductions), so a vector step
+/// along the reduction accumulates elementwise and reduces across lanes once.
 mlir::LogicalResult tileRootReductions(mlir::RewriterBase &rewriter,
                                        mlir::func::FuncOp kernel,
                                        const KernelAnchor &anchor,
-                                       llvm::ArrayRef<int64_t> rootTiles);
+                                       llvm::ArrayRef<int64_t> rootTiles,
+                                       bool partialReductions = false);
 
 /// The live op of `kernel` carrying `attr` (the last one, in walk order).
 mlir::Operation *findMarked(mlir::func::FuncOp kernel, llvm::StringRef attr);

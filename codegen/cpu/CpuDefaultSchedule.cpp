@@ -155,15 +155,20 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
           pickTile(ranges[inputInner],
                    std::max<int64_t>(
                        llvm::PowerOf2Ceil(2 * vw / ranges[contiguous]), 1));
-    // Thread tiles of about kThreadTileElements: the vector tile grown along
-    // the output's parallel loops, innermost first. One vector per thread
-    // tile paid the forall's per-iteration cost for every vector.
+    // Thread tiles of about kThreadTileElements of work: the vector tile
+    // grown along the output's parallel loops, innermost first. One vector
+    // per thread tile paid the forall's per-iteration cost for every vector.
+    // A reduction's thread tile walks its whole reduction per output element
+    // (counting outputs alone put all 1536 rows of BERT's softmax in one
+    // thread tile: one thread did the whole reduction).
     constexpr int64_t kThreadTileElements = 4096;
     int64_t elements = 1;
     for (int64_t i = 0; i < n; ++i)
       if (iterators[i] == utils::IteratorType::parallel) {
         threadTile[i] = vectorTile[i];
         elements *= vectorTile[i];
+      } else {
+        elements *= ranges[i];
       }
     for (unsigned which = 0;; ++which) {
       int64_t loop = resultLoop(out, which);

@@ -361,7 +361,8 @@ tileAndVectorizeKernel(RewriterBase &rewriter, func::FuncOp kernel,
   padPartialTiles(rewriter, kernel);
   eraseDeadCode(rewriter, kernel);
   if (failed(tileRootReductions(rewriter, kernel, anchor,
-                                schedule.getVectorTile())))
+                                schedule.getVectorTile(),
+                                /*partialReductions=*/true)))
     return failure();
   kernel.walk([](Operation *op) { op->removeAttr(kAnchorAttr); });
   // 4. Vectorize, keep accumulators in registers, unroll.

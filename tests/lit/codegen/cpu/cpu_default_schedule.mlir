@@ -75,19 +75,21 @@ func.func private @to_nhwc_kernel(%x: tensor<1x3x32x32xf32>) -> tensor<1x32x32x3
 // -----
 
 // A row reduction over the contiguous loop: vectorized along the reduction.
+// Thread tiles count the reduction's work: 32 rows of 128 (BERT's softmax
+// rows; counting outputs alone gave one thread tile of all 1536 rows).
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #rows = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func.func private @row_sum_kernel
-// CHECK: thread_tile = [7, 0], vector_tile = [1, 32], order = [0, 1], parallel = [0], unroll = 1
-func.func private @row_sum_kernel(%x: tensor<7x128xf32>, %init: tensor<7xf32>) -> tensor<7xf32> attributes {aicc.kernel} {
+// CHECK: thread_tile = [32, 0], vector_tile = [1, 32], order = [0, 1], parallel = [0], unroll = 1
+func.func private @row_sum_kernel(%x: tensor<1536x128xf32>, %init: tensor<1536xf32>) -> tensor<1536xf32> attributes {aicc.kernel} {
   %0 = linalg.generic {indexing_maps = [#id, #rows], iterator_types = ["parallel", "reduction"]}
-      ins(%x : tensor<7x128xf32>) outs(%init : tensor<7xf32>) {
+      ins(%x : tensor<1536x128xf32>) outs(%init : tensor<1536xf32>) {
     ^bb0(%a: f32, %acc: f32):
       %s = arith.addf %a, %acc : f32
       linalg.yield %s : f32
-  } -> tensor<7xf32>
-  return %0 : tensor<7xf32>
+  } -> tensor<1536xf32>
+  return %0 : tensor<1536xf32>
 }
 
 // -----

@@ -23,3 +23,24 @@ func.func @kept(%s: f32, %d: vector<4xf64>) -> (f32, vector<4xf64>) {
   %x = math.exp %d : vector<4xf64>
   return %e, %x : f32, vector<4xf64>
 }
+
+// A reduction of the innermost dimension (a partial reduction's merge) is
+// halved with elementwise ops, all rows at once, and the accumulator
+// combined last; LLVM would expand one reduction per row lane by lane.
+// CHECK-LABEL: func.func @lanes_tree
+// CHECK-NOT: vector.multi_reduction
+// CHECK-NOT: vector.reduction
+// CHECK: vector.extract_strided_slice %{{.*}} {offsets = [0, 16], sizes = [4, 16], strides = [1, 1]} : vector<4x32xf32> to vector<4x16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<4x16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<4x8xf32>
+// CHECK: arith.maximumf {{.*}} : vector<4x1xf32>
+// CHECK: vector.insert {{.*}} [3] : f32 into vector<4xf32>
+// CHECK: arith.maximumf %{{.*}}, %arg1 : vector<4xf32>
+// CHECK: arith.addf {{.*}} : vector<8xf32>
+// CHECK: vector.extract %{{.*}}[0] : f32 from vector<1xf32>
+// CHECK: arith.addf %{{.*}}, %arg3 : f32
+func.func @lanes_tree(%v: vector<4x32xf32>, %acc: vector<4xf32>, %w: vector<16xf32>, %s: f32) -> (vector<4xf32>, f32) {
+  %0 = vector.multi_reduction <maximumf>, %v, %acc [1] : vector<4x32xf32> to vector<4xf32>
+  %1 = vector.multi_reduction <add>, %w, %s [0] : vector<16xf32> to f32
+  return %0, %1 : vector<4xf32>, f32
+}

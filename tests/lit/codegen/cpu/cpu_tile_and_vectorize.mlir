@@ -131,3 +131,32 @@ func.func private @window_copy(%x: tensor<1x2x9x9xf32>) -> tensor<1x2x3x3x4x4xf3
   } -> tensor<1x2x3x3x4x4xf32>
   return %0 : tensor<1x2x3x3x4x4xf32>
 }
+
+// -----
+
+// A reduction along its vector step keeps a partial result per lane: the
+// loop carries a vector accumulator combined elementwise, and the lanes are
+// reduced once per row after it (not once per step).
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#rows = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func private @row_max
+// CHECK: scf.forall
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<4xf32>)
+// CHECK: %[[ACC:.*]] = scf.for {{.*}} step %c32 iter_args(%[[A:.*]] = %{{.*}}) -> (vector<1x32xf32>)
+// CHECK: %[[V:.*]] = vector.transfer_read {{.*}} : tensor<8x128xf32>, vector<1x32xf32>
+// CHECK: arith.maximumf %[[V]], %[[A]] : vector<1x32xf32>
+// CHECK: vector.multi_reduction <maximumf>, %[[ACC]], %{{.*}} [1] : vector<1x32xf32> to vector<1xf32>
+func.func private @row_max(%x: tensor<8x128xf32>) -> tensor<8xf32> attributes {aicc.kernel} {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<8xf32>
+  %init = linalg.fill ins(%ninf : f32) outs(%e : tensor<8xf32>) -> tensor<8xf32>
+  %0 = linalg.generic {indexing_maps = [#id2, #rows], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<8x128xf32>) outs(%init : tensor<8xf32>)
+      attrs = {aicc.schedule = #aicc.schedule<thread_tile = [4, 0], vector_tile = [1, 32], order = [0, 1], parallel = [0], unroll = 1, source = "explicit">} {
+    ^bb0(%a: f32, %acc: f32):
+      %m = arith.maximumf %a, %acc : f32
+      linalg.yield %m : f32
+  } -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
