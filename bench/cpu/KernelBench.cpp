@@ -15,8 +15,9 @@
 // (built here with the ONNX protobuf, weights as initializers) that go
 // through aicc's importer and pipeline as a model would. The conv cases take
 // and return NHWC tensors (Transpose - Conv - Transpose, which aicc's
-// channels-last pass reduces to one NHWC conv; oneDNN gets nhwc memory);
-// depthwise convs run NCHW on both sides, as in aicc's MobileNetV2.
+// channels-last pass reduces to one NHWC conv; oneDNN gets nhwc memory).
+// Depthwise convs run NCHW in aicc, as in its MobileNetV2, and nhwc in
+// oneDNN, its fast layout for them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -279,21 +280,43 @@ struct DnnlCall {
 // Problems: an ONNX model for aicc, the same computation on oneDNN
 //===----------------------------------------------------------------------===//
 
+/// [1, C, S, S] <-> [1, S, S, C].
+std::vector<float> swapChannels(const std::vector<float> &in, int64_t channels,
+                                int64_t size, bool toNhwc) {
+  std::vector<float> out(in.size());
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t p = 0; p < size * size; ++p) {
+      int64_t nchw = c * size * size + p, nhwc = p * channels + c;
+      out[toNhwc ? nhwc : nchw] = in[toNhwc ? nchw : nhwc];
+    }
+  return out;
+}
+
 /// A 2-D convolution with bias, batch 1, square image and kernel, padding
-/// k/2 on each side.
+/// k/2 on each side. `nhwc`: aicc's model takes and returns NHWC tensors;
+/// `peerNhwc`: oneDNN's memories are nhwc (else nchw). Where they differ,
+/// oneDNN gets the input transposed and its output is transposed back
+/// before the comparison.
 struct ConvProblem {
   int64_t c, h, oc, k, stride, groups;
-  bool nhwc;
+  bool nhwc, peerNhwc;
   int64_t oh;
-  std::vector<float> x, w, b;
+  std::vector<float> x, w, b, peerX;
 
   ConvProblem(int64_t c, int64_t h, int64_t oc, int64_t k, int64_t stride,
-              int64_t groups, bool nhwc)
+              int64_t groups, bool nhwc, bool peerNhwc)
       : c(c), h(h), oc(oc), k(k), stride(stride), groups(groups), nhwc(nhwc),
-        oh((h + 2 * (k / 2) - k) / stride + 1), x(randomVector(c * h * h, 1)),
+        peerNhwc(peerNhwc), oh((h + 2 * (k / 2) - k) / stride + 1),
+        x(randomVector(c * h * h, 1)),
         w(randomVector(oc * (c / groups) * k * k, 2,
                        1.0f / std::sqrt(float((c / groups) * k * k)))),
-        b(randomVector(oc, 3)) {}
+        b(randomVector(oc, 3)),
+        peerX(nhwc == peerNhwc ? x : swapChannels(x, c, h, peerNhwc)) {}
+
+  /// oneDNN's output in the layout of aicc's.
+  std::vector<float> fromPeer(const std::vector<float> &out) const {
+    return nhwc == peerNhwc ? out : swapChannels(out, oc, oh, nhwc);
+  }
 
   memory::dims image(int64_t channels, int64_t size) const {
     return {1, channels, size, size};
@@ -340,7 +363,7 @@ struct ConvProblem {
 
   std::unique_ptr<OneDnn> oneDnn() const {
     auto r = std::make_unique<OneDnn>();
-    Tag act = nhwc ? Tag::nhwc : Tag::nchw;
+    Tag act = peerNhwc ? Tag::nhwc : Tag::nchw;
     memory::dims wdims =
         groups == 1 ? memory::dims{oc, c, k, k}
                     : memory::dims{groups, oc / groups, c / groups, k, k};
@@ -367,7 +390,7 @@ struct ConvProblem {
     return r;
   }
   void runOneDnn(OneDnn &r, float *out) const {
-    r.call.run({{DNNL_ARG_SRC, x.data()}, {DNNL_ARG_DST, out}});
+    r.call.run({{DNNL_ARG_SRC, peerX.data()}, {DNNL_ARG_DST, out}});
   }
 };
 
@@ -376,15 +399,17 @@ struct Conv : ConvProblem {
   static constexpr int kArgs = 5;
   explicit Conv(const benchmark::State &s)
       : ConvProblem(s.range(0), s.range(1), s.range(2), s.range(3), s.range(4),
-                    1, /*nhwc=*/true) {}
+                    1, /*nhwc=*/true, /*peerNhwc=*/true) {}
 };
 
-/// MobileNetV2's depthwise convs: C, H, K, stride (taken NCHW).
+/// MobileNetV2's depthwise convs: C, H, K, stride; aicc NCHW (its
+/// depthwise convs have no channels-last form yet, as in its MobileNetV2),
+/// oneDNN nhwc (its fast depthwise layout: ~10x its nchw path here).
 struct Depthwise : ConvProblem {
   static constexpr int kArgs = 4;
   explicit Depthwise(const benchmark::State &s)
       : ConvProblem(s.range(0), s.range(1), s.range(0), s.range(2), s.range(3),
-                    s.range(0), /*nhwc=*/false) {}
+                    s.range(0), /*nhwc=*/false, /*peerNhwc=*/true) {}
 };
 
 /// Softmax or layer normalization over the last axis of a [rows, cols]
@@ -400,6 +425,9 @@ struct RowProblem {
         bias(randomVector(cols, 3)) {}
 
   int64_t outputSize() const { return rows * cols; }
+  std::vector<float> fromPeer(const std::vector<float> &out) const {
+    return out;
+  }
   std::vector<const void *> inputs() const { return {x.data()}; }
   double flops() const { return 0; }
   double tolerance(double largest) const {
@@ -488,6 +516,7 @@ template <typename P> void benchAicc(benchmark::State &state) {
   setOneDnnThreads(threads);
   auto peer = problem.oneDnn();
   problem.runOneDnn(*peer, expected.data());
+  expected = problem.fromPeer(expected);
   double largest = 0, worst = 0;
   for (size_t i = 0; i < out.size(); ++i) {
     largest = std::max(largest, double(std::fabs(expected[i])));
