@@ -10,7 +10,8 @@
 // 3. anything else is vectorized along its contiguous loop (the output's
 //    innermost loop, or the input's innermost reduction loop; plus the
 //    input's innermost loop when that is shorter than a vector), with thread
-//    tiles of about 4096 elements grown from the vector tile.
+//    tiles of about 4096 elements of work (a reduction's whole reduction
+//    counts) grown from the vector tile.
 // Tiles divide the loop ranges where a divisor is close to the target, so
 // tiles have static shapes and vectorize.
 //

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -441,6 +442,31 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    // A reshape that only merges or splits neighbouring dimensions (a reduce
+    // keeping its dims, heads split off a hidden dimension) is a
+    // collapse_shape or expand_shape, which fusion can move through
+    // elementwise ops; tensor.reshape stops it (a layer norm's mean, divided
+    // on [rows, 1], was a kernel of its own).
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    if (inputType.hasStaticShape() && resultType.hasStaticShape()) {
+      if (inputType.getShape() == resultType.getShape()) {
+        rewriter.replaceOp(op, input);
+        return success();
+      }
+      bool collapse = inputType.getRank() > resultType.getRank();
+      if (auto groups = getReassociationIndicesForReshape(
+              collapse ? inputType : resultType,
+              collapse ? resultType : inputType)) {
+        if (collapse)
+          rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType,
+                                                               input, *groups);
+        else
+          rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, resultType,
+                                                             input, *groups);
+        return success();
+      }
+    }
     auto shapeType =
         RankedTensorType::get({resultType.getRank()}, rewriter.getI64Type());
     Value shape = arith::ConstantOp::create(

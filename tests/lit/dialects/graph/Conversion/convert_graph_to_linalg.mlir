@@ -115,14 +115,21 @@ func.func @matmul_vector_lhs(%v: tensor<3xf32>, %b: tensor<3x4xf32>) -> tensor<4
 
 // -----
 
+// Reshapes that merge or split neighbouring dims are collapse_shape /
+// expand_shape (fusion moves those through elementwise ops); others stay
+// tensor.reshape.
 // CHECK-LABEL: func @shapes
 // CHECK: %[[T:.*]] = linalg.transpose ins(%{{.*}} : tensor<2x3xf32>) outs(%{{.*}} : tensor<3x2xf32>) permutation = [1, 0]
-// CHECK: %[[S:.*]] = arith.constant dense<6> : tensor<1xi64>
-// CHECK: tensor.reshape %[[T]](%[[S]]) : (tensor<3x2xf32>, tensor<1xi64>) -> tensor<6xf32>
-func.func @shapes(%x: tensor<2x3xf32>) -> tensor<6xf32> {
+// CHECK: tensor.collapse_shape %[[T]] {{\[}}[0, 1]] : tensor<3x2xf32> into tensor<6xf32>
+// CHECK: tensor.expand_shape %arg1 {{\[}}[0, 1, 2]] output_shape [1, 6, 1] : tensor<6xf32> into tensor<1x6x1xf32>
+// CHECK: %[[S:.*]] = arith.constant dense<[2, 3]> : tensor<2xi64>
+// CHECK: tensor.reshape %[[T]](%[[S]]) : (tensor<3x2xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+func.func @shapes(%x: tensor<2x3xf32>, %y: tensor<6xf32>) -> (tensor<6xf32>, tensor<1x6x1xf32>, tensor<2x3xf32>) {
   %0 = graph.transpose %x [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
   %1 = graph.reshape %0 : tensor<3x2xf32> -> tensor<6xf32>
-  return %1 : tensor<6xf32>
+  %2 = graph.reshape %y : tensor<6xf32> -> tensor<1x6x1xf32>
+  %3 = graph.reshape %0 : tensor<3x2xf32> -> tensor<2x3xf32>
+  return %1, %2, %3 : tensor<6xf32>, tensor<1x6x1xf32>, tensor<2x3xf32>
 }
 
 // -----
