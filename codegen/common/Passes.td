@@ -33,7 +33,9 @@ def PlanMemoryPass : Pass<"aicc-plan-memory", "::mlir::ModuleOp"> {
   let summary = "places @main's intermediates in one workspace at static offsets";
   let description = [{
     After bufferization, the host function `@main` allocates a buffer for
-    every kernel result and frees it at its end. This pass gives each such
+    every kernel result and frees it at its end. First, a buffer that is
+    only copied into an output parameter at the end (the model's result)
+    becomes that parameter, so its kernel writes the caller's buffer. This pass gives each such
     buffer (static shape, identity layout, used only by calls, copies and
     views in `@main`'s body) an offset in one workspace, reusing bytes
     between buffers whose live ranges (from the allocation to the last use

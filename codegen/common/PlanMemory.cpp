@@ -79,6 +79,37 @@ int64_t lowestFreeOffset(const Buffer &buffer, ArrayRef<Buffer *> placed) {
   return offset;
 }
 
+/// A buffer that a kernel fills and @main then copies into an output
+/// parameter (the model's result, written by its last kernel) is that
+/// parameter: the kernel writes the caller's buffer, and the copy goes.
+/// Only where the buffer itself (no view) is copied, nothing uses it after
+/// the copy but its deallocation, and the parameter has no other use.
+void forwardOutputCopies(Block &body) {
+  for (auto copy : llvm::make_early_inc_range(body.getOps<memref::CopyOp>())) {
+    auto output = dyn_cast<BlockArgument>(copy.getTarget());
+    auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
+    if (!output || output.getOwner() != &body || !output.hasOneUse() ||
+        !alloc || alloc->getBlock() != &body ||
+        alloc.getType() != output.getType())
+      continue;
+    SmallVector<Operation *> deallocs;
+    bool usedAfter = false;
+    for (Operation *user : alloc->getUsers()) {
+      if (isa<memref::DeallocOp>(user))
+        deallocs.push_back(user);
+      else if (user != copy && !user->isBeforeInBlock(copy))
+        usedAfter = true;
+    }
+    if (usedAfter)
+      continue;
+    for (Operation *dealloc : deallocs)
+      dealloc->erase();
+    copy->erase();
+    alloc.getResult().replaceAllUsesWith(output);
+    alloc->erase();
+  }
+}
+
 struct PlanMemoryPass : aicc::impl::PlanMemoryPassBase<PlanMemoryPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -86,6 +117,7 @@ struct PlanMemoryPass : aicc::impl::PlanMemoryPassBase<PlanMemoryPass> {
     if (!main || main.isExternal() || !main.getBody().hasOneBlock())
       return;
     Block &body = main.getBody().front();
+    forwardOutputCopies(body);
     DenseMap<Operation *, int64_t> position;
     for (auto [i, op] : llvm::enumerate(body))
       position[&op] = i;

@@ -9,9 +9,9 @@ func.func private @k2(memref<4x4xf32>, memref<8xf32>)
 
 // CHECK: module attributes {aicc.workspace_bytes = 128 : i64}
 // CHECK-LABEL: func.func @main(
-// CHECK-SAME: %[[IN:.*]]: memref<16xf32>, %[[OUT:.*]]: memref<8xf32>,
+// CHECK-SAME: %[[IN:.*]]: memref<16xf32>, %[[OUT:.*]]: memref<2x4xf32>,
 // CHECK-SAME: %[[WS:.*]]: memref<?xi8> {aicc.name = "aicc.workspace"})
-func.func @main(%in: memref<16xf32>, %out: memref<8xf32>) {
+func.func @main(%in: memref<16xf32>, %out: memref<2x4xf32>) {
   // CHECK: %[[C0:.*]] = arith.constant 0 : index
   // CHECK: %[[A:.*]] = memref.view %[[WS]][%[[C0]]][] : memref<?xi8> to memref<16xf32>
   %a = memref.alloc() : memref<16xf32>
@@ -25,12 +25,52 @@ func.func @main(%in: memref<16xf32>, %out: memref<8xf32>) {
   // CHECK: memref.view %[[WS]][%[[C0B]]][] : memref<?xi8> to memref<8xf32>
   %c = memref.alloc() : memref<8xf32>
   call @k2(%v, %c) : (memref<4x4xf32>, memref<8xf32>) -> ()
-  memref.copy %c, %out : memref<8xf32> to memref<8xf32>
+  %cv = memref.expand_shape %c [[0, 1]] output_shape [2, 4] : memref<8xf32> into memref<2x4xf32>
+  memref.copy %cv, %out : memref<2x4xf32> to memref<2x4xf32>
   // CHECK-NOT: memref.alloc
   // CHECK-NOT: memref.dealloc
   memref.dealloc %a : memref<16xf32>
   memref.dealloc %b : memref<16xf32>
   memref.dealloc %c : memref<8xf32>
+  return
+}
+
+// -----
+
+// The model's result: a buffer only copied into an output parameter at the
+// end is that parameter (the kernel writes the caller's buffer).
+func.func private @k(memref<16xf32>, memref<16xf32>)
+// CHECK: module attributes {aicc.workspace_bytes = 64 : i64}
+// CHECK-LABEL: func.func @main(
+// CHECK-SAME: %[[IN:.*]]: memref<16xf32>, %[[OUT:.*]]: memref<16xf32>,
+// CHECK: %[[A:.*]] = memref.view
+// CHECK: call @k(%[[IN]], %[[A]])
+// CHECK: call @k(%[[A]], %[[OUT]])
+// CHECK-NOT: memref.copy
+// CHECK: return
+func.func @main(%in: memref<16xf32>, %out: memref<16xf32>) {
+  %a = memref.alloc() : memref<16xf32>
+  call @k(%in, %a) : (memref<16xf32>, memref<16xf32>) -> ()
+  %b = memref.alloc() : memref<16xf32>
+  call @k(%a, %b) : (memref<16xf32>, memref<16xf32>) -> ()
+  memref.copy %b, %out : memref<16xf32> to memref<16xf32>
+  memref.dealloc %a : memref<16xf32>
+  memref.dealloc %b : memref<16xf32>
+  return
+}
+
+// -----
+
+// A buffer used after its copy into the output keeps the copy.
+func.func private @k(memref<16xf32>, memref<16xf32>)
+// CHECK-LABEL: func.func @main(
+// CHECK: memref.copy
+func.func @main(%in: memref<16xf32>, %out: memref<16xf32>, %out2: memref<16xf32>) {
+  %b = memref.alloc() : memref<16xf32>
+  call @k(%in, %b) : (memref<16xf32>, memref<16xf32>) -> ()
+  memref.copy %b, %out : memref<16xf32> to memref<16xf32>
+  call @k(%b, %out2) : (memref<16xf32>, memref<16xf32>) -> ()
+  memref.dealloc %b : memref<16xf32>
   return
 }
 
