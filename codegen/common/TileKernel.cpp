@@ -152,10 +152,7 @@ LogicalResult tileReductions(RewriterBase &rewriter, Operation *op,
   return success();
 }
 
-/// One result whose body combines it with one op that has a neutral
-/// element (add, max, ...): what a partial reduction needs to start its
-/// accumulator and merge it. Not arg max (two results) or a cumulative sum.
-static bool hasSimpleCombiner(linalg::LinalgOp op) {
+bool hasSimpleCombiner(linalg::LinalgOp op) {
   if (op.getNumDpsInits() != 1)
     return false;
   SmallVector<Operation *> combiners;

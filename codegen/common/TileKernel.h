@@ -70,6 +70,11 @@ mlir::LogicalResult tileReductions(mlir::RewriterBase &rewriter,
                                    llvm::ArrayRef<int64_t> tiles,
                                    bool partial = false);
 
+/// One result whose body combines it with one op that has a neutral
+/// element (add, max, ...): what a partial reduction needs to start its
+/// accumulator and merge it. Not arg max (two results) or a cumulative sum.
+bool hasSimpleCombiner(mlir::linalg::LinalgOp op);
+
 /// Tiles the reduction loops of `kernel`'s (tiled) root, each op carrying
 /// its schedule, by `rootTiles`' entries for them (parallel entries are
 /// ignored): the reduction step of a thread or vector tile.

@@ -22,8 +22,10 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -318,6 +320,82 @@ static LogicalResult lowerContractionsAndUnroll(func::FuncOp kernel,
   return success();
 }
 
+/// A row kernel (`aicc.row_kernel`: row reductions and the row-wise ops
+/// between them, e.g. softmax). Its last op is tiled along the rows by the
+/// root's thread tile (scf.forall), then row by row (scf.for), fusing every
+/// producer each time (CSE merges the copies of a producer that two
+/// consumers fused), so all ops of a row run while the row is in cache; then
+/// each op of the row walks its columns in the root's vector step,
+/// reductions as partial reductions (a vector accumulator).
+static LogicalResult tileRowKernel(RewriterBase &rewriter, func::FuncOp kernel,
+                                   Operation *root,
+                                   sched::ScheduleAttr schedule,
+                                   const FrozenRewritePatternSet &tileFolding) {
+  auto ret = cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
+  auto last = ret.getNumOperands() == 1
+                  ? ret.getOperand(0).getDefiningOp<linalg::LinalgOp>()
+                  : linalg::LinalgOp();
+  auto rootOp = cast<linalg::LinalgOp>(root);
+  if (!last)
+    return kernel.emitError("a row kernel returns one linalg op's result");
+  int64_t rows = rootOp.getNumLoops() - 1;
+  int64_t step = schedule.getVectorTile().back();
+  auto rowTiles = [&](Operation *op, ArrayRef<int64_t> tiles) {
+    SmallVector<int64_t> result(cast<linalg::LinalgOp>(op).getNumLoops(), 0);
+    for (int64_t i = 0; i < rows && i < static_cast<int64_t>(result.size());
+         ++i)
+      result[i] = tiles[i];
+    return result;
+  };
+  DominanceInfo dominance;
+  auto cleanUp = [&] {
+    eraseDeadCode(rewriter, kernel);
+    eliminateCommonSubExpressions(rewriter, dominance, kernel);
+  };
+  last->setAttr(kAnchorAttr, rewriter.getUnitAttr());
+  if (failed(tileAndFuse(rewriter, last,
+                         rowTiles(last, schedule.getThreadTile()),
+                         scf::SCFTilingOptions::LoopType::ForallOp)))
+    return failure();
+  cleanUp();
+  SmallVector<int64_t> ones(rows, 1);
+  Operation *anchor = findMarked(kernel, kAnchorAttr);
+  if (failed(tileAndFuse(rewriter, anchor, rowTiles(anchor, ones),
+                         scf::SCFTilingOptions::LoopType::ForOp)))
+    return failure();
+  cleanUp();
+  kernel.walk([](Operation *op) { op->removeAttr(kAnchorAttr); });
+  // A row's intermediates (exp(x - max)) become tensors of one row, not
+  // slices of a whole-kernel tensor: bufferized, a per-row scratch buffer.
+  {
+    RewritePatternSet patterns(kernel.getContext());
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    (void)applyPatternsGreedily(kernel, std::move(patterns));
+  }
+  // Each op of a row over its columns.
+  SmallVector<linalg::LinalgOp> rowOps;
+  kernel.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() && !op.hasDynamicShape() &&
+        op.getNumLoops() == rows + 1 && op.getStaticLoopRanges().back() > step)
+      rowOps.push_back(op);
+  });
+  for (linalg::LinalgOp op : rowOps) {
+    SmallVector<int64_t> tiles(rows + 1, 0);
+    tiles.back() = step;
+    bool reduction = op.getNumReductionLoops() > 0;
+    if (failed(tileReductions(rewriter, op, tiles,
+                              reduction && hasSimpleCombiner(op))))
+      return failure();
+  }
+  eraseDeadCode(rewriter, kernel);
+  peelPartialTiles(rewriter, kernel, tileFolding);
+  padPartialTiles(rewriter, kernel);
+  eraseDeadCode(rewriter, kernel);
+  vectorizeTiles(rewriter, kernel);
+  eraseDeadCode(rewriter, kernel);
+  return formContractionsAndHoist(rewriter, kernel);
+}
+
 LogicalResult
 tileAndVectorizeKernel(RewriterBase &rewriter, func::FuncOp kernel,
                        const FrozenRewritePatternSet &tileFolding) {
@@ -329,6 +407,8 @@ tileAndVectorizeKernel(RewriterBase &rewriter, func::FuncOp kernel,
     return success(); // nothing to apply; the op lowers to plain loops
   if (failed(sched::verifyScheduleFor(root, schedule)))
     return failure();
+  if (kernel->hasAttr(sched::kRowKernelAttr))
+    return tileRowKernel(rewriter, kernel, root, schedule, tileFolding);
   KernelAnchor anchor = findKernelAnchor(kernel, root);
   ArrayRef<int64_t> anchorToRoot = anchor.anchorToRoot;
   // Thread-level loop order: anchor loops sorted by their root loop's rank.

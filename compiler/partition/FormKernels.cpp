@@ -40,7 +40,8 @@ struct Group {
   SmallVector<Operation *> ops;
   Operation *root = nullptr;
   bool hasEpilogue = false;
-  bool dead = false; // merged into another group
+  bool dead = false;      // merged into another group
+  bool rowKernel = false; // row reductions and the row-wise ops after them
 };
 
 /// Ops that only name or reshape buffers; they stay in the host function.
@@ -83,11 +84,116 @@ StringRef describeRoot(Operation *op) {
   return "elementwise";
 }
 
+/// The loop ranges of a row reduction: a static linalg op with one result
+/// whose only reduction loop is its last, written through the identity on
+/// the other loops (the rows).
+std::optional<SmallVector<int64_t>> rowReductionDomain(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || linalgOp.getNumDpsInits() != 1 ||
+      linalgOp->getNumResults() != 1 || linalgOp.hasDynamicShape() ||
+      linalgOp.getNumReductionLoops() != 1 ||
+      linalgOp.getIteratorTypesArray().back() != utils::IteratorType::reduction)
+    return std::nullopt;
+  unsigned n = linalgOp.getNumLoops();
+  AffineMap rows = AffineMap::getMultiDimIdentityMap(n - 1, op->getContext());
+  AffineMap out =
+      linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0));
+  if (out != AffineMap::get(n, 0, rows.getResults(), op->getContext()))
+    return std::nullopt;
+  return linalgOp.getStaticLoopRanges();
+}
+
+/// Whether `op` walks the rows of a row reduction over `domain`: an
+/// elementwise op over the whole domain or over its rows alone (a fill of
+/// the result, an epilogue of it), written through the identity, or another
+/// row reduction over the same domain.
+bool isRowWise(Operation *op, ArrayRef<int64_t> domain) {
+  if (std::optional<SmallVector<int64_t>> other = rowReductionDomain(op))
+    return *other == domain;
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !isElementwise(op) || linalgOp.hasDynamicShape() ||
+      linalgOp->getNumResults() != 1 ||
+      !linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0))
+           .isIdentity())
+    return false;
+  SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+  return ranges == domain || ranges == domain.drop_back();
+}
+
 class Partitioner {
 public:
   Partitioner(Block &block, bool absorbSlices, bool absorbWindowPads)
       : block(block), absorbSlices(absorbSlices),
         absorbWindowPads(absorbWindowPads) {}
+
+  /// Merges each row reduction's group with the later groups that read it
+  /// and walk the same rows (softmax: max, exp, sum, divide), as long as
+  /// only the last op's result leaves the merged group (one kernel result,
+  /// and the call can replace the group where its last op was).
+  void mergeRowGroups() {
+    for (size_t i = 0; i < groups.size(); ++i) {
+      if (groups[i].dead)
+        continue;
+      std::optional<SmallVector<int64_t>> domain =
+          rowReductionDomain(groups[i].root);
+      auto rowWise = [&](const Group &g) {
+        return llvm::all_of(
+            g.ops, [&](Operation *op) { return isRowWise(op, *domain); });
+      };
+      if (!domain || !rowWise(groups[i]))
+        continue;
+      llvm::SmallPtrSet<Operation *, 16> members(groups[i].ops.begin(),
+                                                 groups[i].ops.end());
+      SmallVector<size_t> chain = {i};
+      for (size_t j = i + 1; j < groups.size(); ++j) {
+        Group &h = groups[j];
+        if (h.dead)
+          continue;
+        bool reads = llvm::any_of(h.ops, [&](Operation *op) {
+          return llvm::any_of(op->getOperands(), [&](Value v) {
+            return members.contains(v.getDefiningOp());
+          });
+        });
+        if (!reads)
+          continue; // unrelated: it stays a kernel of its own
+        if (!rowWise(h))
+          break;
+        members.insert(h.ops.begin(), h.ops.end());
+        chain.push_back(j);
+      }
+      // The longest prefix of the chain whose only escaping result is its
+      // last op's.
+      for (size_t k = chain.size(); k >= 2; --k) {
+        SmallVector<Operation *> ops;
+        for (size_t c = 0; c < k; ++c)
+          llvm::append_range(ops, groups[chain[c]].ops);
+        llvm::SmallPtrSet<Operation *, 16> set(ops.begin(), ops.end());
+        Operation *last =
+            *llvm::max_element(ops, [](Operation *a, Operation *b) {
+              return a->isBeforeInBlock(b);
+            });
+        bool contained = llvm::all_of(ops, [&](Operation *op) {
+          return op == last || llvm::all_of(op->getUsers(), [&](Operation *u) {
+                   return set.contains(u);
+                 });
+        });
+        if (!contained)
+          continue;
+        Group &g = groups[i];
+        for (size_t c = 1; c < k; ++c) {
+          Group &h = groups[chain[c]];
+          for (Operation *op : h.ops)
+            groupOf[op] = i;
+          llvm::append_range(g.ops, h.ops);
+          h.dead = true;
+        }
+        g.rowKernel = true;
+        LLVM_DEBUG(llvm::dbgs() << "row kernel of " << k << " groups at "
+                                << *g.root << "\n");
+        break;
+      }
+    }
+  }
 
   void run() {
     for (Operation &op : block) {
@@ -220,12 +326,14 @@ func::FuncOp outline(Group &group, func::FuncOp parent, unsigned index,
   auto type = builder.getFunctionType(ValueRange(args).getTypes(),
                                       ValueRange(results).getTypes());
   std::string name = (parent.getSymName() + "_k" + Twine(index) + "_" +
-                      describeRoot(group.root))
+                      (group.rowKernel ? "rows" : describeRoot(group.root)))
                          .str();
   auto kernel = func::FuncOp::create(builder, loc, name, type);
   kernel.setPrivate();
   symbols.insert(kernel);
   kernel->setAttr(sched::kKernelAttr, builder.getUnitAttr());
+  if (group.rowKernel)
+    kernel->setAttr(sched::kRowKernelAttr, builder.getUnitAttr());
   Block *entry = kernel.addEntryBlock();
   builder.setInsertionPointToStart(entry);
   IRMapping mapping;
@@ -291,6 +399,8 @@ struct FormKernelsPass
       Partitioner partitioner(host.getBody().front(), absorbSlices,
                               absorbWindowPads);
       partitioner.run();
+      if (fuseRows)
+        partitioner.mergeRowGroups();
       unsigned index = 0;
       for (Group *group : partitioner.liveGroups())
         outline(*group, host, index++, symbols);

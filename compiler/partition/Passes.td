@@ -24,6 +24,12 @@ def FormKernelsPass : Pass<"aicc-form-kernels", "::mlir::ModuleOp"> {
     Producers and epilogues must have the root as their only user/producer
     link (a single use), so every kernel has one result per root result
     that leaves it.
+
+    With `fuse-rows`, a reduction along its one innermost loop (a row
+    reduction) and the groups after it that read its results and walk the
+    same rows (elementwise ops over the same iteration space, further row
+    reductions of the same shape) become one kernel marked `aicc.row_kernel`
+    — softmax, layer norm — when only the last op's result leaves it.
   }];
   let options = [
     Option<"absorbSlices", "absorb-slices", "bool", /*default=*/"false",
@@ -34,7 +40,10 @@ def FormKernelsPass : Pass<"aicc-form-kernels", "::mlir::ModuleOp"> {
            /*default=*/"true",
            "fuse a tensor.pad into a root that reads it through a "
            "non-permutation map (a window); the CPU turns it off: a pad "
-           "tiled with such a root allocates a padded copy per tile">
+           "tiled with such a root allocates a padded copy per tile">,
+    Option<"fuseRows", "fuse-rows", "bool", /*default=*/"false",
+           "merge a row reduction with the row-wise groups that follow and "
+           "read it (softmax, layer norm) into one `aicc.row_kernel`">
   ];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::aicc::sched::SchedDialect"];

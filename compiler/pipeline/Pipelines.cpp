@@ -141,6 +141,7 @@ void addFormKernelsPasses(
   FormKernelsPassOptions options;
   options.absorbSlices = forCpu;
   options.absorbWindowPads = !forCpu;
+  options.fuseRows = forCpu;
   pm.addPass(createFormKernelsPass(options));
 }
 

@@ -20,6 +20,9 @@ namespace aicc::sched {
 inline constexpr llvm::StringLiteral kKernelAttr = "aicc.kernel";
 /// `aicc.kernel_hash` (string, 16 hex digits) is the kernel's structural hash.
 inline constexpr llvm::StringLiteral kKernelHashAttr = "aicc.kernel_hash";
+/// `aicc.row_kernel` (unit) marks a kernel of row reductions and the
+/// row-wise ops between them (softmax, layer norm), tiled along its rows.
+inline constexpr llvm::StringLiteral kRowKernelAttr = "aicc.row_kernel";
 /// `aicc.schedule` (#aicc.schedule) sits on a kernel's root op.
 inline constexpr llvm::StringLiteral kScheduleAttr = "aicc.schedule";
 /// The one tensor-core instruction a schedule's `mma` names today:

@@ -117,3 +117,62 @@ func.func @reduction_with_producer(%x: tensor<2x32xf32>) -> tensor<2x1xf32> {
   %r = tensor.expand_shape %sum [[0, 1]] output_shape [2, 1] : tensor<2xf32> into tensor<2x1xf32>
   return %r : tensor<2x1xf32>
 }
+
+// -----
+
+// With fuse-rows, a softmax (row max, exp(x - max), row sum, divide) is one
+// row kernel: the later groups read the first reduction's results and walk
+// the same rows, and only the divide's result leaves. Without it, four.
+// RUN: aicc-opt %s -split-input-file -aicc-form-kernels=fuse-rows | FileCheck %s --check-prefix=ROWS
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @softmax
+// CHECK-COUNT-4: call @softmax_k
+// ROWS-LABEL: func.func @softmax
+// ROWS: %[[Y:.*]] = call @softmax_k0_rows(%arg0)
+// ROWS-NEXT: %[[S:.*]] = call @softmax_k1_reduction(%[[Y]])
+// ROWS: func.func private @softmax_k0_rows{{.*}} attributes {aicc.kernel, aicc.kernel_hash = "{{.*}}", aicc.row_kernel}
+// ROWS-COUNT-4: linalg.generic
+// ROWS-NOT: linalg.generic
+// ROWS: return
+func.func @softmax(%x: tensor<16x128xf32>) -> (tensor<16x128xf32>, tensor<16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e0 = tensor.empty() : tensor<16xf32>
+  %f0 = linalg.fill ins(%ninf : f32) outs(%e0 : tensor<16xf32>) -> tensor<16xf32>
+  %max = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<16x128xf32>) outs(%f0 : tensor<16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %out : f32
+    linalg.yield %m : f32
+  } -> tensor<16xf32>
+  %e1 = tensor.empty() : tensor<16x128xf32>
+  %exp = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %max : tensor<16x128xf32>, tensor<16xf32>) outs(%e1 : tensor<16x128xf32>) {
+  ^bb0(%in: f32, %m: f32, %out: f32):
+    %d = arith.subf %in, %m : f32
+    %e = math.exp %d : f32
+    linalg.yield %e : f32
+  } -> tensor<16x128xf32>
+  %e2 = tensor.empty() : tensor<16xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<16xf32>) -> tensor<16xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%exp : tensor<16x128xf32>) outs(%f2 : tensor<16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %a = arith.addf %in, %out : f32
+    linalg.yield %a : f32
+  } -> tensor<16xf32>
+  %e3 = tensor.empty() : tensor<16x128xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%exp, %sum : tensor<16x128xf32>, tensor<16xf32>) outs(%e3 : tensor<16x128xf32>) {
+  ^bb0(%in: f32, %s: f32, %out: f32):
+    %q = arith.divf %in, %s : f32
+    linalg.yield %q : f32
+  } -> tensor<16x128xf32>
+  // A later reduction of the softmax's result is a kernel of its own.
+  %e4 = tensor.empty() : tensor<16xf32>
+  %f4 = linalg.fill ins(%zero : f32) outs(%e4 : tensor<16xf32>) -> tensor<16xf32>
+  %total = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%y : tensor<16x128xf32>) outs(%f4 : tensor<16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %a = arith.addf %in, %out : f32
+    linalg.yield %a : f32
+  } -> tensor<16xf32>
+  return %y, %total : tensor<16x128xf32>, tensor<16xf32>
+}

@@ -160,3 +160,59 @@ func.func private @row_max(%x: tensor<8x128xf32>) -> tensor<8xf32> attributes {a
   } -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+// A row kernel (softmax) is tiled along its rows by the root's thread tile,
+// then row by row with every op fused (exp computed once: CSE merges the
+// copies that the sum and the divide each fused); then each op of a row
+// walks the columns in the root's vector step, reductions with a vector
+// accumulator. A row's exp is a one-row scratch tensor.
+
+#id3 = affine_map<(d0, d1) -> (d0, d1)>
+#row3 = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func private @softmax_rows
+// CHECK: scf.forall (%{{.*}}) = (0) to (16) step (8)
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c1
+// CHECK: scf.for {{.*}} step %c32 iter_args(%{{.*}} = %{{.*}}) -> (vector<1x32xf32>)
+// CHECK: arith.maximumf {{.*}} : vector<1x32xf32>
+// CHECK: vector.multi_reduction <maximumf>
+// CHECK: tensor.empty() : tensor<1x128xf32>
+// CHECK: math.exp {{.*}} : vector<1x32xf32>
+// CHECK-NOT: math.exp
+// CHECK: vector.multi_reduction <add>
+// CHECK: arith.divf {{.*}} : vector<1x32xf32>
+// CHECK: tensor.insert_slice {{.*}} : tensor<1x128xf32> into tensor<8x128xf32>
+func.func private @softmax_rows(%x: tensor<16x128xf32>) -> tensor<16x128xf32> attributes {aicc.kernel, aicc.row_kernel} {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e0 = tensor.empty() : tensor<16xf32>
+  %f0 = linalg.fill ins(%ninf : f32) outs(%e0 : tensor<16xf32>) -> tensor<16xf32>
+  %max = linalg.generic {indexing_maps = [#id3, #row3], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<16x128xf32>) outs(%f0 : tensor<16xf32>)
+      attrs = {aicc.schedule = #aicc.schedule<thread_tile = [8, 0], vector_tile = [1, 32], order = [0, 1], parallel = [0], unroll = 1, source = "explicit">} {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %out : f32
+    linalg.yield %m : f32
+  } -> tensor<16xf32>
+  %e1 = tensor.empty() : tensor<16x128xf32>
+  %exp = linalg.generic {indexing_maps = [#id3, #row3, #id3], iterator_types = ["parallel", "parallel"]} ins(%x, %max : tensor<16x128xf32>, tensor<16xf32>) outs(%e1 : tensor<16x128xf32>) {
+  ^bb0(%in: f32, %m: f32, %out: f32):
+    %d = arith.subf %in, %m : f32
+    %e = math.exp %d : f32
+    linalg.yield %e : f32
+  } -> tensor<16x128xf32>
+  %e2 = tensor.empty() : tensor<16xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<16xf32>) -> tensor<16xf32>
+  %sum = linalg.generic {indexing_maps = [#id3, #row3], iterator_types = ["parallel", "reduction"]} ins(%exp : tensor<16x128xf32>) outs(%f2 : tensor<16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %a = arith.addf %in, %out : f32
+    linalg.yield %a : f32
+  } -> tensor<16xf32>
+  %e3 = tensor.empty() : tensor<16x128xf32>
+  %y = linalg.generic {indexing_maps = [#id3, #row3, #id3], iterator_types = ["parallel", "parallel"]} ins(%exp, %sum : tensor<16x128xf32>, tensor<16xf32>) outs(%e3 : tensor<16x128xf32>) {
+  ^bb0(%in: f32, %s: f32, %out: f32):
+    %q = arith.divf %in, %s : f32
+    linalg.yield %q : f32
+  } -> tensor<16x128xf32>
+  return %y : tensor<16x128xf32>
+}
