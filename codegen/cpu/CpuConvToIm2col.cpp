@@ -125,6 +125,21 @@ FailureOr<Value> rewriteConvAsGemm(RewriterBase &rewriter,
   Value cols;
   if (pointwise) {
     cols = collapse(input, spatialGroups);
+  } else if (channelsLast && dilations[1] == 1) {
+    // A window row's KW taps of C channels are KW*C contiguous elements of
+    // the input viewed as [N, H, W*C]: copy loops (n, y, x, i, t), t = j*C +
+    // c, one copy of KW*C elements per window row (the 7x7 stem with C = 3
+    // copied 3 elements at a time).
+    AffineExpr n, y, x, i, t;
+    bindDims(ctx, n, y, x, i, t);
+    AffineMap inMap = AffineMap::get(
+        5, 0,
+        {n, y * strides[0] + i * dilations[0], x * (strides[1] * channels) + t},
+        ctx);
+    Value rows = collapse(input, {{0}, {1}, {2, 3}});
+    cols = collapse(copyWindows(rewriter, loc, rows, inMap,
+                                {out[0], out[1], out[2], kh, kw * channels}),
+                    {{0}, {1, 2}, {3, 4}});
   } else {
     // Copy loops: (n, c, i, j, y, x) or (n, y, x, i, j, c).
     AffineExpr n, c, i, j, y, x;

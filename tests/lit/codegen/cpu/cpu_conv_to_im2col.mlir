@@ -7,7 +7,7 @@
 
 // CHECK-DAG: #[[WINDOW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>
 // CHECK-DAG: #[[STRIDED:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
-// CHECK-DAG: #[[NHWC_WINDOW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d2 * 2 + d4, d5)>
+// CHECK-DAG: #[[NHWC_WINDOW:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 2 + d3, d2 * 8 + d4)>
 // CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-DAG: #[[RHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
 // CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
@@ -91,13 +91,15 @@ func.func @depthwise(%x: tensor<1x4x1x7x7xf32>, %w: tensor<4x1x1x2x2xf32>) -> te
 }
 
 // Channels last (aicc-channels-last): a strided 3x3 NHWC conv copies its
-// windows into [N, OH, OW, KH, KW, C] (rows of C contiguous elements) and
-// becomes out[n, p, f] += cols[n, p, k] * filter[k, f]: the filter, viewed
-// as [KH*KW*C, F], is the right operand.
+// windows into [N, OH, OW, KH, KW*C]: each window row's KW taps of C
+// channels are KW*C contiguous elements of the input viewed as [N, H, W*C]
+// (x * stride * C + t). It becomes out[n, p, f] += cols[n, p, k] *
+// filter[k, f]: the filter, viewed as [KH*KW*C, F], is the right operand.
 
 // CHECK-LABEL: func.func @conv_nhwc
-// CHECK: %[[COPY:.*]] = linalg.generic {indexing_maps = [#[[NHWC_WINDOW]], #{{.*}}], {{.*}} ins(%{{.*}} : tensor<1x7x7x4xf32>) outs(%{{.*}} : tensor<1x3x3x3x3x4xf32>)
-// CHECK: %[[COL:.*]] = tensor.collapse_shape %[[COPY]] {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x3x3x3x3x4xf32> into tensor<1x9x36xf32>
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<1x7x7x4xf32> into tensor<1x7x28xf32>
+// CHECK: %[[COPY:.*]] = linalg.generic {indexing_maps = [#[[NHWC_WINDOW]], #{{.*}}], {{.*}} ins(%[[ROWS]] : tensor<1x7x28xf32>) outs(%{{.*}} : tensor<1x3x3x3x12xf32>)
+// CHECK: %[[COL:.*]] = tensor.collapse_shape %[[COPY]] {{\[\[}}0], [1, 2], [3, 4]] : tensor<1x3x3x3x12xf32> into tensor<1x9x36xf32>
 // CHECK: %[[W:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] : tensor<3x3x4x32xf32> into tensor<36x32xf32>
 // CHECK: %[[MM:.*]] = linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[COL]], %[[W]] : tensor<1x9x36xf32>, tensor<36x32xf32>)
 // CHECK: tensor.expand_shape %[[MM]] {{\[\[}}0], [1, 2], [3]] output_shape [1, 3, 3, 32]
