@@ -54,17 +54,36 @@ def run_cpu(args):
         print(f"error: {binary} not found; build with scripts/build.sh "
               "(needs libbenchmark-dev and libopenblas-dev)", file=sys.stderr)
         return 2
-    cmd = [str(binary), "--benchmark_format=json",
-           f"--benchmark_min_time={args.min_time}",
-           "--benchmark_repetitions=3", "--benchmark_report_aggregates_only=true"]
-    if args.filter:
-        cmd.append(f"--benchmark_filter={args.filter}")
-    print("running:", " ".join(cmd), flush=True)
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        print(proc.stderr, file=sys.stderr)
-        return proc.returncode or 1
-    data = json.loads(proc.stdout)
+    # aicc and the peers run in separate processes of the same binary, one
+    # after the other: aicc's kernels use LLVM's OpenMP runtime, oneDNN uses
+    # libgomp and OpenBLAS its own threads, and a runtime's idle workers
+    # spinning after its benchmarks took the second core from the other's
+    # (aicc on 2 threads measured up to 2x slower right after oneDNN).
+    # (Google Benchmark's filters are POSIX regexes: no lookahead to combine
+    # --filter with the implementation, so the names are listed first.)
+    listing = subprocess.run([str(binary), "--benchmark_list_tests=true"] +
+                             ([f"--benchmark_filter={args.filter}"] if args.filter else []),
+                             capture_output=True, text=True)
+    names = listing.stdout.split()
+    data = {"benchmarks": []}
+    for impls in (("aicc",), ("openblas", "onednn")):
+        chosen = [n for n in names if n.split("/")[0].rsplit("_", 1)[-1] in impls]
+        if not chosen:
+            continue
+        pattern = "^(" + "|".join(re.escape(n) for n in chosen) + ")$"
+        cmd = [str(binary), "--benchmark_format=json",
+               f"--benchmark_min_time={args.min_time}",
+               "--benchmark_repetitions=3", "--benchmark_report_aggregates_only=true",
+               f"--benchmark_filter={pattern}"]
+        print(f"running {len(chosen)} {'/'.join(impls)} benchmarks:", " ".join(cmd[:-1]),
+              flush=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            return proc.returncode or 1
+        part = json.loads(proc.stdout)
+        data.setdefault("context", part.get("context", {}))
+        data["benchmarks"] += part.get("benchmarks", [])
 
     # Pair BM_<kernel>_<impl>/<shape> medians.
     rows = {}
@@ -92,7 +111,8 @@ def run_cpu(args):
     (out / f"{stem}.json").write_text(json.dumps(result, indent=1) + "\n")
 
     lines = [f"# CPU benchmarks, {date}", "",
-             f"CPU: {cpu_name()}. Median of 3 repetitions "
+             f"CPU: {cpu_name()}. Median of 3 repetitions; aicc and the peers in "
+             f"separate processes, one after the other "
              f"(`bench/run.py cpu`). Ratio = peer time / aicc time (higher is "
              "better for aicc; the same as the GFLOP/s ratio).", "",
              "| kernel | shape | aicc ms | aicc GFLOP/s | peer | peer GFLOP/s | ratio |",
