@@ -2,6 +2,7 @@
 
 #include "codegen/common/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -40,9 +41,13 @@ bool hasContiguousRows(MemRefType type) {
 
 /// A copy of contiguous rows: loops over the outer dimensions, each row
 /// moved in vectors of up to kChunk elements (a loop of full chunks, then
-/// the static remainder).
+/// the static remainder). A copy of at least kParallelElements directly in
+/// a function's body (a padded image's interior: serial, it was a third of
+/// MobileNetV2's time on 2 threads) runs its outer loops as an scf.parallel,
+/// which the OpenMP conversion distributes over the threads.
 struct CopyRowsWithVectors : OpRewritePattern<memref::CopyOp> {
   static constexpr int64_t kChunk = 64;
+  static constexpr int64_t kParallelElements = 1 << 15;
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(memref::CopyOp op,
                                 PatternRewriter &rewriter) const override {
@@ -74,6 +79,31 @@ struct CopyRowsWithVectors : OpRewritePattern<memref::CopyOp> {
       vector::TransferWriteOp::create(b, loc, v, op.getTarget(), indices,
                                       ArrayRef<bool>{true});
     };
+    bool parallel = isa<func::FuncOp>(op->getParentOp()) && shape.size() > 1 &&
+                    src.getNumElements() >= kParallelElements;
+    if (parallel) {
+      // Each outer position: its row's full chunks, then the remainder.
+      scf::ParallelOp::create(
+          rewriter, loc, ArrayRef(lbs).drop_back(), ArrayRef(ubs).drop_back(),
+          ArrayRef(steps).drop_back(),
+          [&](OpBuilder &b, Location loc, ValueRange outer) {
+            scf::ForOp::create(
+                b, loc, zero, ubs.back(), steps.back(), ValueRange{},
+                [&](OpBuilder &b, Location loc, Value col, ValueRange) {
+                  SmallVector<Value> indices(outer);
+                  indices.push_back(col);
+                  move(b, loc, indices, chunk);
+                  scf::YieldOp::create(b, loc);
+                });
+            if (full != row) {
+              SmallVector<Value> indices(outer);
+              indices.push_back(arith::ConstantIndexOp::create(b, loc, full));
+              move(b, loc, indices, row - full);
+            }
+          });
+      rewriter.eraseOp(op);
+      return success();
+    }
     scf::buildLoopNest(rewriter, loc, lbs, ubs, steps,
                        [&](OpBuilder &b, Location loc, ValueRange ivs) {
                          move(b, loc, ivs, chunk);

@@ -18,7 +18,9 @@ def LowerMemRefCopyPass : Pass<"aicc-lower-memref-copy"> {
     (LLVM would otherwise vectorize the scalar loop nest with gathers and
     scatters, e.g. the interior of a padded image), and a buffer filled
     with a value and then copied into at a static box (a bufferized
-    `tensor.pad`) is only filled outside the box.
+    `tensor.pad`) is only filled outside the box. Such a copy of 32K
+    elements or more directly in a function's body runs its outer loops as
+    an `scf.parallel` (threads, after the OpenMP conversion).
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"false",

@@ -28,3 +28,27 @@ func.func @pad(%src: memref<4x5xf32>, %dst: memref<6x8xf32>) {
   memref.copy %src, %box : memref<4x5xf32> to memref<4x5xf32, strided<[8, 1], offset: 10>>
   return
 }
+
+// A large copy in a function's body (a padded image's interior) runs its
+// outer loops as an scf.parallel (the threads take rows); inside a loop it
+// stays serial (the enclosing loop is already distributed).
+// CHECK-LABEL: func.func @big_copy
+// CHECK: scf.parallel (%[[C:.*]], %[[Y:.*]]) = (%c0, %c0) to (%c64, %c56) step (%c1, %c1)
+// CHECK: scf.for %[[X:.*]] = %c0 to %c56 step %c56
+// CHECK: vector.transfer_read %arg0[%[[C]], %[[Y]], %[[X]]]{{.*}} : memref<64x56x56xf32>, vector<56xf32>
+// CHECK-LABEL: func.func @copy_in_loop
+// CHECK-NOT: scf.parallel
+func.func @big_copy(%src: memref<64x56x56xf32>, %dst: memref<64x58x58xf32>) {
+  %box = memref.subview %dst[0, 1, 1] [64, 56, 56] [1, 1, 1] : memref<64x58x58xf32> to memref<64x56x56xf32, strided<[3364, 58, 1], offset: 59>>
+  memref.copy %src, %box : memref<64x56x56xf32> to memref<64x56x56xf32, strided<[3364, 58, 1], offset: 59>>
+  return
+}
+func.func @copy_in_loop(%src: memref<64x56x56xf32>, %dst: memref<64x56x56xf32>) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %c2 step %c1 {
+    memref.copy %src, %dst : memref<64x56x56xf32> to memref<64x56x56xf32>
+  }
+  return
+}
