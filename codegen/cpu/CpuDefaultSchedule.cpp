@@ -6,7 +6,8 @@
 //    register tile on the two innermost output loops: whole vectors of
 //    columns (2, else 1, else the loop if short), up to 8 rows within 16
 //    accumulator registers, a unit reduction step unrolled by 4, and a thread
-//    tile of up to 64 x 256 (a multiple of the register tile);
+//    tile of up to 64 x 256 (a multiple of the register tile; rows that no
+//    multiple divides split into an even number of near-equal tiles);
 // 3. anything else is vectorized along its contiguous loop (the output's
 //    innermost loop, or the input's innermost reduction loop; plus the
 //    input's innermost loop when that is shorter than a vector), with thread
@@ -60,6 +61,20 @@ static int64_t pickMultiple(int64_t range, int64_t step, int64_t limit) {
   if (range <= limit)
     return range;
   return std::max<int64_t>(limit / step, 1) * step;
+}
+
+/// Rows of a GEMM's thread tile: pickMultiple's, unless no multiple of
+/// `step` up to `limit` divides `range`; then an even number of near-equal
+/// tiles. Threads take contiguous runs of tiles: 197 rows in tiles of 64
+/// (64, 64, 64, 5) gave one of two threads 128 rows and the other 69; in
+/// tiles of 56 (56, 56, 56, 29) they get 112 and 85.
+static int64_t pickRowTile(int64_t range, int64_t step, int64_t limit) {
+  int64_t tile = pickMultiple(range, step, limit);
+  if (range % tile == 0)
+    return tile;
+  int64_t tiles = llvm::divideCeil(range, limit);
+  tiles += tiles % 2;
+  return llvm::alignTo(llvm::divideCeil(range, tiles), step);
 }
 
 FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
@@ -126,7 +141,7 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     if (panels >= 0)
       threadTile[panels] = pickMultiple(
           ranges[panels], 1, std::max<int64_t>(256 / threadTile[inner], 1));
-    threadTile[outer] = pickMultiple(ranges[outer], vectorTile[outer], 64);
+    threadTile[outer] = pickRowTile(ranges[outer], vectorTile[outer], 64);
     // Unrolling the unit-step reduction loop by 4 hides the loop overhead
     // (measured: sgemm 1024^3 82 -> 90 GFLOP/s on Zen 5).
     unroll = 4;

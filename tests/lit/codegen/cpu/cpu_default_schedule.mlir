@@ -15,6 +15,19 @@ func.func private @matmul_kernel(%a: tensor<128x64xf32>, %b: tensor<64x512xf32>,
 
 // -----
 
+// 197 rows (ViT's tokens): no multiple of 8 up to 64 divides them, so the
+// rows split into an even number of near-equal thread tiles (56, 56, 56,
+// 29; in tiles of 64 two threads got 128 and 69 rows).
+
+// CHECK-LABEL: func.func private @ragged_rows_kernel
+// CHECK: thread_tile = [56, 256, 0], vector_tile = [8, 32, 1]
+func.func private @ragged_rows_kernel(%a: tensor<197x64xf32>, %b: tensor<64x512xf32>, %c: tensor<197x512xf32>) -> tensor<197x512xf32> attributes {aicc.kernel} {
+  %0 = linalg.matmul ins(%a, %b : tensor<197x64xf32>, tensor<64x512xf32>) outs(%c : tensor<197x512xf32>) -> tensor<197x512xf32>
+  return %0 : tensor<197x512xf32>
+}
+
+// -----
+
 // An elementwise op: vectorized along its innermost loop (a divisor of 1000
 // close to 32 lanes), every other loop tile is 1; the thread tile grows from
 // the vector tile to about 4096 elements, innermost loop first (here the
