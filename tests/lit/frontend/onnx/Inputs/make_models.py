@@ -45,6 +45,16 @@ save("mlp", [
      numpy_helper.from_array(w2, "w2"),
      numpy_helper.from_array(np.array([3, -1], np.int64), "shape")])
 
+# Two kernels with results of 128 KiB (above the CPU's 64 KiB stack scratch),
+# the first feeding the second (driver/out_params.test).
+save("wide", [
+    helper.make_node("MatMul", ["x", "w"], ["h"], name="wide_mm"),
+    helper.make_node("Relu", ["h"], ["r"], name="wide_act"),
+    helper.make_node("MatMul", ["r", "w"], ["y"], name="wide_mm2"),
+], [vi("x", F, [128, 256])], [vi("y", F, [128, 256])],
+    [numpy_helper.from_array(
+        rng.standard_normal((256, 256)).astype(np.float32) / 16, "w")])
+
 # Typed-field initializers (no raw_data) of several dtypes, and a Constant node.
 save("typed_fields", [
     helper.make_node("Constant", [], ["c"], name="const", value=helper.make_tensor("v", TensorProto.UINT8, [2], [7, 250])),
