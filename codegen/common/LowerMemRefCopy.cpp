@@ -65,13 +65,16 @@ struct CopyRowsWithVectors : OpRewritePattern<memref::CopyOp> {
     int64_t chunk = std::min(row, kChunk), full = row / chunk * chunk;
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    SmallVector<Value> lbs(shape.size(), zero), ubs, steps(shape.size(), one);
+    // The outer dimensions' loops; in each, the row's full chunks and then
+    // the remainder.
+    SmallVector<Value> lbs(shape.size() - 1, zero), ubs,
+        steps(shape.size() - 1, one);
     for (int64_t size : shape.drop_back())
       ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, size));
-    ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, full));
-    steps.back() = arith::ConstantIndexOp::create(rewriter, loc, chunk);
-    auto move = [&](OpBuilder &b, Location loc, ValueRange indices,
+    auto move = [&](OpBuilder &b, Location loc, ValueRange outer, Value col,
                     int64_t size) {
+      SmallVector<Value> indices(outer);
+      indices.push_back(col);
       auto type = VectorType::get({size}, element);
       Value v =
           vector::TransferReadOp::create(b, loc, type, op.getSource(), indices,
@@ -79,46 +82,24 @@ struct CopyRowsWithVectors : OpRewritePattern<memref::CopyOp> {
       vector::TransferWriteOp::create(b, loc, v, op.getTarget(), indices,
                                       ArrayRef<bool>{true});
     };
+    auto copyRow = [&](OpBuilder &b, Location loc, ValueRange outer) {
+      scf::ForOp::create(
+          b, loc, zero, arith::ConstantIndexOp::create(b, loc, full),
+          arith::ConstantIndexOp::create(b, loc, chunk), ValueRange{},
+          [&](OpBuilder &b, Location loc, Value col, ValueRange) {
+            move(b, loc, outer, col, chunk);
+            scf::YieldOp::create(b, loc);
+          });
+      if (full != row)
+        move(b, loc, outer, arith::ConstantIndexOp::create(b, loc, full),
+             row - full);
+    };
     bool parallel = isa<func::FuncOp>(op->getParentOp()) && shape.size() > 1 &&
                     src.getNumElements() >= kParallelElements;
-    if (parallel) {
-      // Each outer position: its row's full chunks, then the remainder.
-      scf::ParallelOp::create(
-          rewriter, loc, ArrayRef(lbs).drop_back(), ArrayRef(ubs).drop_back(),
-          ArrayRef(steps).drop_back(),
-          [&](OpBuilder &b, Location loc, ValueRange outer) {
-            scf::ForOp::create(
-                b, loc, zero, ubs.back(), steps.back(), ValueRange{},
-                [&](OpBuilder &b, Location loc, Value col, ValueRange) {
-                  SmallVector<Value> indices(outer);
-                  indices.push_back(col);
-                  move(b, loc, indices, chunk);
-                  scf::YieldOp::create(b, loc);
-                });
-            if (full != row) {
-              SmallVector<Value> indices(outer);
-              indices.push_back(arith::ConstantIndexOp::create(b, loc, full));
-              move(b, loc, indices, row - full);
-            }
-          });
-      rewriter.eraseOp(op);
-      return success();
-    }
-    scf::buildLoopNest(rewriter, loc, lbs, ubs, steps,
-                       [&](OpBuilder &b, Location loc, ValueRange ivs) {
-                         move(b, loc, ivs, chunk);
-                       });
-    if (full != row) {
-      ubs.back() = one;
-      steps.back() = one;
-      scf::buildLoopNest(rewriter, loc, lbs, ubs, steps,
-                         [&](OpBuilder &b, Location loc, ValueRange ivs) {
-                           SmallVector<Value> indices(ivs);
-                           indices.back() =
-                               arith::ConstantIndexOp::create(b, loc, full);
-                           move(b, loc, indices, row - full);
-                         });
-    }
+    if (parallel)
+      scf::ParallelOp::create(rewriter, loc, lbs, ubs, steps, copyRow);
+    else
+      scf::buildLoopNest(rewriter, loc, lbs, ubs, steps, copyRow);
     rewriter.eraseOp(op);
     return success();
   }

@@ -95,10 +95,9 @@ std::optional<SmallVector<int64_t>> rowReductionDomain(Operation *op) {
       linalgOp.getIteratorTypesArray().back() != utils::IteratorType::reduction)
     return std::nullopt;
   unsigned n = linalgOp.getNumLoops();
-  AffineMap rows = AffineMap::getMultiDimIdentityMap(n - 1, op->getContext());
-  AffineMap out =
-      linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0));
-  if (out != AffineMap::get(n, 0, rows.getResults(), op->getContext()))
+  AffineMap rows = AffineMap::getMultiDimIdentityMap(n, op->getContext())
+                       .getMajorSubMap(n - 1);
+  if (linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0)) != rows)
     return std::nullopt;
   return linalgOp.getStaticLoopRanges();
 }
