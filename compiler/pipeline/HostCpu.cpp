@@ -15,7 +15,10 @@ static int64_t dataCacheKb(int level) {
     std::string dir =
         "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
     auto read = [&](const char *file) -> std::string {
-      auto buffer = llvm::MemoryBuffer::getFile(dir + "/" + file);
+      // Read as a stream: sysfs reports a page as the file size, and
+      // getFile maps that much (the text, then NULs that trim() keeps, so
+      // "48K" did not parse and L1 fell back to the default).
+      auto buffer = llvm::MemoryBuffer::getFileAsStream(dir + "/" + file);
       return buffer ? (*buffer)->getBuffer().trim().str() : std::string();
     };
     std::string levelText = read("level"), type = read("type"),
