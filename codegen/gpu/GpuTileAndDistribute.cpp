@@ -245,6 +245,12 @@ static LogicalResult tileAndDistributeKernel(RewriterBase &rewriter,
     if (failed(sched::verifyScheduleFor(root, schedule)))
       return failure();
     KernelAnchor anchor = findKernelAnchor(kernel, root);
+    for (auto [loop, kind] : llvm::enumerate(anchor.rootIterators))
+      if (kind == utils::IteratorType::reduction &&
+          schedule.getThreadTile()[loop] != 0)
+        return root->emitOpError()
+               << "schedule blocks reduction loop " << loop
+               << " at thread level, which GPU codegen does not do (0 there)";
     auto anchorOp = dyn_cast<linalg::LinalgOp>(anchor.op);
     if (!anchorOp)
       return root->emitOpError("GPU codegen needs a linalg root");

@@ -34,8 +34,10 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
     its iterator types) in each tile list:
 
     - `thread_tile`: the outer level; each tile is one unit of parallel work
-      (a workgroup). Reduction loops must be 0 (not tiled) here; 0 on a
-      parallel loop keeps it whole.
+      (a workgroup). 0 on a parallel loop keeps it whole. On a reduction
+      loop it is the block a thread tile walks the reduction in, serially
+      (cache blocking: CPUs; GPU codegen rejects it); 0 walks the whole
+      reduction at once.
     - `vector_tile`: the inner level, the shape one vector operation computes;
       on reduction loops it is the reduction step. 0 means "whole loop".
     - `order`: the order of the thread-level tile loops, outermost first (a

@@ -135,9 +135,6 @@ LogicalResult aicc::sched::verifyScheduleFor(Operation *op,
   for (auto [loop, kind] : llvm::enumerate(iterators)) {
     if (kind != utils::IteratorType::reduction)
       continue;
-    if (schedule.getThreadTile()[loop] != 0)
-      return op->emitOpError() << "schedule tiles reduction loop " << loop
-                               << " at thread level (must be 0)";
     if (llvm::is_contained(schedule.getParallel(), (int64_t)loop))
       return op->emitOpError()
              << "schedule runs reduction loop " << loop << " in parallel";

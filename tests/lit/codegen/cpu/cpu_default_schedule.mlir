@@ -140,13 +140,17 @@ func.func private @no_schedule_when_map_reverses(%x: tensor<16xf32>) -> tensor<1
 
 // A contraction on packed weight panels (aicc-cpu-pack-weights): rows are
 // m (the loop the panels do not read), the register tile is 8 rows x one
-// 32-column panel, and a thread tile spans 8 panels (256 columns).
+// 32-column panel, and a thread tile spans 8 panels (256 columns). The
+// panels' slab a thread tile reads (768 x 256 floats, 768 KiB) overflows
+// half of the 1 MiB L2, so the reduction is walked in blocks whose 32-column
+// panel fills about two thirds of the 32 KiB L1 (a divisor of 768 at or
+// below 170: 128).
 
 #a = affine_map<(b, m, p, j, k) -> (b, m, k)>
 #w = affine_map<(b, m, p, j, k) -> (p, k, j)>
 #o = affine_map<(b, m, p, j, k) -> (b, m, p, j)>
 // CHECK-LABEL: func.func private @packed_kernel
-// CHECK: thread_tile = [1, 64, 8, 32, 0], vector_tile = [1, 8, 1, 32, 1]
+// CHECK: thread_tile = [1, 64, 8, 32, 128], vector_tile = [1, 8, 1, 32, 1]
 func.func private @packed_kernel(%a: tensor<1x128x768xf32>, %w: tensor<96x768x32xf32>, %c: tensor<1x128x96x32xf32>) -> tensor<1x128x96x32xf32> attributes {aicc.kernel} {
   %0 = linalg.generic {indexing_maps = [#a, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
       ins(%a, %w : tensor<1x128x768xf32>, tensor<96x768x32xf32>) outs(%c : tensor<1x128x96x32xf32>) {
@@ -156,4 +160,17 @@ func.func private @packed_kernel(%a: tensor<1x128x768xf32>, %w: tensor<96x768x32
       linalg.yield %s : f32
   } -> tensor<1x128x96x32xf32>
   return %0 : tensor<1x128x96x32xf32>
+}
+
+// -----
+
+// 49 rows (ResNet-50's 7x7 positions): 8 does not divide them, 7 does, so
+// the register tile takes 7 rows (no one-row remainder). The slab of the
+// right operand (64 x 256 floats) fits in L2: no reduction blocks.
+
+// CHECK-LABEL: func.func private @seven_rows_kernel
+// CHECK: thread_tile = [49, 256, 0], vector_tile = [7, 32, 1]
+func.func private @seven_rows_kernel(%a: tensor<49x64xf32>, %b: tensor<64x512xf32>, %c: tensor<49x512xf32>) -> tensor<49x512xf32> attributes {aicc.kernel} {
+  %0 = linalg.matmul ins(%a, %b : tensor<49x64xf32>, tensor<64x512xf32>) outs(%c : tensor<49x512xf32>) -> tensor<49x512xf32>
+  return %0 : tensor<49x512xf32>
 }

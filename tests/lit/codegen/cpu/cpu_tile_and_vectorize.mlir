@@ -216,3 +216,39 @@ func.func private @softmax_rows(%x: tensor<16x128xf32>) -> tensor<16x128xf32> at
   } -> tensor<16x128xf32>
   return %y : tensor<16x128xf32>
 }
+
+// -----
+
+// Reduction blocks (thread_tile 128 on k): inside each thread tile the fill
+// is tiled on its own, then an scf.for walks k in blocks of 128 carrying the
+// thread tile's accumulator; inside a block the register tiles walk columns
+// (step 32) outside rows (step 8), each accumulating in registers over the
+// block; the relu epilogue reads the finished accumulator after the blocks.
+
+// CHECK-LABEL: func.func @blocked_kernel
+// CHECK: scf.forall ({{.*}}) = (0, 0) to (32, 128) step (16, 64)
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_write %{{.*}} : vector<8x32xf32>, tensor<16x64xf32>
+// CHECK: %[[BLOCKS:.*]] = scf.for %{{.*}} = %c0 to %c256 step %c128 iter_args
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c64 step %c32
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c16 step %c8
+// CHECK: scf.for %{{.*}} = %c0 to %c128 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (vector<8x32xf32>)
+// CHECK: vector.fma
+// CHECK: vector.transfer_read %[[BLOCKS]]
+// CHECK: arith.maximumf %{{.*}} : vector<8x32xf32>
+// CHECK: scf.forall.in_parallel
+func.func @blocked_kernel(%a: tensor<32x256xf32>, %b: tensor<256x128xf32>) -> tensor<32x128xf32> attributes {aicc.kernel} {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32x128xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<32x128xf32>) -> tensor<32x128xf32>
+  %0 = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [16, 64, 128], vector_tile = [8, 32, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit">}
+      ins(%a, %b : tensor<32x256xf32>, tensor<256x128xf32>) outs(%c : tensor<32x128xf32>) -> tensor<32x128xf32>
+  %e2 = tensor.empty() : tensor<32x128xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%0 : tensor<32x128xf32>) outs(%e2 : tensor<32x128xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<32x128xf32>
+  return %1 : tensor<32x128xf32>
+}

@@ -9,15 +9,6 @@ func.func @tile_count(%a: tensor<16x8xf32>, %b: tensor<8x32xf32>, %c: tensor<16x
 
 // -----
 
-func.func @reduction_thread_tile(%a: tensor<16x8xf32>, %b: tensor<8x32xf32>, %c: tensor<16x32xf32>) -> tensor<16x32xf32> {
-  // expected-error @+1 {{schedule tiles reduction loop 2 at thread level (must be 0)}}
-  %0 = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [8, 32, 4], vector_tile = [4, 16, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit">}
-      ins(%a, %b : tensor<16x8xf32>, tensor<8x32xf32>) outs(%c : tensor<16x32xf32>) -> tensor<16x32xf32>
-  return %0 : tensor<16x32xf32>
-}
-
-// -----
-
 func.func @reduction_in_parallel(%a: tensor<16x8xf32>, %b: tensor<8x32xf32>, %c: tensor<16x32xf32>) -> tensor<16x32xf32> {
   // expected-error @+1 {{schedule runs reduction loop 2 in parallel}}
   %0 = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [8, 32, 0], vector_tile = [4, 16, 1], order = [0, 1, 2], parallel = [0, 2], unroll = 1, source = "explicit">}
