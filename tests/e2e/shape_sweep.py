@@ -46,17 +46,20 @@ def cases():
                model("gemm", [helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
                               helper.make_node("Relu", ["g"], ["y"], name="relu")],
                      [("a", [m, k])], ["y"], [w, b]))
-    # Deep reductions: a thread tile's slab of weights overflows half of L2,
-    # so the reduction is walked in blocks (the last one partial: K prime),
-    # with 7-row register tiles (49 rows) or a 1-row remainder (37 rows).
-    for m, n, k in [(37, 160, 9001), (49, 64, 20011)]:
-        w = numpy_helper.from_array(
-            (rng.standard_normal((n, k)) / np.sqrt(k)).astype(np.float32), "w")
-        b = numpy_helper.from_array(rng.standard_normal(n).astype(np.float32), "bias")
-        yield (f"gemm_relu_deep_{m}x{n}x{k}",
-               model("gemm", [helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
-                              helper.make_node("Relu", ["g"], ["y"], name="relu")],
-                     [("a", [m, k])], ["y"], [w, b]))
+    # Deep reductions: a thread tile's slab of a non-constant right operand
+    # overflows half of L2, so the reduction is walked in blocks (the last
+    # one partial: K prime), with a 1-row remainder (37 rows); constant
+    # weights with 7-row register tiles (49 rows).
+    yield ("matmul_deep_37x160x9001",
+           model("mm", [helper.make_node("MatMul", ["a", "b"], ["c"], name="mm")],
+                 [("a", [37, 9001]), ("b", [9001, 160])], ["c"]))
+    w = numpy_helper.from_array(
+        (rng.standard_normal((64, 20011)) / np.sqrt(20011)).astype(np.float32), "w")
+    b = numpy_helper.from_array(rng.standard_normal(64).astype(np.float32), "bias")
+    yield ("gemm_relu_deep_49x64x20011",
+           model("gemm", [helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
+                          helper.make_node("Relu", ["g"], ["y"], name="relu")],
+                 [("a", [49, 20011])], ["y"], [w, b]))
     # A 3-D activation times a constant weight (a transformer's projection),
     # the epilogue fused on the panels.
     w = numpy_helper.from_array(rng.standard_normal((40, 128)).astype(np.float32), "w")

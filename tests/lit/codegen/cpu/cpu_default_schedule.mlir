@@ -142,15 +142,13 @@ func.func private @no_schedule_when_map_reverses(%x: tensor<16xf32>) -> tensor<1
 // m (the loop the panels do not read), the register tile is 8 rows x one
 // 32-column panel, and a thread tile spans 8 panels (256 columns). The
 // panels' slab a thread tile reads (768 x 256 floats, 768 KiB) overflows
-// half of the 1 MiB L2, so the reduction is walked in blocks whose 32-column
-// panel fills about two thirds of the 32 KiB L1 (a divisor of 768 at or
-// below 170: 128).
+// half of the 1 MiB L2, but packed panels are not blocked (they stream).
 
 #a = affine_map<(b, m, p, j, k) -> (b, m, k)>
 #w = affine_map<(b, m, p, j, k) -> (p, k, j)>
 #o = affine_map<(b, m, p, j, k) -> (b, m, p, j)>
 // CHECK-LABEL: func.func private @packed_kernel
-// CHECK: thread_tile = [1, 64, 8, 32, 128], vector_tile = [1, 8, 1, 32, 1]
+// CHECK: thread_tile = [1, 64, 8, 32, 0], vector_tile = [1, 8, 1, 32, 1]
 func.func private @packed_kernel(%a: tensor<1x128x768xf32>, %w: tensor<96x768x32xf32>, %c: tensor<1x128x96x32xf32>) -> tensor<1x128x96x32xf32> attributes {aicc.kernel} {
   %0 = linalg.generic {indexing_maps = [#a, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
       ins(%a, %w : tensor<1x128x768xf32>, tensor<96x768x32xf32>) outs(%c : tensor<1x128x96x32xf32>) {

@@ -55,17 +55,15 @@ save("wide", [
     [numpy_helper.from_array(
         rng.standard_normal((256, 256)).astype(np.float32) / 16, "w")])
 
-# A deep GEMM: a thread tile's 4001 x 256 slab of weights (4 MiB) overflows
-# half of any common L2, so the CPU heuristic blocks its reduction and the
-# kernel keeps the thread tile's accumulator in a scratch buffer (4001 is
-# prime: the last block is partial and peeled off the block loop), once per
-# thread tile of an scf.forall (two of 64 rows).
+# A deep GEMM with a non-constant right operand: a thread tile's 4001 x 256
+# slab of it (4 MiB) overflows half of any common L2, so the CPU heuristic
+# blocks its reduction and the kernel keeps the thread tile's accumulator in
+# a scratch buffer (4001 is prime: the last block is partial and peeled off
+# the block loop), once per thread tile of an scf.forall (two of 64 rows).
 save("deep", [
     helper.make_node("MatMul", ["x", "w"], ["h"], name="deep_mm"),
     helper.make_node("Relu", ["h"], ["y"], name="deep_act"),
-], [vi("x", F, [128, 4001])], [vi("y", F, [128, 256])],
-    [numpy_helper.from_array(
-        rng.standard_normal((4001, 256)).astype(np.float32) / 64, "w")])
+], [vi("x", F, [128, 4001]), vi("w", F, [4001, 256])], [vi("y", F, [128, 256])])
 
 # Typed-field initializers (no raw_data) of several dtypes, and a Constant node.
 save("typed_fields", [
