@@ -123,6 +123,26 @@ def CpuLowerVectorsPass : Pass<"aicc-cpu-lower-vectors",
                            "::mlir::math::MathDialect"];
 }
 
+def CpuPrefetchPass : Pass<"aicc-cpu-prefetch", "::mlir::ModuleOp"> {
+  let summary = "software prefetch of the right operand a GEMM streams";
+  let description = [{
+    In kernels, every `vector.load` in an `scf.for` with FMAs that reads at
+    least a cache line of a memref's contiguous innermost dimension while
+    the loop's induction variable (plus a constant) indexes the dimension
+    before it (a packed GEMM panel `w[p, k, 0..31]` walked along k) gets a
+    `memref.prefetch` of each of its cache lines `distance` steps ahead.
+    Hardware prefetchers stop at page boundaries; weights streamed from DRAM
+    stalled the FMAs at each one. The prefetched step is clamped to the
+    memref's last one.
+  }];
+  let options = [
+    Option<"distance", "distance", "int64_t", /*default=*/"64",
+           "steps of the loop ahead to prefetch">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def CpuTileAndVectorizePass : Pass<"aicc-cpu-tile-and-vectorize",
                                    "::mlir::func::FuncOp"> {
   let summary = "applies each kernel's #aicc.schedule: tile, fuse, vectorize";

@@ -65,6 +65,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm) {
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll(true)));
   pm.addNestedPass<func::FuncOp>(createCpuLowerVectorsPass());
+  pm.addPass(createCpuPrefetchPass());
   // 6. Thread-level tiles become OpenMP parallel loops (LLVM's OpenMP
   //    runtime is the thread pool); kernels' small scratch buffers move to
   //    the stack of each thread; the canonicalizer inlines the alloca scopes

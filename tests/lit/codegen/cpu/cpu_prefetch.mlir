@@ -1,0 +1,47 @@
+// RUN: aicc-opt %s -aicc-cpu-prefetch='distance=16' | FileCheck %s
+
+// A register tile's reduction loop after lowering: a broadcast scalar of the
+// left operand and a 32-float vector of a packed panel per step. The panel
+// load gets a prefetch of each of its two cache lines 16 steps ahead,
+// clamped to the last step (127); the scalar load gets none.
+
+// CHECK-LABEL: func.func private @panel_kernel
+// CHECK: scf.for %[[K:.*]] = %c0 to %c128 step %c1
+// CHECK: %[[AHEAD:.*]] = arith.addi %[[K]], %c16
+// CHECK: %[[STEP:.*]] = arith.minsi %[[AHEAD]], %c127
+// CHECK: memref.prefetch %{{.*}}[%{{.*}}, %[[STEP]], %c0], read, locality<3>, data : memref<4x128x32xf32>
+// CHECK: %[[SECOND:.*]] = arith.addi %c0{{.*}}, %c16
+// CHECK: memref.prefetch %{{.*}}[%{{.*}}, %[[STEP]], %[[SECOND]]], read, locality<3>, data : memref<4x128x32xf32>
+// CHECK-NEXT: vector.load %{{.*}} : memref<4x128x32xf32>, vector<32xf32>
+// CHECK-NOT: memref.prefetch
+// CHECK: vector.fma
+func.func private @panel_kernel(%a: memref<8x128xf32>, %w: memref<4x128x32xf32>, %p: index, %row: index) -> vector<32xf32> attributes {aicc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant dense<0.0> : vector<32xf32>
+  %r = scf.for %k = %c0 to %c128 step %c1 iter_args(%acc = %zero) -> (vector<32xf32>) {
+    %s = vector.load %a[%row, %k] : memref<8x128xf32>, vector<1xf32>
+    %b = vector.load %w[%p, %k, %c0] : memref<4x128x32xf32>, vector<32xf32>
+    %e = vector.extract %s[0] : f32 from vector<1xf32>
+    %x = vector.broadcast %e : f32 to vector<32xf32>
+    %f = vector.fma %x, %b, %acc : vector<32xf32>
+    scf.yield %f : vector<32xf32>
+  }
+  return %r : vector<32xf32>
+}
+
+// A loop without FMAs (a copy) gets no prefetch.
+
+// CHECK-LABEL: func.func private @copy_kernel
+// CHECK-NOT: memref.prefetch
+func.func private @copy_kernel(%w: memref<4x128x32xf32>, %out: memref<4x128x32xf32>) attributes {aicc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  scf.for %k = %c0 to %c128 step %c1 {
+    %b = vector.load %w[%c0, %k, %c0] : memref<4x128x32xf32>, vector<32xf32>
+    vector.store %b, %out[%c0, %k, %c0] : memref<4x128x32xf32>, vector<32xf32>
+  }
+  return
+}
