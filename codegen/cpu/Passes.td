@@ -133,7 +133,9 @@ def CpuPrefetchPass : Pass<"aicc-cpu-prefetch", "::mlir::ModuleOp"> {
     `memref.prefetch` of each of its cache lines `distance` steps ahead.
     Hardware prefetchers stop at page boundaries; weights streamed from DRAM
     stalled the FMAs at each one. The prefetched step is clamped to the
-    memref's last one.
+    memref's last one. Vector loads of a kernel argument after such a loop
+    (the epilogue's residual tile) are prefetched before the loop, their
+    indices' pure defining ops cloned there.
   }];
   let options = [
     Option<"distance", "distance", "int64_t", /*default=*/"64",

@@ -45,3 +45,30 @@ func.func private @copy_kernel(%w: memref<4x128x32xf32>, %out: memref<4x128x32xf
   }
   return
 }
+
+// An epilogue load of a kernel argument after the reduction loop (a
+// residual tile) is prefetched before the loop, its index computed there.
+
+// CHECK-LABEL: func.func private @residual_kernel
+// CHECK: %[[ROW:.*]] = affine.apply #{{.*}}()[%arg2]
+// CHECK: memref.prefetch %arg1[%[[ROW]], %c0], read, locality<3>, data : memref<64x32xf32>
+// CHECK: memref.prefetch %arg1[%[[ROW]], %{{.*}}], read, locality<3>, data : memref<64x32xf32>
+// CHECK: scf.for
+// CHECK: vector.fma
+// CHECK: scf.yield
+// CHECK: vector.load %arg1
+func.func private @residual_kernel(%w: memref<4x128x32xf32>, %res: memref<64x32xf32>, %tile: index) -> vector<32xf32> attributes {aicc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant dense<0.0> : vector<32xf32>
+  %r = scf.for %k = %c0 to %c128 step %c1 iter_args(%acc = %zero) -> (vector<32xf32>) {
+    %b = vector.load %w[%c0, %k, %c0] : memref<4x128x32xf32>, vector<32xf32>
+    %f = vector.fma %b, %b, %acc : vector<32xf32>
+    scf.yield %f : vector<32xf32>
+  }
+  %row = affine.apply affine_map<()[s0] -> (s0 + 3)>()[%tile]
+  %x = vector.load %res[%row, %c0] : memref<64x32xf32>, vector<32xf32>
+  %s = arith.addf %r, %x : vector<32xf32>
+  return %s : vector<32xf32>
+}
