@@ -38,6 +38,10 @@ namespace {
 
 constexpr int64_t kLineBytes = 64;
 
+int64_t totalBytes(MemRefType type) {
+  return type.getNumElements() * type.getElementTypeBitWidth() / 8;
+}
+
 /// Whether `index` is `iv` or `iv + constant`.
 bool stepsWith(Value index, Value iv) {
   if (index == iv)
@@ -114,6 +118,7 @@ struct CpuPrefetchPass : public impl::CpuPrefetchPassBase<CpuPrefetchPass> {
           // left operand).
           if (rank < 2 || vector.getRank() != 1 || bytes < kLineBytes ||
               !type.hasStaticShape() || !type.getLayout().isIdentity() ||
+              totalBytes(type) <= minBytes ||
               !llvm::any_of(load->getUsers(),
                             [](Operation *u) { return isa<vector::FMAOp>(u); }))
             continue;

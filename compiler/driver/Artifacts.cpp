@@ -180,7 +180,7 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   } else {
     report(llvm::Twine(manifest.kernels.size()) +
            " kernels; tiling, vectorizing, lowering to LLVM");
-    buildCpuCodegenPipeline(codegen);
+    buildCpuCodegenPipeline(codegen, options);
   }
   if (failed(codegen.run(module)))
     return makeError("code generation failed (see the errors above)");

@@ -65,10 +65,11 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
     model->shapes.emplace_back(sig.type.getShape());
 
   StageReporter report(jitOptions.progress);
+  CpuPipelineOptions hostCpu = detectHostCpu();
   if (jitOptions.optimize) {
     report("forming kernels and choosing schedules");
     PassManager kernels(module.getContext());
-    buildCpuKernelsPipeline(kernels, detectHostCpu());
+    buildCpuKernelsPipeline(kernels, hostCpu);
     if (failed(kernels.run(module)))
       return makeError("forming kernels failed (see the errors above)");
     model->kernelSummaries = summarizeKernels(module);
@@ -80,7 +81,7 @@ CpuJitModel::compile(ModuleOp module, const CpuJitOptions &jitOptions) {
     report("lowering to loops and LLVM (reference path)");
   PassManager pm(module.getContext());
   if (jitOptions.optimize)
-    buildCpuCodegenPipeline(pm);
+    buildCpuCodegenPipeline(pm, hostCpu);
   else
     buildCpuReferencePipeline(pm);
   if (failed(pm.run(module)))

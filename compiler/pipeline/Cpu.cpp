@@ -47,7 +47,8 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   pm.addPass(createCpuDefaultSchedulePass(heuristic));
 }
 
-void buildCpuCodegenPipeline(OpPassManager &pm) {
+void buildCpuCodegenPipeline(OpPassManager &pm,
+                             const CpuPipelineOptions &options) {
   // 3. Apply the schedules on tensors.
   pm.addNestedPass<func::FuncOp>(createCpuTileAndVectorizePass());
   pm.addPass(createCanonicalizerPass());
@@ -65,7 +66,9 @@ void buildCpuCodegenPipeline(OpPassManager &pm) {
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll(true)));
   pm.addNestedPass<func::FuncOp>(createCpuLowerVectorsPass());
-  pm.addPass(createCpuPrefetchPass());
+  CpuPrefetchPassOptions prefetch;
+  prefetch.minBytes = options.l2Kb * 1024;
+  pm.addPass(createCpuPrefetchPass(prefetch));
   // 6. Thread-level tiles become OpenMP parallel loops (LLVM's OpenMP
   //    runtime is the thread pool); kernels' small scratch buffers move to
   //    the stack of each thread; the canonicalizer inlines the alloca scopes
@@ -83,7 +86,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm) {
 
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   buildCpuKernelsPipeline(pm, options); // 1-2
-  buildCpuCodegenPipeline(pm);          // 3-7
+  buildCpuCodegenPipeline(pm, options); // 3-7
 }
 
 } // namespace aicc

@@ -41,7 +41,10 @@ void buildCpuKernelsPipeline(mlir::OpPassManager &pm,
 
 /// Scheduled kernels → the LLVM dialect: applies the schedules, bufferizes,
 /// lowers vectors, threads and everything else (stages 3-7 of Cpu.cpp).
-void buildCpuCodegenPipeline(mlir::OpPassManager &pm);
+/// `options`: the target's L2 size decides which GEMM operands are
+/// prefetched (those that do not stay in cache).
+void buildCpuCodegenPipeline(mlir::OpPassManager &pm,
+                             const CpuPipelineOptions &options);
 
 /// The host CPU's vector width (from its features) and cache sizes.
 CpuPipelineOptions detectHostCpu();

@@ -1,4 +1,13 @@
-// RUN: aicc-opt %s -aicc-cpu-prefetch='distance=16' | FileCheck %s
+// RUN: aicc-opt %s -aicc-cpu-prefetch='distance=16 min-bytes=0' | FileCheck %s
+// RUN: aicc-opt %s -aicc-cpu-prefetch | FileCheck %s --check-prefix=CACHED
+
+// With the default threshold (1 MiB, the L2), these panels stay in cache
+// and get no prefetch in the loop; the epilogue's load still gets its one.
+// CACHED-LABEL: func.func private @panel_kernel
+// CACHED-NOT: memref.prefetch
+// CACHED-LABEL: func.func private @residual_kernel
+// CACHED-COUNT-2: memref.prefetch %arg1
+// CACHED-NOT: memref.prefetch
 
 // A register tile's reduction loop after lowering: a broadcast scalar of the
 // left operand and a 32-float vector of a packed panel per step. The panel
