@@ -411,12 +411,12 @@ static SmallVector<int64_t> reductionBlocks(const KernelAnchor &anchor,
 /// reduction loop, e.g. 256 of a GEMM's k): the root walks the reduction in
 /// blocks (an scf.for carrying the thread tile's accumulator), so one block
 /// of each operand stays in cache while every register tile of the thread
-/// tile passes over it; the whole k of a 256-column thread tile (4.7 MB for
-/// k = 4608) was streamed from L3 once per 8-row register tile. Inside a
-/// block the register tiles walk columns outermost (the block's column panel
-/// stays in L1 while the rows pass). The ops the block loop separates from
-/// the root, the accumulator's fill and the epilogue, are tiled by the
-/// vector tile on their own.
+/// tile passes over it (sgemm 2048^3 with a non-constant B streamed each
+/// thread tile's 2 MiB slab of B from L3 once per 8-row register tile).
+/// Inside a block the register tiles walk columns outermost (the block's
+/// column panel stays in L1 while the rows pass). The ops the block loop
+/// separates from the root, the accumulator's fill and the epilogue, are
+/// tiled by the vector tile on their own.
 static LogicalResult tileBlockedReduction(RewriterBase &rewriter,
                                           func::FuncOp kernel,
                                           const KernelAnchor &anchor,
