@@ -15,9 +15,8 @@
 // (built here with the ONNX protobuf, weights as initializers) that go
 // through aicc's importer and pipeline as a model would. The conv cases take
 // and return NHWC tensors (Transpose - Conv - Transpose, which aicc's
-// channels-last pass reduces to one NHWC conv; oneDNN gets nhwc memory).
-// Depthwise convs run NCHW in aicc, as in its MobileNetV2, and nhwc in
-// oneDNN, its fast layout for them.
+// channels-last pass reduces to one NHWC conv; oneDNN gets nhwc memory),
+// depthwise convs too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -402,14 +401,14 @@ struct Conv : ConvProblem {
                     1, /*nhwc=*/true, /*peerNhwc=*/true) {}
 };
 
-/// MobileNetV2's depthwise convs: C, H, K, stride; aicc NCHW (its
-/// depthwise convs have no channels-last form yet, as in its MobileNetV2),
-/// oneDNN nhwc (its fast depthwise layout: ~10x its nchw path here).
+/// MobileNetV2's depthwise convs: C, H, K, stride; NHWC in both (aicc's
+/// channels-last depthwise, as in its MobileNetV2; oneDNN's fast depthwise
+/// layout: ~10x its nchw path here).
 struct Depthwise : ConvProblem {
   static constexpr int kArgs = 4;
   explicit Depthwise(const benchmark::State &s)
       : ConvProblem(s.range(0), s.range(1), s.range(0), s.range(2), s.range(3),
-                    s.range(0), /*nhwc=*/false, /*peerNhwc=*/true) {}
+                    s.range(0), /*nhwc=*/true, /*peerNhwc=*/true) {}
 };
 
 /// Softmax or layer normalization over the last axis of a [rows, cols]

@@ -195,48 +195,14 @@ int64_t coefficient(AffineExpr expr, unsigned numDims, unsigned d) {
   return value ? value.getValue() : -1;
 }
 
-/// A depthwise 2-D conv as the graph lowering writes it (a generic over
-/// (n, g, oc, oh, ow, c, kh, kw) with one channel per group, reading
-/// in[n, g, c, oh*s + kh*d, ow*s + kw*d] of the padded input viewed as
-/// [N, C, 1, H, W] and filter[g, oc, c, kh, kw]) as a sum over the KH*KW
-/// taps of a strided slice of the input times the tap's weight per channel:
-/// one elementwise generic whose maps are projections, so it vectorizes
-/// along the output row (the window form stays scalar). The taps are added
-/// in the window's order, from zero, as the window form does.
-FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
-                                      linalg::GenericOp conv) {
-  if (conv.getNumDpsInputs() != 2 || conv.getNumDpsInits() != 1 ||
-      conv.getNumLoops() != 8 || conv.getNumReductionLoops() != 3)
-    return failure();
-  // The input viewed as [N, C, 1, H, W] and the filter as [C, 1, 1, KH, KW]
-  // (one channel per group), the result [N, C, 1, OH, OW].
-  Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
-  auto inType = dyn_cast<RankedTensorType>(input.getType());
-  auto filterType = dyn_cast<RankedTensorType>(filter.getType());
-  auto resultType = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
-  if (!inType || !filterType || !resultType || !inType.hasStaticShape() ||
-      !filterType.hasStaticShape() || !resultType.hasStaticShape() ||
-      inType.getRank() != 5 || filterType.getRank() != 5 ||
-      resultType.getRank() != 5)
-    return failure();
-  Type element = resultType.getElementType();
-  if (!isa<FloatType>(element) || inType.getElementType() != element ||
-      filterType.getElementType() != element)
-    return failure();
-  ArrayRef<int64_t> out = resultType.getShape();
-  int64_t channels = inType.getDimSize(1);
-  if (inType.getDimSize(2) != 1 || out[1] != channels || out[2] != 1 ||
-      filterType.getDimSize(0) != channels || filterType.getDimSize(1) != 1 ||
-      filterType.getDimSize(2) != 1)
-    return failure();
-  int64_t kh = filterType.getDimSize(3), kw = filterType.getDimSize(4);
-
-  // The body: out + in * w (float).
+/// Whether `conv`'s body is `out + in * w` (float, either order) and its init
+/// a fill of zeros.
+bool isMultiplyAccumulateOfZero(linalg::GenericOp conv) {
   Block &body = conv.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
   if (body.getOperations().size() != 3 || !add)
-    return failure();
+    return false;
   auto mul = add.getLhs().getDefiningOp<arith::MulFOp>();
   Value acc = add.getRhs();
   if (!mul) {
@@ -248,11 +214,119 @@ FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
          mul.getRhs() == body.getArgument(1)) ||
         (mul.getLhs() == body.getArgument(1) &&
          mul.getRhs() == body.getArgument(0))))
-    return failure();
-  // The init is zeros.
+    return false;
   auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  if (!fill || !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+  return fill && matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+}
+
+/// A 2-D window's strides and dilations.
+struct Window {
+  int64_t sh, sw, dh, dw;
+};
+
+/// The window of an input map whose results `hResult` and `hResult + 1` are
+/// `oh*sh + kh*dh` and `ow*sw + kw*dw`, with ow and kw the loops after oh and
+/// kh (coefficients of -1 where a result does not have that form).
+Window windowOf(AffineMap inMap, unsigned hResult, unsigned ohLoop,
+                unsigned khLoop) {
+  unsigned n = inMap.getNumDims();
+  AffineExpr h = inMap.getResult(hResult), w = inMap.getResult(hResult + 1);
+  return {coefficient(h, n, ohLoop), coefficient(w, n, ohLoop + 1),
+          coefficient(h, n, khLoop), coefficient(w, n, khLoop + 1)};
+}
+
+/// Positive strides and dilations, and every window inside the input.
+bool windowFits(Window window, int64_t oh, int64_t ow, int64_t kh, int64_t kw,
+                int64_t height, int64_t width) {
+  auto [sh, sw, dh, dw] = window;
+  return sh >= 1 && sw >= 1 && dh >= 1 && dw >= 1 &&
+         (oh - 1) * sh + (kh - 1) * dh < height &&
+         (ow - 1) * sw + (kw - 1) * dw < width;
+}
+
+/// A depthwise conv generic's operands and types.
+struct DepthwiseOperands {
+  Value input, filter;
+  RankedTensorType inType, filterType, resultType;
+  Type element;
+};
+
+/// `conv`'s operands when it has `loops` loops (the last two or three, the
+/// window and for channels first a unit channel, reductions), static float
+/// input, filter and result of rank `rank`, and computes `out + in * w` from
+/// zeros.
+std::optional<DepthwiseOperands> matchDepthwise(linalg::GenericOp conv,
+                                                int64_t loops, int64_t rank) {
+  if (conv.getNumDpsInputs() != 2 || conv.getNumDpsInits() != 1 ||
+      conv.getNumLoops() != loops || conv.getNumParallelLoops() != rank ||
+      !isMultiplyAccumulateOfZero(conv))
+    return std::nullopt;
+  DepthwiseOperands r;
+  r.input = conv.getDpsInputs()[0];
+  r.filter = conv.getDpsInputs()[1];
+  r.inType = dyn_cast<RankedTensorType>(r.input.getType());
+  r.filterType = dyn_cast<RankedTensorType>(r.filter.getType());
+  r.resultType = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
+  for (RankedTensorType type : {r.inType, r.filterType, r.resultType})
+    if (!type || !type.hasStaticShape() || type.getRank() != rank)
+      return std::nullopt;
+  r.element = r.resultType.getElementType();
+  if (!isa<FloatType>(r.element) || r.inType.getElementType() != r.element ||
+      r.filterType.getElementType() != r.element)
+    return std::nullopt;
+  return r;
+}
+
+/// One elementwise generic of type `type` summing `operands` pairwise
+/// (tap * weight, with `maps` for each, the result's identity appended),
+/// from zero, in the operands' order.
+Value sumOfTaps(RewriterBase &rewriter, Location loc, RankedTensorType type,
+                ValueRange operands, SmallVector<AffineMap> maps) {
+  Type element = type.getElementType();
+  maps.push_back(rewriter.getMultiDimIdentityMap(type.getRank()));
+  Value empty =
+      tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
+  SmallVector<utils::IteratorType> parallel(type.getRank(),
+                                            utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             rewriter, loc, type, operands, ValueRange{empty}, maps, parallel,
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               Value total = arith::ConstantOp::create(
+                   b, loc, element, b.getFloatAttr(element, 0.0));
+               for (size_t t = 0; t + 1 < args.size(); t += 2) {
+                 Value product =
+                     arith::MulFOp::create(b, loc, args[t], args[t + 1]);
+                 total = arith::AddFOp::create(b, loc, total, product);
+               }
+               linalg::YieldOp::create(b, loc, total);
+             })
+      .getResult(0);
+}
+
+/// A depthwise 2-D conv as the graph lowering writes it (a generic over
+/// (n, g, oc, oh, ow, c, kh, kw) with one channel per group, reading
+/// in[n, g, c, oh*s + kh*d, ow*s + kw*d] of the padded input viewed as
+/// [N, C, 1, H, W] and filter[g, oc, c, kh, kw]) as a sum over the KH*KW
+/// taps of a strided slice of the input times the tap's weight per channel:
+/// one elementwise generic whose maps are projections, so it vectorizes
+/// along the output row (the window form stays scalar). The taps are added
+/// in the window's order, from zero, as the window form does.
+FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
+                                      linalg::GenericOp conv) {
+  // The input viewed as [N, C, 1, H, W] and the filter as [C, 1, 1, KH, KW]
+  // (one channel per group), the result [N, C, 1, OH, OW].
+  std::optional<DepthwiseOperands> operandsOf =
+      matchDepthwise(conv, /*loops=*/8, /*rank=*/5);
+  if (!operandsOf)
     return failure();
+  auto [input, filter, inType, filterType, resultType, element] = *operandsOf;
+  ArrayRef<int64_t> out = resultType.getShape();
+  int64_t channels = inType.getDimSize(1);
+  if (inType.getDimSize(2) != 1 || out[1] != channels || out[2] != 1 ||
+      filterType.getDimSize(0) != channels || filterType.getDimSize(1) != 1 ||
+      filterType.getDimSize(2) != 1)
+    return failure();
+  int64_t kh = filterType.getDimSize(3), kw = filterType.getDimSize(4);
 
   // The maps, rebuilt from the strides and dilations they show, must be the
   // window form's.
@@ -260,10 +334,8 @@ FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
   AffineMap inMap = maps[0];
   if (inMap.getNumResults() != 5)
     return failure();
-  int64_t sh = coefficient(inMap.getResult(3), 8, 3),
-          sw = coefficient(inMap.getResult(4), 8, 4),
-          dh = coefficient(inMap.getResult(3), 8, 6),
-          dw = coefficient(inMap.getResult(4), 8, 7);
+  auto [sh, sw, dh, dw] = windowOf(inMap, /*hResult=*/3, /*ohLoop=*/3,
+                                   /*khLoop=*/6);
   MLIRContext *ctx = rewriter.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> expected = {
@@ -273,11 +345,10 @@ FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
           ctx),
       AffineMap::get(8, 0, {d(1), d(2), d(5), d(6), d(7)}, ctx),
       AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, ctx)};
-  if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || maps != expected)
-    return failure();
   int64_t oh = out[3], ow = out[4];
-  if ((oh - 1) * sh + (kh - 1) * dh >= inType.getDimSize(3) ||
-      (ow - 1) * sw + (kw - 1) * dw >= inType.getDimSize(4))
+  if (maps != expected ||
+      !windowFits({sh, sw, dh, dw}, oh, ow, kh, kw, inType.getDimSize(3),
+                  inType.getDimSize(4)))
     return failure();
 
   Location loc = conv.getLoc();
@@ -307,26 +378,78 @@ FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
       operands.append({slice, weight});
       tapMaps.append({identity, perChannel});
     }
-  tapMaps.push_back(identity);
-  auto sumType = RankedTensorType::get({batch, channels, oh, ow}, element);
-  Value empty =
-      tensor::EmptyOp::create(rewriter, loc, sumType.getShape(), element);
-  SmallVector<utils::IteratorType> parallel(4, utils::IteratorType::parallel);
-  auto sum = linalg::GenericOp::create(
-      rewriter, loc, sumType, operands, ValueRange{empty}, tapMaps, parallel,
-      [&](OpBuilder &b, Location loc, ValueRange args) {
-        Value total = arith::ConstantOp::create(b, loc, element,
-                                                b.getFloatAttr(element, 0.0));
-        for (size_t t = 0; t + 1 < args.size(); t += 2) {
-          Value product = arith::MulFOp::create(b, loc, args[t], args[t + 1]);
-          total = arith::AddFOp::create(b, loc, total, product);
-        }
-        linalg::YieldOp::create(b, loc, total);
-      });
+  Value sum = sumOfTaps(
+      rewriter, loc, RankedTensorType::get({batch, channels, oh, ow}, element),
+      operands, tapMaps);
   return tensor::ExpandShapeOp::create(
-             rewriter, loc, resultType, sum.getResult(0),
+             rewriter, loc, resultType, sum,
              SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}})
       .getResult();
+}
+
+/// A depthwise 2-D conv channels last as the graph lowering writes it (a
+/// generic over (n, oh, ow, c, kh, kw) reading in[n, oh*s + kh*d,
+/// ow*s + kw*d, c] of the padded input and filter[kh, kw, 0, c]) as the same
+/// sum of taps as the channels-first one: each tap a strided slice of the
+/// input [N, OH, OW, C] times the tap's weights, a [C] slice of the filter,
+/// so it vectorizes along the channels.
+FailureOr<Value> rewriteDepthwiseConvNhwc(RewriterBase &rewriter,
+                                          linalg::GenericOp conv) {
+  std::optional<DepthwiseOperands> operandsOf =
+      matchDepthwise(conv, /*loops=*/6, /*rank=*/4);
+  if (!operandsOf)
+    return failure();
+  auto [input, filter, inType, filterType, resultType, element] = *operandsOf;
+  ArrayRef<int64_t> out = resultType.getShape();
+  int64_t channels = out[3];
+  if (inType.getDimSize(3) != channels || filterType.getDimSize(2) != 1 ||
+      filterType.getDimSize(3) != channels)
+    return failure();
+  int64_t kh = filterType.getDimSize(0), kw = filterType.getDimSize(1);
+  SmallVector<AffineMap> maps = conv.getIndexingMapsArray();
+  AffineMap inMap = maps[0];
+  if (inMap.getNumResults() != 4)
+    return failure();
+  auto [sh, sw, dh, dw] = windowOf(inMap, /*hResult=*/1, /*ohLoop=*/1,
+                                   /*khLoop=*/4);
+  MLIRContext *ctx = rewriter.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> expected = {
+      AffineMap::get(6, 0,
+                     {d(0), d(1) * sh + d(4) * dh, d(2) * sw + d(5) * dw, d(3)},
+                     ctx),
+      AffineMap::get(6, 0, {d(4), d(5), getAffineConstantExpr(0, ctx), d(3)},
+                     ctx),
+      AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+  int64_t oh = out[1], ow = out[2], batch = out[0];
+  if (maps != expected ||
+      !windowFits({sh, sw, dh, dw}, oh, ow, kh, kw, inType.getDimSize(1),
+                  inType.getDimSize(2)))
+    return failure();
+
+  Location loc = conv.getLoc();
+  SmallVector<Value> operands;
+  SmallVector<AffineMap> tapMaps;
+  AffineMap identity = rewriter.getMultiDimIdentityMap(4);
+  AffineMap perChannel = AffineMap::get(4, 0, {d(3)}, ctx);
+  auto index = [&](ArrayRef<int64_t> values) {
+    SmallVector<OpFoldResult> result;
+    for (int64_t v : values)
+      result.push_back(rewriter.getIndexAttr(v));
+    return result;
+  };
+  for (int64_t i = 0; i < kh; ++i)
+    for (int64_t j = 0; j < kw; ++j) {
+      Value slice = tensor::ExtractSliceOp::create(
+          rewriter, loc, resultType, input, index({0, i * dh, j * dw, 0}),
+          index({batch, oh, ow, channels}), index({1, sh, sw, 1}));
+      Value weight = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get({channels}, element), filter,
+          index({i, j, 0, 0}), index({1, 1, 1, channels}), index({1, 1, 1, 1}));
+      operands.append({slice, weight});
+      tapMaps.append({identity, perChannel});
+    }
+  return sumOfTaps(rewriter, loc, resultType, operands, tapMaps);
 }
 
 /// A pool as the graph lowering writes it (a generic over the result's
@@ -486,6 +609,8 @@ struct CpuConvToIm2colPass
       FailureOr<Value> rewritten = failure();
       if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
         rewritten = rewriteDepthwiseConv(rewriter, generic);
+        if (failed(rewritten))
+          rewritten = rewriteDepthwiseConvNhwc(rewriter, generic);
         if (failed(rewritten))
           rewritten = rewritePoolAsTaps(rewriter, generic);
       } else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op)) {

@@ -1032,31 +1032,38 @@ struct ConvLowering : StaticResultLowering<ConvOp> {
     };
     if (op.getChannelsLast()) {
       // One group: the named op, or a generic over
-      // (n, o_1..o_k, oc, c, k_1..k_k).
-      if (k == 2 && kind == Kind::Float)
+      // (n, o_1..o_k, oc, c, k_1..k_k) reading in[n, o*s + k*d, c] and
+      // filter[k_1..k_k, c, oc]. Depthwise (one channel per group): a
+      // generic over (n, o_1..o_k, c, k_1..k_k) reading filter[k.., 0, c].
+      bool depthwise = group != 1;
+      if (!depthwise && k == 2 && kind == Kind::Float)
         return namedConv<linalg::Conv2DNhwcHwcfOp>(
             b, loc, resultType, input, adaptor.getFilter(),
             zeroInit(resultType.getShape()), strides, dilations);
-      int64_t numLoops = 2 * k + 3;
+      int64_t oc = k + 1, c = depthwise ? oc : oc + 1, window = c + 1;
+      int64_t numLoops = window + k;
       auto dim = [&](int64_t i) { return b.getAffineDimExpr(i); };
       SmallVector<AffineExpr> inExprs = {dim(0)}, filterExprs,
                               outExprs = {dim(0)};
       for (int64_t i = 0; i < k; ++i) {
         inExprs.push_back(dim(1 + i) * strides[i] +
-                          dim(k + 3 + i) * dilations[i]);
-        filterExprs.push_back(dim(k + 3 + i));
+                          dim(window + i) * dilations[i]);
+        filterExprs.push_back(dim(window + i));
         outExprs.push_back(dim(1 + i));
       }
-      inExprs.push_back(dim(k + 2));
-      filterExprs.append({dim(k + 2), dim(k + 1)});
-      outExprs.push_back(dim(k + 1));
+      inExprs.push_back(dim(c));
+      if (depthwise)
+        filterExprs.append({b.getAffineConstantExpr(0), dim(c)});
+      else
+        filterExprs.append({dim(c), dim(oc)});
+      outExprs.push_back(dim(oc));
       SmallVector<AffineMap> maps = {
           AffineMap::get(numLoops, 0, inExprs, b.getContext()),
           AffineMap::get(numLoops, 0, filterExprs, b.getContext()),
           AffineMap::get(numLoops, 0, outExprs, b.getContext())};
       SmallVector<utils::IteratorType> iterators(k + 2,
                                                  utils::IteratorType::parallel);
-      iterators.append(k + 1, utils::IteratorType::reduction);
+      iterators.append(numLoops - (k + 2), utils::IteratorType::reduction);
       return linalg::GenericOp::create(b, loc, resultType,
                                        ValueRange{input, adaptor.getFilter()},
                                        zeroInit(resultType.getShape()), maps,

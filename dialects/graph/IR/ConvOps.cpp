@@ -52,8 +52,10 @@ LogicalResult ConvOp::verify() {
   if (in.size() < 3 || filter.size() != in.size() || out.size() != in.size())
     return emitOpError("input, filter and result need the same rank >= 3");
   if (getChannelsLast()) {
-    if (getGroup() != 1)
-      return emitOpError("a channels_last convolution has one group");
+    if (getGroup() != 1 &&
+        (getGroup() != in.back() || filter.back() != in.back()))
+      return emitOpError("a channels_last convolution has one group or one "
+                         "per channel (depthwise)");
     // Check it as the channels-first conv it computes: the filter
     // [K1..Kk, C, OC] is [OC, C, K1..Kk] there.
     in = channelsFirst(in);

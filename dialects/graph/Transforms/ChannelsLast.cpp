@@ -79,17 +79,26 @@ void replaceWithChannelsLast(PatternRewriter &rewriter, Operation *op,
       op, transpose(rewriter, op->getLoc(), clone->getResult(0), kToFirst));
 }
 
+/// One group, or depthwise: one group per input channel, one output
+/// channel each ([OC, 1, KH, KW] filter, OC = C).
+bool hasChannelsLastForm(ConvOp conv) {
+  int64_t group = conv.getGroup();
+  auto in = conv.getInput().getType();
+  return group == 1 || (in.getRank() == kRank && group == in.getDimSize(1) &&
+                        conv.getType().getDimSize(1) == group);
+}
+
 /// (1) conv(x, W) → transpose(conv_cl(transpose(x), transpose(W))).
 struct ConvToChannelsLast : OpRewritePattern<ConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ConvOp conv,
                                 PatternRewriter &rewriter) const override {
     auto type = conv.getType();
-    if (conv.getChannelsLast() || conv.getGroup() != 1 ||
+    if (conv.getChannelsLast() || !hasChannelsLastForm(conv) ||
         type.getRank() != kRank || !type.hasStaticShape() ||
         !isa<FloatType>(type.getElementType()))
       return rewriter.notifyMatchFailure(conv, "not a float 2-D conv with "
-                                               "one group");
+                                               "one group or depthwise");
     Location loc = conv.getLoc();
     Value input = transpose(rewriter, loc, conv.getInput(), kToLast);
     // [OC, C, KH, KW] → [KH, KW, C, OC].
@@ -219,13 +228,15 @@ struct SinkThroughReduce : OpRewritePattern<ReduceOp> {
 struct ChannelsLastPass
     : aicc::graph::impl::ChannelsLastPassBase<ChannelsLastPass> {
   void runOnOperation() override {
-    // Grouped (depthwise) convs have no channels-last form yet: between
-    // them every NHWC conv would transpose its input and result (MobileNetV2
-    // 6 -> 15 ms), so a model with any is left channels first.
+    // Grouped convs other than depthwise have no channels-last form:
+    // between them every NHWC conv would transpose its input and result
+    // (MobileNetV2 6 -> 15 ms before depthwise had one), so a model with
+    // any is left channels first.
     bool grouped = getOperation()
                        ->walk([](ConvOp conv) {
-                         return conv.getGroup() != 1 ? WalkResult::interrupt()
-                                                     : WalkResult::advance();
+                         return hasChannelsLastForm(conv)
+                                    ? WalkResult::advance()
+                                    : WalkResult::interrupt();
                        })
                        .wasInterrupted();
     if (grouped)

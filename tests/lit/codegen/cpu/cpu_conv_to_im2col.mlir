@@ -90,6 +90,39 @@ func.func @depthwise(%x: tensor<1x4x1x7x7xf32>, %w: tensor<4x1x1x2x2xf32>) -> te
   return %0 : tensor<1x4x1x3x3xf32>
 }
 
+// A depthwise conv channels last (the graph lowering's generic over
+// (n, oh, ow, c, kh, kw), filter [KH, KW, 1, C]): the same sum of taps, each
+// a strided [N, OH, OW, C] slice of the input times a [C] slice of the
+// filter, so it vectorizes along the channels; no reshape.
+
+#in_nhwc = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh * 2 + kh, ow * 2 + kw, c)>
+#flt_nhwc = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw, 0, c)>
+#out_nhwc = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh, ow, c)>
+// CHECK-LABEL: func.func @depthwise_nhwc
+// CHECK-SAME: (%[[X:.*]]: tensor<1x7x7x16xf32>, %[[W:.*]]: tensor<2x2x1x16xf32>)
+// CHECK: %[[S00:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [1, 3, 3, 16] [1, 2, 2, 1] : tensor<1x7x7x16xf32> to tensor<1x3x3x16xf32>
+// CHECK: %[[W00:.*]] = tensor.extract_slice %[[W]][0, 0, 0, 0] [1, 1, 1, 16] [1, 1, 1, 1] : tensor<2x2x1x16xf32> to tensor<16xf32>
+// CHECK: tensor.extract_slice %[[X]][0, 0, 1, 0]
+// CHECK: tensor.extract_slice %[[X]][0, 1, 0, 0]
+// CHECK: tensor.extract_slice %[[X]][0, 1, 1, 0]
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[S00]], %[[W00]],
+// CHECK-COUNT-4: arith.addf
+// CHECK: return %[[SUM]]
+func.func @depthwise_nhwc(%x: tensor<1x7x7x16xf32>, %w: tensor<2x2x1x16xf32>) -> tensor<1x3x3x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x3x3x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x3x3x16xf32>) -> tensor<1x3x3x16xf32>
+  %0 = linalg.generic {indexing_maps = [#in_nhwc, #flt_nhwc, #out_nhwc],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x7x7x16xf32>, tensor<2x2x1x16xf32>) outs(%init : tensor<1x3x3x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x3x3x16xf32>
+  return %0 : tensor<1x3x3x16xf32>
+}
+
 // Channels last (aicc-channels-last): a strided 3x3 NHWC conv copies its
 // windows into [N, OH, OW, KH, KW*C]: each window row's KW taps of C
 // channels are KW*C contiguous elements of the input viewed as [N, H, W*C]

@@ -825,6 +825,23 @@ func.func @conv1d_channels_last_int(%x: tensor<1x5x2xi32>, %w: tensor<3x2x4xi32>
 
 // -----
 
+// A channels-last depthwise conv (one channel per group, filter
+// [KH, KW, 1, C]): a generic over (n, oh, ow, c, kh, kw) reading
+// input[n, oh*2 + kh, ow*2 + kw, c] and filter[kh, kw, 0, c].
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
+// CHECK-DAG: #[[F:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5, 0, d3)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func @depthwise_channels_last
+// CHECK: tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[F]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: outs(%{{.*}} : tensor<1x4x4x16xf32>)
+func.func @depthwise_channels_last(%x: tensor<1x8x8x16xf32>, %w: tensor<3x3x1x16xf32>) -> tensor<1x4x4x16xf32> {
+  %y = graph.conv %x, %w {channels_last, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 16} : (tensor<1x8x8x16xf32>, tensor<3x3x1x16xf32>) -> tensor<1x4x4x16xf32>
+  return %y : tensor<1x4x4x16xf32>
+}
+
+// -----
+
 // A channels-last max pool reads input[n, oh*2 + kh, ow*2 + kw, c].
 // CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
 // CHECK-LABEL: func @max_pool_channels_last

@@ -71,15 +71,36 @@ func.func @region(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x3x3xf32> {
 
 // -----
 
-// A model with a grouped conv stays channels first.
-// CHECK-LABEL: func @grouped
-// CHECK-NOT: graph.transpose
-// CHECK-NOT: channels_last
-// CHECK: return
-func.func @grouped(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+// A depthwise conv (one channel per group) has a channels-last form too
+// (filter [KH, KW, 1, C]): the chain stays NHWC between one transpose in
+// and one out.
+// CHECK-LABEL: func @depthwise
+// CHECK: graph.transpose %arg0 [0, 2, 3, 1]
+// CHECK: graph.conv {{.*}}channels_last{{.*}}group = 1
+// CHECK-NOT: graph.transpose %{{.*}} [0, 3, 1, 2]
+// CHECK: graph.conv {{.*}}channels_last{{.*}}group = 2 : i64{{.*}} : (tensor<1x4x4x2xf32>, tensor<3x3x1x2xf32>) -> tensor<1x4x4x2xf32>
+// CHECK: graph.transpose %{{.*}} [0, 3, 1, 2]
+// CHECK-NEXT: return
+func.func @depthwise(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %w = graph.constant dense<1.0> : tensor<2x2x1x1xf32>
   %c = graph.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
   %dw = graph.constant dense<1.0> : tensor<2x1x3x3xf32>
   %d = graph.conv %c, %dw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 2} : (tensor<1x2x4x4xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x4x4xf32>
   return %d : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A model with a grouped conv that is not depthwise (two channels per
+// group) stays channels first.
+// CHECK-LABEL: func @grouped
+// CHECK-NOT: graph.transpose
+// CHECK-NOT: channels_last
+// CHECK: return
+func.func @grouped(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  %w = graph.constant dense<1.0> : tensor<4x4x1x1xf32>
+  %c = graph.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x4x4x4xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x4x4xf32>
+  %gw = graph.constant dense<1.0> : tensor<4x2x3x3xf32>
+  %d = graph.conv %c, %gw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 2} : (tensor<1x4x4x4xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x4x4xf32>
+  return %d : tensor<1x4x4x4xf32>
 }
