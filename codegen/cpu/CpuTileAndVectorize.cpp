@@ -471,6 +471,29 @@ static LogicalResult tileBlockedReduction(RewriterBase &rewriter,
   return success();
 }
 
+/// For a multiply-accumulate root with two operands: the anchor's loops
+/// with those the right operand reads (its columns, panels) first, the
+/// order of the register tiles within a thread tile; empty otherwise. A
+/// thread tile's slab of the right operand (K x 256 columns) is several
+/// times its rows' slab of the left (at most 64 x K): with the rows inside,
+/// each column panel is streamed once per thread tile and reused from L1/L2
+/// by every row tile, where rows outside streamed the whole slab once per
+/// row tile (ResNet-50 38.95 -> 38.25 ms, BERT-base 110 -> 106 ms on one
+/// thread, medians of alternated runs).
+static SmallVector<int64_t> columnsFirst(Operation *root,
+                                         const KernelAnchor &anchor) {
+  auto op = dyn_cast<linalg::LinalgOp>(root);
+  if (!op || op.getNumDpsInputs() != 2 || !isMultiplyAccumulate(op))
+    return {};
+  AffineMap rhs = op.getMatchingIndexingMap(op.getDpsInputOperand(1));
+  SmallVector<int64_t> order;
+  for (bool columns : {true, false})
+    for (auto [loop, rootLoop] : llvm::enumerate(anchor.anchorToRoot))
+      if (rhs.isFunctionOfDim(rootLoop) == columns)
+        order.push_back(loop);
+  return order;
+}
+
 LogicalResult
 tileAndVectorizeKernel(RewriterBase &rewriter, func::FuncOp kernel,
                        const FrozenRewritePatternSet &tileFolding) {
@@ -486,6 +509,8 @@ tileAndVectorizeKernel(RewriterBase &rewriter, func::FuncOp kernel,
     return tileRowKernel(rewriter, kernel, root, schedule, tileFolding);
   KernelAnchor anchor = findKernelAnchor(kernel, root);
   ArrayRef<int64_t> anchorToRoot = anchor.anchorToRoot;
+  // Read before tiling replaces the root.
+  SmallVector<int64_t> registerTileOrder = columnsFirst(root, anchor);
   // Thread-level loop order: anchor loops sorted by their root loop's rank.
   SmallVector<int64_t> interchange =
       llvm::to_vector(llvm::seq<int64_t>(0, anchorToRoot.size()));
@@ -512,7 +537,8 @@ tileAndVectorizeKernel(RewriterBase &rewriter, func::FuncOp kernel,
       return failure();
   } else if (failed(tileAndFuse(rewriter, findMarked(kernel, kAnchorAttr),
                                 anchor.tilesFor(schedule.getVectorTile()),
-                                scf::SCFTilingOptions::LoopType::ForOp))) {
+                                scf::SCFTilingOptions::LoopType::ForOp,
+                                registerTileOrder))) {
     return failure();
   }
   eraseDeadCode(rewriter, kernel);

@@ -1,15 +1,16 @@
 // RUN: aicc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(aicc-cpu-tile-and-vectorize,canonicalize))' | FileCheck %s
 
 // matmul + relu epilogue, explicit schedule: thread tiles 8x32 (scf.forall),
-// register tiles 4x16 (scf.for), a unit-step reduction loop unrolled by 2
+// register tiles 4x16 (scf.for; columns outside rows, so a column panel of
+// B is reused by every row tile), a unit-step reduction loop unrolled by 2
 // whose accumulator stays a vector (iter_arg), FMAs, and the epilogue
 // applied to the register tile before it is written once.
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func.func private @matmul_relu
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (16, 64) step (8, 32)
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C4:.*]] iter_args
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16:.*]] iter_args
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c16 iter_args
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c4 iter_args
 // CHECK: %[[ACC:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C2:.*]] iter_args(%{{.*}} = %{{.*}}) -> (vector<4x16xf32>)
 // CHECK-COUNT-8: vector.fma {{.*}} : vector<16xf32>
 // CHECK: scf.yield %{{.*}} : vector<4x16xf32>
