@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -277,16 +278,30 @@ std::optional<DepthwiseOperands> matchDepthwise(linalg::GenericOp conv,
   return r;
 }
 
-/// One elementwise generic of type `type` summing `operands` pairwise
-/// (tap * weight, with `maps` for each, the result's identity appended),
-/// from zero, in the operands' order.
+/// One elementwise generic of type `type` (a depthwise conv's result, its
+/// channels at `channelDim`) summing, from zero in the window's order, each
+/// of the kh x kw taps `tap(i, j)` gives: a strided slice of the input of
+/// type `type` and that tap's [C] weights.
 Value sumOfTaps(RewriterBase &rewriter, Location loc, RankedTensorType type,
-                ValueRange operands, SmallVector<AffineMap> maps) {
+                unsigned channelDim, int64_t kh, int64_t kw,
+                function_ref<std::pair<Value, Value>(int64_t, int64_t)> tap) {
   Type element = type.getElementType();
-  maps.push_back(rewriter.getMultiDimIdentityMap(type.getRank()));
+  int64_t rank = type.getRank();
+  AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+  AffineMap perChannel = AffineMap::get(
+      rank, 0, {rewriter.getAffineDimExpr(channelDim)}, rewriter.getContext());
+  SmallVector<Value> operands;
+  SmallVector<AffineMap> maps;
+  for (int64_t i = 0; i < kh; ++i)
+    for (int64_t j = 0; j < kw; ++j) {
+      auto [slice, weight] = tap(i, j);
+      operands.append({slice, weight});
+      maps.append({identity, perChannel});
+    }
+  maps.push_back(identity);
   Value empty =
       tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
-  SmallVector<utils::IteratorType> parallel(type.getRank(),
+  SmallVector<utils::IteratorType> parallel(rank,
                                             utils::IteratorType::parallel);
   return linalg::GenericOp::create(
              rewriter, loc, type, operands, ValueRange{empty}, maps, parallel,
@@ -352,35 +367,24 @@ FailureOr<Value> rewriteDepthwiseConv(RewriterBase &rewriter,
     return failure();
 
   Location loc = conv.getLoc();
-  SmallVector<Value> operands;
-  SmallVector<AffineMap> tapMaps;
-  AffineMap identity = rewriter.getMultiDimIdentityMap(4);
-  AffineMap perChannel = AffineMap::get(4, 0, {d(1)}, ctx);
   int64_t batch = out[0];
+  auto sumType = RankedTensorType::get({batch, channels, oh, ow}, element);
   auto index = [&](ArrayRef<int64_t> values) {
-    SmallVector<OpFoldResult> result;
-    for (int64_t v : values)
-      result.push_back(rewriter.getIndexAttr(v));
-    return result;
+    return getAsIndexOpFoldResult(ctx, values);
   };
-  for (int64_t i = 0; i < kh; ++i)
-    for (int64_t j = 0; j < kw; ++j) {
-      // Rank-reducing slices: the unit dims go.
-      Value slice = tensor::ExtractSliceOp::create(
-          rewriter, loc,
-          RankedTensorType::get({batch, channels, oh, ow}, element), input,
-          index({0, 0, 0, i * dh, j * dw}), index({batch, channels, 1, oh, ow}),
-          index({1, 1, 1, sh, sw}));
-      Value weight = tensor::ExtractSliceOp::create(
-          rewriter, loc, RankedTensorType::get({channels}, element), filter,
-          index({0, 0, 0, i, j}), index({channels, 1, 1, 1, 1}),
-          index({1, 1, 1, 1, 1}));
-      operands.append({slice, weight});
-      tapMaps.append({identity, perChannel});
-    }
   Value sum = sumOfTaps(
-      rewriter, loc, RankedTensorType::get({batch, channels, oh, ow}, element),
-      operands, tapMaps);
+      rewriter, loc, sumType, /*channelDim=*/1, kh, kw,
+      [&](int64_t i, int64_t j) {
+        // Rank-reducing slices: the unit dims go.
+        Value slice = tensor::ExtractSliceOp::create(
+            rewriter, loc, sumType, input, index({0, 0, 0, i * dh, j * dw}),
+            index({batch, channels, 1, oh, ow}), index({1, 1, 1, sh, sw}));
+        Value weight = tensor::ExtractSliceOp::create(
+            rewriter, loc, RankedTensorType::get({channels}, element), filter,
+            index({0, 0, 0, i, j}), index({channels, 1, 1, 1, 1}),
+            index({1, 1, 1, 1, 1}));
+        return std::pair(slice, weight);
+      });
   return tensor::ExpandShapeOp::create(
              rewriter, loc, resultType, sum,
              SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}})
@@ -428,28 +432,21 @@ FailureOr<Value> rewriteDepthwiseConvNhwc(RewriterBase &rewriter,
     return failure();
 
   Location loc = conv.getLoc();
-  SmallVector<Value> operands;
-  SmallVector<AffineMap> tapMaps;
-  AffineMap identity = rewriter.getMultiDimIdentityMap(4);
-  AffineMap perChannel = AffineMap::get(4, 0, {d(3)}, ctx);
   auto index = [&](ArrayRef<int64_t> values) {
-    SmallVector<OpFoldResult> result;
-    for (int64_t v : values)
-      result.push_back(rewriter.getIndexAttr(v));
-    return result;
+    return getAsIndexOpFoldResult(ctx, values);
   };
-  for (int64_t i = 0; i < kh; ++i)
-    for (int64_t j = 0; j < kw; ++j) {
-      Value slice = tensor::ExtractSliceOp::create(
-          rewriter, loc, resultType, input, index({0, i * dh, j * dw, 0}),
-          index({batch, oh, ow, channels}), index({1, sh, sw, 1}));
-      Value weight = tensor::ExtractSliceOp::create(
-          rewriter, loc, RankedTensorType::get({channels}, element), filter,
-          index({i, j, 0, 0}), index({1, 1, 1, channels}), index({1, 1, 1, 1}));
-      operands.append({slice, weight});
-      tapMaps.append({identity, perChannel});
-    }
-  return sumOfTaps(rewriter, loc, resultType, operands, tapMaps);
+  return sumOfTaps(
+      rewriter, loc, resultType, /*channelDim=*/3, kh, kw,
+      [&](int64_t i, int64_t j) {
+        Value slice = tensor::ExtractSliceOp::create(
+            rewriter, loc, resultType, input, index({0, i * dh, j * dw, 0}),
+            index({batch, oh, ow, channels}), index({1, sh, sw, 1}));
+        Value weight = tensor::ExtractSliceOp::create(
+            rewriter, loc, RankedTensorType::get({channels}, element), filter,
+            index({i, j, 0, 0}), index({1, 1, 1, channels}),
+            index({1, 1, 1, 1}));
+        return std::pair(slice, weight);
+      });
 }
 
 /// A pool as the graph lowering writes it (a generic over the result's
