@@ -103,6 +103,7 @@ struct CpuPrefetchPass : public impl::CpuPrefetchPassBase<CpuPrefetchPass> {
   void runOnOperation() override {
     for (func::FuncOp kernel : getKernels(getOperation())) {
       SmallVector<std::pair<vector::LoadOp, unsigned>> loads;
+      SmallVector<std::pair<Operation *, vector::LoadOp>> epilogue;
       kernel.walk([&](scf::ForOp loop) {
         if (loop.getBody()->getOps<vector::FMAOp>().empty())
           return;
@@ -125,14 +126,9 @@ struct CpuPrefetchPass : public impl::CpuPrefetchPassBase<CpuPrefetchPass> {
           if (stepsWith(load.getIndices()[rank - 2], iv))
             loads.push_back({load, static_cast<unsigned>(rank - 2)});
         }
-      });
-      // The epilogue's loads after a register tile's reduction loop (a
-      // residual tile, 2-3 MiB tensors read from L3) whose addresses can be
-      // computed before the loop: prefetched before it, the loop hides them.
-      SmallVector<std::pair<Operation *, vector::LoadOp>> epilogue;
-      kernel.walk([&](scf::ForOp loop) {
-        if (loop.getBody()->getOps<vector::FMAOp>().empty())
-          return;
+        // The epilogue's loads after the loop (a residual tile, 2-3 MiB
+        // tensors read from L3) whose addresses can be computed before it:
+        // prefetched before the loop, which hides them.
         for (Operation *op = loop->getNextNode(); op; op = op->getNextNode())
           if (auto load = dyn_cast<vector::LoadOp>(op))
             if (load.getVectorType().getRank() == 1 &&

@@ -396,6 +396,18 @@ static LogicalResult tileRowKernel(RewriterBase &rewriter, func::FuncOp kernel,
   return formContractionsAndHoist(rewriter, kernel);
 }
 
+/// The loops of an op whose loop i walks root loop `toRoot[i]`, those the
+/// root's right operand (map `rhs`) reads first, each group in order.
+static SmallVector<int64_t> columnsFirstOrder(AffineMap rhs,
+                                              ArrayRef<int64_t> toRoot) {
+  SmallVector<int64_t> order;
+  for (bool columns : {true, false})
+    for (auto [loop, rootLoop] : llvm::enumerate(toRoot))
+      if (rhs.isFunctionOfDim(rootLoop) == columns)
+        order.push_back(loop);
+  return order;
+}
+
 /// The root's reduction blocks: the schedule's thread tile on its reduction
 /// loops (0 on parallel loops); all 0 when the reduction is walked whole.
 static SmallVector<int64_t> reductionBlocks(const KernelAnchor &anchor,
@@ -436,12 +448,9 @@ static LogicalResult tileBlockedReduction(RewriterBase &rewriter,
   // columns) outside the others.
   auto blocked =
       cast<linalg::LinalgOp>(findMarked(kernel, sched::kScheduleAttr));
-  AffineMap rhs = blocked.getMatchingIndexingMap(blocked.getDpsInputOperand(1));
-  SmallVector<int64_t> interchange;
-  for (bool columns : {true, false})
-    for (int64_t loop = 0; loop < blocked.getNumLoops(); ++loop)
-      if (rhs.isFunctionOfDim(loop) == columns)
-        interchange.push_back(loop);
+  SmallVector<int64_t> interchange = columnsFirstOrder(
+      blocked.getMatchingIndexingMap(blocked.getDpsInputOperand(1)),
+      llvm::to_vector(llvm::seq<int64_t>(0, blocked.getNumLoops())));
   SmallVector<int64_t> registerTile(vectorTile);
   for (auto [loop, kind] : llvm::enumerate(anchor.rootIterators))
     if (kind == utils::IteratorType::reduction)
@@ -485,13 +494,8 @@ static SmallVector<int64_t> columnsFirst(Operation *root,
   auto op = dyn_cast<linalg::LinalgOp>(root);
   if (!op || op.getNumDpsInputs() != 2 || !isMultiplyAccumulate(op))
     return {};
-  AffineMap rhs = op.getMatchingIndexingMap(op.getDpsInputOperand(1));
-  SmallVector<int64_t> order;
-  for (bool columns : {true, false})
-    for (auto [loop, rootLoop] : llvm::enumerate(anchor.anchorToRoot))
-      if (rhs.isFunctionOfDim(rootLoop) == columns)
-        order.push_back(loop);
-  return order;
+  return columnsFirstOrder(op.getMatchingIndexingMap(op.getDpsInputOperand(1)),
+                           anchor.anchorToRoot);
 }
 
 LogicalResult
