@@ -133,7 +133,12 @@ def CpuPrefetchPass : Pass<"aicc-cpu-prefetch", "::mlir::ModuleOp"> {
     `memref.prefetch` of each of its cache lines `distance` steps ahead.
     Hardware prefetchers stop at page boundaries; weights streamed from DRAM
     stalled the FMAs at each one. The prefetched step is clamped to the
-    memref's last one. Vector loads of a kernel argument after such a loop
+    memref's last one. When the loop sits in a loop over register tiles
+    (0 to U step s) that all read the same panel, and there is a next panel
+    (the dimension before k), the prefetch is of the next panel instead,
+    spread evenly over the R tiles: step (r * K + k) / R in tile r. The
+    first tile then finds its panel in cache instead of streaming it from
+    DRAM faster than DRAM delivers. Vector loads of a kernel argument after such a loop
     (the epilogue's residual tile) are prefetched before the loop, their
     indices' pure defining ops cloned there.
   }];

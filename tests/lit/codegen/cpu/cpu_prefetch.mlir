@@ -40,6 +40,46 @@ func.func private @panel_kernel(%a: memref<8x128xf32>, %w: memref<4x128x32xf32>,
   return %r : vector<32xf32>
 }
 
+// The same reduction loop inside a loop over register tiles (7 tiles of 7
+// rows reuse one panel from cache): each panel load prefetches the next
+// panel (p + 1, clamped to 3) at step (r * 128 + k) / 7 in tile r, instead
+// of steps ahead in its own panel.
+
+// CHECK-LABEL: func.func private @next_panel_kernel
+// CHECK: scf.for %[[ROW:.*]] = %c0 to %c49 step %c7
+// CHECK: scf.for %[[K:.*]] = %c0 to %c128 step %c1
+// CHECK: %[[NEXT:.*]] = arith.addi %arg2, %c1
+// CHECK: %[[P:.*]] = arith.minsi %[[NEXT]], %c3
+// CHECK: %[[TILE:.*]] = arith.divui %[[ROW]], %c7
+// CHECK: %[[BASE:.*]] = arith.muli %[[TILE]], %c128
+// CHECK: %[[AT:.*]] = arith.addi %[[BASE]], %[[K]]
+// CHECK: %[[STEP:.*]] = arith.divui %[[AT]], %c7
+// CHECK: memref.prefetch %arg1[%[[P]], %[[STEP]], %c0], read, locality<3>, data : memref<4x128x32xf32>
+// CHECK: memref.prefetch %arg1[%[[P]], %[[STEP]], %{{.*}}], read, locality<3>, data : memref<4x128x32xf32>
+// CHECK-NEXT: vector.load %arg1[%arg2, %[[K]], %c0]
+// CHECK-NOT: memref.prefetch
+// CHECK: vector.fma
+func.func private @next_panel_kernel(%a: memref<49x128xf32>, %w: memref<4x128x32xf32>, %p: index) attributes {aicc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c7 = arith.constant 7 : index
+  %c49 = arith.constant 49 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant dense<0.0> : vector<32xf32>
+  scf.for %row = %c0 to %c49 step %c7 {
+    %r = scf.for %k = %c0 to %c128 step %c1 iter_args(%acc = %zero) -> (vector<32xf32>) {
+      %s = vector.load %a[%row, %k] : memref<49x128xf32>, vector<1xf32>
+      %b = vector.load %w[%p, %k, %c0] : memref<4x128x32xf32>, vector<32xf32>
+      %e = vector.extract %s[0] : f32 from vector<1xf32>
+      %x = vector.broadcast %e : f32 to vector<32xf32>
+      %f = vector.fma %x, %b, %acc : vector<32xf32>
+      scf.yield %f : vector<32xf32>
+    }
+    vector.store %r, %a[%row, %c0] : memref<49x128xf32>, vector<32xf32>
+  }
+  return
+}
+
 // A loop without FMAs (a copy) gets no prefetch.
 
 // CHECK-LABEL: func.func private @copy_kernel
