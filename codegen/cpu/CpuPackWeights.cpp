@@ -1,4 +1,4 @@
-//===- CpuPackWeights.cpp - constant GEMM operands stored as panels -------===//
+//===- CpuPackWeights.cpp - right-hand GEMM operands stored as panels -----===//
 //
 // A contraction out[..., m, n] += a[..., m, k] * w[k, n] reads w in column
 // strips one register tile wide (NB columns): at each k step a strip's row
@@ -10,7 +10,10 @@
 // loop. The [..., N/NB, NB] view of a row-major [..., N] tensor is the same
 // bytes, so the view back is free; it is folded into the elementwise epilogue
 // that reads the result (the epilogue runs on the same 4-D loops), so the
-// kernel formed later keeps its epilogue.
+// kernel formed later keeps its epilogue. A w computed at run time (a MatMul
+// of two activations) is packed by a `linalg.pack` into the same panels when
+// enough rows reuse them: one copy of w against a GEMM that would otherwise
+// stream it with an N-float stride.
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,13 +60,44 @@ DenseElementsAttr packPanels(DenseIntOrFPElementsAttr w, int64_t panel) {
   return DenseElementsAttr::getFromRawBuffer(packedType, packed);
 }
 
-/// Rewrites `op` to read its constant right operand as panels, when it is a
-/// float contraction out[..., n] += a[...] * w[k, n] with n the output's
-/// innermost loop, which `a` does not read, and N a multiple of `panel`
-/// (more than one panel). Returns the view of the new result in the old
-/// shape.
-FailureOr<Value> packConstantRhs(RewriterBase &rewriter, linalg::GenericOp op,
-                                 int64_t vectorBits) {
+/// `w` [K, N] as panels [N/panel, K, panel] at run time: a `linalg.pack`
+/// (outer dims swapped, the columns tiled by `panel`), lowered to the copy
+/// it is (pad of nothing, expand_shape, transpose) so that it forms a kernel
+/// of its own like any other elementwise op.
+FailureOr<Value> packAtRunTime(RewriterBase &rewriter, Location loc, Value w,
+                               int64_t panel) {
+  auto type = cast<RankedTensorType>(w.getType());
+  int64_t k = type.getDimSize(0), n = type.getDimSize(1);
+  Value dest = tensor::EmptyOp::create(rewriter, loc,
+                                       ArrayRef<int64_t>{n / panel, k, panel},
+                                       type.getElementType());
+  auto pack = linalg::PackOp::create(
+      rewriter, loc, w, dest, /*innerDimsPos=*/ArrayRef<int64_t>{1},
+      /*innerTiles=*/
+      ArrayRef<OpFoldResult>{rewriter.getIndexAttr(panel)},
+      /*paddingValue=*/std::nullopt, /*outerDimsPerm=*/ArrayRef<int64_t>{1, 0});
+  FailureOr<linalg::LowerPackResult> lowered =
+      linalg::lowerPack(rewriter, pack);
+  if (failed(lowered))
+    return failure();
+  FailureOr<linalg::GenericOp> copy =
+      linalg::generalizeNamedOp(rewriter, lowered->transposeOp);
+  if (failed(copy))
+    return failure();
+  return copy->getResult(0);
+}
+
+/// Rewrites `op` to read its right operand as panels, when it is a float
+/// contraction out[..., n] += a[...] * w[k, n] with n the output's innermost
+/// loop, which `a` does not read, and N a multiple of `panel` (more than one
+/// panel). A constant `w` is packed at compile time; another one at run time
+/// (`packAtRunTime`) when the contraction has at least `minRows` rows (the
+/// other output dims) to reuse each panel and `w` is at least `minBytes`
+/// (a smaller one stays in cache however it is laid out). Returns the view
+/// of the new result in the old shape.
+FailureOr<Value> packRhs(RewriterBase &rewriter, linalg::GenericOp op,
+                         int64_t vectorBits, int64_t minRows,
+                         int64_t minBytes) {
   if (!isMultiplyAccumulate(op) || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.hasIndexSemantics() ||
       !llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
@@ -76,9 +110,12 @@ FailureOr<Value> packConstantRhs(RewriterBase &rewriter, linalg::GenericOp op,
   auto w = constant ? dyn_cast<DenseIntOrFPElementsAttr>(constant.getValue())
                     : nullptr;
   auto outType = dyn_cast<RankedTensorType>(init->get().getType());
-  if (!w || w.isSplat() || !outType || !outType.hasStaticShape())
+  if ((constant && (!w || w.isSplat())) || !outType ||
+      !outType.hasStaticShape())
     return failure();
-  auto wType = cast<RankedTensorType>(w.getType());
+  auto wType = dyn_cast<RankedTensorType>(rhs->get().getType());
+  if (!wType || !wType.hasStaticShape())
+    return failure();
   Type element = wType.getElementType();
   if (wType.getRank() != 2 || !isa<FloatType>(element) ||
       outType.getElementType() != element ||
@@ -136,10 +173,24 @@ FailureOr<Value> packConstantRhs(RewriterBase &rewriter, linalg::GenericOp op,
   panelShape.push_back(panel);
   auto panelType = RankedTensorType::get(panelShape, element);
 
+  if (!constant &&
+      (outType.getNumElements() / n < minRows ||
+       wType.getNumElements() * wType.getElementTypeBitWidth() / 8 < minBytes))
+    return failure();
+
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
-  Value packed = arith::ConstantOp::create(rewriter, constant.getLoc(),
-                                           packPanels(w, panel));
+  Value packed;
+  if (constant) {
+    packed = arith::ConstantOp::create(rewriter, constant.getLoc(),
+                                       packPanels(w, panel));
+  } else {
+    FailureOr<Value> atRunTime =
+        packAtRunTime(rewriter, loc, rhs->get(), panel);
+    if (failed(atRunTime))
+      return failure();
+    packed = *atRunTime;
+  }
   Value panelInit = tensor::ExpandShapeOp::create(rewriter, loc, panelType,
                                                   init->get(), groups);
   auto panelOp = linalg::GenericOp::create(
@@ -151,7 +202,7 @@ FailureOr<Value> packConstantRhs(RewriterBase &rewriter, linalg::GenericOp op,
                                               panelOp.getResult(0), groups);
   view->setAttr(kPackedViewAttr, rewriter.getUnitAttr());
   rewriter.replaceOp(op, view.getResult());
-  if (constant->use_empty())
+  if (constant && constant->use_empty())
     rewriter.eraseOp(constant);
   return view.getResult();
 }
@@ -190,7 +241,8 @@ struct CpuPackWeightsPass
     IRRewriter rewriter(&getContext());
     bool changed = false;
     for (linalg::GenericOp op : candidates)
-      changed |= succeeded(packConstantRhs(rewriter, op, vectorBits));
+      changed |=
+          succeeded(packRhs(rewriter, op, vectorBits, minRows, minBytes));
     if (changed && failed(foldViewsIntoEpilogues(getOperation())))
       signalPassFailure();
   }

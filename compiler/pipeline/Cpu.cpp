@@ -37,6 +37,7 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   addFormKernelsPasses(pm, /*forCpu=*/true, [&](OpPassManager &nested) {
     CpuPackWeightsPassOptions pack;
     pack.vectorBits = options.vectorBits;
+    pack.minBytes = options.l2Kb * 1024 / 2;
     nested.addPass(createCpuPackWeightsPass(pack));
   });
   // 2. A schedule for every kernel that has none.

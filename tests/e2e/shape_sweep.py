@@ -53,6 +53,14 @@ def cases():
     yield ("matmul_deep_37x160x9001",
            model("mm", [helper.make_node("MatMul", ["a", "b"], ["c"], name="mm")],
                  [("a", [37, 9001]), ("b", [9001, 160])], ["c"]))
+    # A non-constant right operand large enough (537 KiB, 131 rows) to be
+    # packed into 3 panels at run time (a linalg.pack before the GEMM), with
+    # an elementwise epilogue on the panels.
+    yield ("matmul_runtime_packed_131x96x1399_add_relu",
+           model("mm", [helper.make_node("MatMul", ["a", "b"], ["c"], name="mm"),
+                        helper.make_node("Add", ["c", "d"], ["e"], name="add"),
+                        helper.make_node("Relu", ["e"], ["y"], name="relu")],
+                 [("a", [131, 1399]), ("b", [1399, 96]), ("d", [96])], ["y"]))
     w = numpy_helper.from_array(
         (rng.standard_normal((64, 20011)) / np.sqrt(20011)).astype(np.float32), "w")
     b = numpy_helper.from_array(rng.standard_normal(64).astype(np.float32), "bias")

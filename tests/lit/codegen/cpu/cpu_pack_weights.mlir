@@ -43,7 +43,8 @@ func.func @dense_bias(%x: tensor<4x2xf32>, %bias: tensor<64xf32>) -> tensor<4x64
 
 // -----
 
-// Left alone: a weight that is not a constant, N not a multiple of the
+// Left alone: a weight that is not a constant (4 rows, 2 KiB: below the
+// run-time thresholds), N not a multiple of the
 // panel, and N of exactly one panel (already contiguous).
 
 #a = affine_map<(m, n, k) -> (m, k)>
@@ -78,4 +79,47 @@ func.func @left_alone(%x: tensor<4x8xf32>, %w: tensor<8x64xf32>, %init: tensor<4
       linalg.yield %s : f32
   } -> tensor<4x32xf32>
   return %mm, %mm2, %mm3 : tensor<4x64xf32>, tensor<4x48xf32>, tensor<4x32xf32>
+}
+
+// -----
+
+// A weight computed at run time, 512x256 floats (512 KiB, the default
+// threshold) read by 64 rows: packed by a linalg.pack, lowered to its copy
+// (expand_shape to [K, N/32, 32], then a transpose to [N/32, K, 32]) before
+// the contraction. With 32 rows (fewer than min-rows) the pack would cost
+// more than it saves: left alone.
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (k, n)>
+#o = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @runtime_pack
+// CHECK-NOT: linalg.pack
+// CHECK: %[[EXP:.*]] = tensor.expand_shape %arg1 {{\[}}[0], [1, 2]] output_shape [512, 8, 32] : tensor<512x256xf32> into tensor<512x8x32xf32>
+// CHECK: %[[PANELS:.*]] = linalg.generic {{.*}} ins(%[[EXP]] : tensor<512x8x32xf32>) outs(%{{.*}} : tensor<8x512x32xf32>)
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: linalg.yield %[[IN]]
+// CHECK: linalg.generic {{.*}} ins(%arg0, %[[PANELS]] : tensor<64x512xf32>, tensor<8x512x32xf32>) outs(%{{.*}} : tensor<64x8x32xf32>)
+// CHECK: tensor.collapse_shape
+// CHECK: linalg.generic {{.*}} ins(%arg2, %arg1 : tensor<32x512xf32>, tensor<512x256xf32>)
+func.func @runtime_pack(%x: tensor<64x512xf32>, %w: tensor<512x256xf32>, %x32: tensor<32x512xf32>) -> (tensor<64x256xf32>, tensor<32x256xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x256xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
+  %mm = linalg.generic {indexing_maps = [#a, #w, #o], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<64x512xf32>, tensor<512x256xf32>) outs(%init : tensor<64x256xf32>) {
+    ^bb0(%p: f32, %q: f32, %acc: f32):
+      %m = arith.mulf %p, %q : f32
+      %s = arith.addf %acc, %m : f32
+      linalg.yield %s : f32
+  } -> tensor<64x256xf32>
+  %e32 = tensor.empty() : tensor<32x256xf32>
+  %init32 = linalg.fill ins(%zero : f32) outs(%e32 : tensor<32x256xf32>) -> tensor<32x256xf32>
+  %mm32 = linalg.generic {indexing_maps = [#a, #w, #o], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x32, %w : tensor<32x512xf32>, tensor<512x256xf32>) outs(%init32 : tensor<32x256xf32>) {
+    ^bb0(%p: f32, %q: f32, %acc: f32):
+      %m = arith.mulf %p, %q : f32
+      %s = arith.addf %acc, %m : f32
+      linalg.yield %s : f32
+  } -> tensor<32x256xf32>
+  return %mm, %mm32 : tensor<64x256xf32>, tensor<32x256xf32>
 }

@@ -55,7 +55,8 @@ save("wide", [
     [numpy_helper.from_array(
         rng.standard_normal((256, 256)).astype(np.float32) / 16, "w")])
 
-# A deep GEMM with a non-constant right operand: a thread tile's 4001 x 256
+# A deep GEMM with a non-constant right operand that is not packed (250
+# columns: not a whole number of 32-column panels): a thread tile's 4001 x 250
 # slab of it (4 MiB) overflows half of any common L2, so the CPU heuristic
 # blocks its reduction and the kernel keeps the thread tile's accumulator in
 # a scratch buffer (4001 is prime: the last block is partial and peeled off
@@ -63,7 +64,7 @@ save("wide", [
 save("deep", [
     helper.make_node("MatMul", ["x", "w"], ["h"], name="deep_mm"),
     helper.make_node("Relu", ["h"], ["y"], name="deep_act"),
-], [vi("x", F, [128, 4001]), vi("w", F, [4001, 256])], [vi("y", F, [128, 256])])
+], [vi("x", F, [128, 4001]), vi("w", F, [4001, 250])], [vi("y", F, [128, 250])])
 
 # Typed-field initializers (no raw_data) of several dtypes, and a Constant node.
 save("typed_fields", [
