@@ -39,6 +39,36 @@ def cpu_name():
     return platform.processor() or "unknown"
 
 
+def peer_environment(coretype):
+    """The peers' process environment and a note on it for the report.
+
+    OpenBLAS picks its kernels from OPENBLAS_CORETYPE, else from the CPU it
+    detects. This workplace's environment sets OPENBLAS_CORETYPE=Haswell
+    (AVX2 kernels: 115-120 GFLOP/s on sgemm 1024^3, one thread, on its Zen 5
+    EPYC), while OpenBLAS's AVX-512 kernels reach 216-224 GFLOP/s on the
+    same core. A peer should run at its best: `auto` runs it with
+    OPENBLAS_CORETYPE=SkylakeX on a host with AVX-512 and with its own
+    detection elsewhere; `inherit` keeps the caller's environment; anything
+    else is the core type to force."""
+    env = dict(os.environ)
+    if coretype == "auto":
+        flags = ""
+        try:
+            flags = next((line for line in Path("/proc/cpuinfo").read_text().splitlines()
+                          if line.startswith("flags")), "")
+        except OSError:
+            pass
+        env.pop("OPENBLAS_CORETYPE", None)
+        if " avx512f" in flags:
+            env["OPENBLAS_CORETYPE"] = "SkylakeX"
+    elif coretype != "inherit":
+        env["OPENBLAS_CORETYPE"] = coretype
+    chosen = env.get("OPENBLAS_CORETYPE")
+    note = (f"OpenBLAS with OPENBLAS_CORETYPE={chosen}" if chosen else
+            "OpenBLAS with the kernels it detects")
+    return env, note
+
+
 def result_stem(kind, date, args):
     """bench/results/<kind>-<date>[-<tag>]; refuses to overwrite unless --force."""
     stem = f"{kind}-{date}" + (f"-{args.tag}" if args.tag else "")
@@ -66,6 +96,7 @@ def run_cpu(args):
                              capture_output=True, text=True)
     names = listing.stdout.split()
     data = {"benchmarks": []}
+    peer_env, peer_note = peer_environment(args.openblas_coretype)
     for impls in (("aicc",), ("openblas", "onednn")):
         chosen = [n for n in names if n.split("/")[0].rsplit("_", 1)[-1] in impls]
         if not chosen:
@@ -77,7 +108,8 @@ def run_cpu(args):
                f"--benchmark_filter={pattern}"]
         print(f"running {len(chosen)} {'/'.join(impls)} benchmarks:", " ".join(cmd[:-1]),
               flush=True)
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True,
+                              env=None if impls == ("aicc",) else peer_env)
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)
             return proc.returncode or 1
@@ -104,7 +136,7 @@ def run_cpu(args):
     date = datetime.date.today().isoformat()
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    result = {"date": date, "cpu": cpu_name(),
+    result = {"date": date, "cpu": cpu_name(), "peers": peer_note,
               "context": data.get("context", {}),
               "results": [{"kernel": k, "shape": s, **v} for (k, s), v in sorted(rows.items())]}
     stem = args.stem
@@ -113,8 +145,8 @@ def run_cpu(args):
     lines = [f"# CPU benchmarks, {date}", "",
              f"CPU: {cpu_name()}. Median of 3 repetitions; aicc and the peers in "
              f"separate processes, one after the other "
-             f"(`bench/run.py cpu`). Ratio = peer time / aicc time (higher is "
-             "better for aicc; the same as the GFLOP/s ratio).", "",
+             f"(`bench/run.py cpu`); {peer_note}. Ratio = peer time / aicc "
+             "time (higher is better for aicc; the same as the GFLOP/s ratio).", "",
              "| kernel | shape | aicc ms | aicc GFLOP/s | peer | peer GFLOP/s | ratio |",
              "| --- | --- | ---: | ---: | --- | ---: | ---: |"]
     for (kernel, shape), impls in sorted(rows.items()):
@@ -253,6 +285,10 @@ def main():
     ap.add_argument("--only", help="models: comma-separated subset")
     ap.add_argument("--build", default=str(HERE.parent / "build"))
     ap.add_argument("--filter")
+    ap.add_argument("--openblas-coretype", default="auto",
+                    help="cpu: OpenBLAS's kernels: auto (AVX-512 ones on an AVX-512 "
+                    "host, whatever OPENBLAS_CORETYPE says), inherit (the "
+                    "environment's), or a core type such as Haswell")
     ap.add_argument("--min-time", default="0.5")
     ap.add_argument("--tag", help="suffix of the result files: <kind>-<date>-<tag>")
     ap.add_argument("--force", action="store_true",
