@@ -67,6 +67,34 @@ func.func private @big_elementwise_kernel(%x: tensor<64x1000xf32>) -> tensor<64x
 
 // -----
 
+// A depthwise conv's tap sum (channels last, two taps here): the filter
+// slices read only the channel loop, so a thread tile takes one vector of
+// channels (16, one register per tap's filter) and grows over the
+// positions (4096 / 16 = 256: 4 rows of 56), instead of 24-channel steps
+// in thread tiles grown along the channels (thread_tile = [1, 1, 28, 144]:
+// the filter vectors reloaded for every output vector).
+
+#tap = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#filter = affine_map<(n, h, w, c) -> (c)>
+// CHECK-LABEL: func.func private @tap_sum_kernel
+// CHECK: thread_tile = [1, 4, 56, 16], vector_tile = [1, 1, 1, 16]
+// AVX2-LABEL: func.func private @tap_sum_kernel
+// AVX2: thread_tile = [1, 8, 56, 8], vector_tile = [1, 1, 1, 8]
+func.func private @tap_sum_kernel(%t0: tensor<1x56x56x144xf32>, %f0: tensor<144xf32>, %t1: tensor<1x56x56x144xf32>, %f1: tensor<144xf32>) -> tensor<1x56x56x144xf32> attributes {aicc.kernel} {
+  %e = tensor.empty() : tensor<1x56x56x144xf32>
+  %0 = linalg.generic {indexing_maps = [#tap, #filter, #tap, #filter, #tap], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%t0, %f0, %t1, %f1 : tensor<1x56x56x144xf32>, tensor<144xf32>, tensor<1x56x56x144xf32>, tensor<144xf32>) outs(%e : tensor<1x56x56x144xf32>) {
+    ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %o: f32):
+      %p = arith.mulf %a, %b : f32
+      %q = arith.mulf %c, %d : f32
+      %s = arith.addf %p, %q : f32
+      linalg.yield %s : f32
+  } -> tensor<1x56x56x144xf32>
+  return %0 : tensor<1x56x56x144xf32>
+}
+
+// -----
+
 // A transpose to NHWC with 3 channels: the output's contiguous loop (3) is
 // shorter than a vector, so the tile also takes 16 of the loop the input
 // reads contiguously (w): 16x3 tiles instead of gathers of 3 elements.
