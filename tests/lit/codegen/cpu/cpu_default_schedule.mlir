@@ -2,10 +2,11 @@
 // RUN: aicc-opt %s -split-input-file -aicc-cpu-default-schedule='vector-bits=256' | FileCheck %s --check-prefix=AVX2
 
 // A matmul: an 8 x (2 vectors) register tile, unit reduction step, thread
-// tiles that are multiples of it and divide the loops.
+// tiles that are multiples of it and divide the loops, walked columns
+// (loop 1) outside rows (loop 0), so each thread reads its own share of B.
 
 // CHECK-LABEL: func.func private @matmul_kernel
-// CHECK: linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [64, 256, 0], vector_tile = [8, 32, 1], order = [0, 1, 2], parallel = [0, 1], unroll = 4, source = "heuristic">}
+// CHECK: linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [64, 256, 0], vector_tile = [8, 32, 1], order = [1, 0, 2], parallel = [0, 1], unroll = 4, source = "heuristic">}
 // AVX2-LABEL: func.func private @matmul_kernel
 // AVX2: thread_tile = [64, 256, 0], vector_tile = [8, 16, 1]
 func.func private @matmul_kernel(%a: tensor<128x64xf32>, %b: tensor<64x512xf32>, %c: tensor<128x512xf32>) -> tensor<128x512xf32> attributes {aicc.kernel} {
@@ -176,7 +177,7 @@ func.func private @no_schedule_when_map_reverses(%x: tensor<16xf32>) -> tensor<1
 #w = affine_map<(b, m, p, j, k) -> (p, k, j)>
 #o = affine_map<(b, m, p, j, k) -> (b, m, p, j)>
 // CHECK-LABEL: func.func private @packed_kernel
-// CHECK: thread_tile = [1, 64, 8, 32, 0], vector_tile = [1, 8, 1, 32, 1]
+// CHECK: thread_tile = [1, 64, 8, 32, 0], vector_tile = [1, 8, 1, 32, 1], order = [0, 2, 3, 1, 4]
 func.func private @packed_kernel(%a: tensor<1x128x768xf32>, %w: tensor<96x768x32xf32>, %c: tensor<1x128x96x32xf32>) -> tensor<1x128x96x32xf32> attributes {aicc.kernel} {
   %0 = linalg.generic {indexing_maps = [#a, #w, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
       ins(%a, %w : tensor<1x128x768xf32>, tensor<96x768x32xf32>) outs(%c : tensor<1x128x96x32xf32>) {
