@@ -61,6 +61,13 @@ def cases():
                         helper.make_node("Add", ["c", "d"], ["e"], name="add"),
                         helper.make_node("Relu", ["e"], ["y"], name="relu")],
                  [("a", [131, 1399]), ("b", [1399, 96]), ("d", [96])], ["y"]))
+    # The same for a 3-D activation (120 rows) times a right operand that a
+    # Transpose computes (627 KiB, 7 panels).
+    yield ("matmul_runtime_packed_3x40x224x700_transposed_b",
+           model("mm", [helper.make_node("Transpose", ["bt"], ["b"], perm=[1, 0], name="t"),
+                        helper.make_node("MatMul", ["a", "b"], ["c"], name="mm"),
+                        helper.make_node("Relu", ["c"], ["y"], name="relu")],
+                 [("a", [3, 40, 700]), ("bt", [224, 700])], ["y"]))
     w = numpy_helper.from_array(
         (rng.standard_normal((64, 20011)) / np.sqrt(20011)).astype(np.float32), "w")
     b = numpy_helper.from_array(rng.standard_normal(64).astype(np.float32), "bias")
