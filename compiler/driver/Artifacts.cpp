@@ -101,6 +101,13 @@ ModelSource ModelSource::ofFile(llvm::StringRef path) {
                : ModelSource{llvm::sys::path::filename(path).str(), 0};
 }
 
+CpuPipelineOptions cpuPipelineOptionsFor(const CpuTargetSpec &target) {
+  CpuPipelineOptions options =
+      target.isHost ? detectHostCpu() : CpuPipelineOptions();
+  options.vectorBits = target.vectorBits;
+  return options;
+}
+
 llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
                                CpuOutputKind kind, const ModelSource &model,
                                llvm::StringRef outputPath, bool progress,
@@ -152,9 +159,7 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
     return err;
 
   // Kernels and their schedules, then code.
-  CpuPipelineOptions options =
-      target.isHost ? detectHostCpu() : CpuPipelineOptions();
-  options.vectorBits = target.vectorBits;
+  CpuPipelineOptions options = cpuPipelineOptionsFor(target);
   report("forming kernels and choosing schedules");
   PassManager kernels(module.getContext());
   if (cuda) {

@@ -23,6 +23,11 @@ struct ModelSource {
   static ModelSource ofBytes(llvm::StringRef name, llvm::StringRef bytes);
 };
 
+/// The CPU pipeline's options for `target`: the host's caches and vector
+/// width when it is the host, else the target's vector width (and default
+/// cache sizes).
+CpuPipelineOptions cpuPipelineOptionsFor(const CpuTargetSpec &target);
+
 /// Compiles `module` (graph dialect, from the importer) for `target` with
 /// the optimized CPU pipeline, or with `cuda` the CUDA pipeline (`target`
 /// is then the host that runs the host code), and writes `kind` to

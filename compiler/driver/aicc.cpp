@@ -209,12 +209,19 @@ static int emitStage(mlir::MLIRContext &ctx) {
         aicc::buildCudaKernelsPipeline(pm, *cuda);
       else
         aicc::buildCudaPipeline(pm, *cuda);
-    } else if (emit == Emit::Kernels) {
-      aicc::buildCpuKernelsPipeline(pm, aicc::detectHostCpu());
-    } else if (optLevel == 0) {
+    } else if (optLevel == 0 && emit != Emit::Kernels) {
       aicc::buildCpuReferencePipeline(pm);
     } else {
-      aicc::buildCpuPipeline(pm, aicc::detectHostCpu());
+      // Kernels and code as they are compiled for --target/--mcpu (vector
+      // width, caches), not for this machine.
+      auto spec = aicc::resolveCpuTarget(target.getValue(), mcpu);
+      if (!spec)
+        return fail(toString(spec.takeError()));
+      aicc::CpuPipelineOptions options = aicc::cpuPipelineOptionsFor(*spec);
+      if (emit == Emit::Kernels)
+        aicc::buildCpuKernelsPipeline(pm, options);
+      else
+        aicc::buildCpuPipeline(pm, options);
     }
     if (failed(pm.run(*module)))
       return 1;
