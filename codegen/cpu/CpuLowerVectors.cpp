@@ -2,10 +2,12 @@
 
 #include "codegen/cpu/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace aicc {
@@ -94,6 +96,36 @@ struct InnerReductionTree : OpRewritePattern<vector::MultiDimReductionOp> {
   }
 };
 
+/// maximumf(x, c) / minimumf(x, c) with c a constant that is not NaN (a
+/// ReLU6's clamp) → x < c ? c : x / x > c ? c : x: a NaN x still comes out
+/// (the comparison is false), and x86 does each in one maxps/minps, where
+/// maximumf's NaN rule took a max, an unordered compare and a blend per
+/// vector (only the sign of a zero result can differ: -0 for x = -0, c = +0).
+template <typename MinMaxOp, arith::CmpFPredicate predicate>
+struct ClampByConstant : OpRewritePattern<MinMaxOp> {
+  using OpRewritePattern<MinMaxOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(MinMaxOp op,
+                                PatternRewriter &rewriter) const override {
+    for (auto [x, c] : {std::pair(op.getLhs(), op.getRhs()),
+                        std::pair(op.getRhs(), op.getLhs())}) {
+      FloatAttr scalar;
+      SplatElementsAttr splat;
+      bool notNaN = (matchPattern(c, m_Constant(&scalar)) &&
+                     !scalar.getValue().isNaN()) ||
+                    (matchPattern(c, m_Constant(&splat)) &&
+                     isa<FloatType>(splat.getElementType()) &&
+                     !splat.getSplatValue<APFloat>().isNaN());
+      if (!notNaN)
+        continue;
+      Value beyond =
+          arith::CmpFOp::create(rewriter, op.getLoc(), predicate, x, c);
+      rewriter.replaceOpWithNewOp<arith::SelectOp>(op, beyond, c, x);
+      return success();
+    }
+    return failure();
+  }
+};
+
 struct CpuLowerVectorsPass
     : public impl::CpuLowerVectorsPassBase<CpuLowerVectorsPass> {
   void runOnOperation() override {
@@ -104,6 +136,9 @@ struct CpuLowerVectorsPass
         patterns, vector::VectorContractLowering::OuterProduct);
     vector::populateVectorOuterProductLoweringPatterns(patterns);
     patterns.add<InnerReductionTree>(&getContext(), /*benefit=*/2);
+    patterns.add<ClampByConstant<arith::MaximumFOp, arith::CmpFPredicate::OLT>,
+                 ClampByConstant<arith::MinimumFOp, arith::CmpFPredicate::OGT>>(
+        &getContext());
     vector::populateVectorMultiReductionLoweringPatterns(
         patterns, vector::VectorMultiReductionLowering::InnerParallel);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);

@@ -44,3 +44,27 @@ func.func @lanes_tree(%v: vector<4x32xf32>, %acc: vector<4xf32>, %w: vector<16xf
   %1 = vector.multi_reduction <add>, %w, %s [0] : vector<16xf32> to f32
   return %0, %1 : vector<4xf32>, f32
 }
+
+// A clamp by constants that are not NaN (ReLU6) becomes compare + select
+// (one maxps/minps each on x86; a NaN x still comes out); a max of two
+// variables, or by a NaN constant, keeps maximumf's NaN rule.
+// CHECK-LABEL: func.func @relu6
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK-DAG: %[[SIX:.*]] = arith.constant dense<6.000000e+00> : vector<16xf32>
+// CHECK: %[[LOW:.*]] = arith.cmpf olt, %arg0, %[[ZERO]] : vector<16xf32>
+// CHECK: %[[UP:.*]] = arith.select %[[LOW]], %[[ZERO]], %arg0
+// CHECK: %[[HIGH:.*]] = arith.cmpf ogt, %[[UP]], %[[SIX]] : vector<16xf32>
+// CHECK: %[[OUT:.*]] = arith.select %[[HIGH]], %[[SIX]], %[[UP]]
+// CHECK: arith.maximumf %[[OUT]], %arg1
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK-NOT: arith.minimumf
+func.func @relu6(%x: vector<16xf32>, %y: vector<16xf32>) -> vector<16xf32> {
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %six = arith.constant dense<6.0> : vector<16xf32>
+  %nan = arith.constant dense<0x7FC00000> : vector<16xf32>
+  %0 = arith.maximumf %x, %zero : vector<16xf32>
+  %1 = arith.minimumf %0, %six : vector<16xf32>
+  %2 = arith.maximumf %1, %y : vector<16xf32>
+  %3 = arith.maximumf %2, %nan : vector<16xf32>
+  return %3 : vector<16xf32>
+}
