@@ -147,15 +147,8 @@ constexpr auto *scalarMin =
 Value scalarRelu(OpBuilder &b, Location loc, Kind kind, ValueRange a,
                  Operation *) {
   Value zero = zeroOf(b, loc, a[0].getType());
-  // x < 0 ? 0 : x keeps a NaN x like maximumf does, and x86 does it in one
-  // maxps; maximumf(x, 0) also orders -0 below +0 and took three
-  // instructions per vector (max, unordered compare, blend) in every GEMM
-  // epilogue with a ReLU.
   if (kind == Kind::Float)
-    return arith::SelectOp::create(
-        b, loc,
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, a[0], zero),
-        zero, a[0]);
+    return arith::MaximumFOp::create(b, loc, a[0], zero);
   if (kind == Kind::Unsigned)
     return a[0];
   return arith::MaxSIOp::create(b, loc, a[0], zero);

@@ -65,11 +65,8 @@ func.func @div_signed(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
 
 // -----
 
-// ReLU as x < 0 ? 0 : x (a NaN x stays NaN; one maxps on x86).
 // CHECK-LABEL: func @unary
-// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
-// CHECK: %[[NEG:.*]] = arith.cmpf olt, %[[X]], %{{.*}} : f32
-// CHECK-NEXT: arith.select %[[NEG]], %{{.*}}, %[[X]] : f32
+// CHECK: arith.maximumf
 // CHECK: arith.negf
 // CHECK: math.exp
 // CHECK: math.tanh
