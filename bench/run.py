@@ -29,14 +29,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def cpu_name():
+def cpuinfo(field):
+    """The first `field` line's value in /proc/cpuinfo, or None."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
+            if line.startswith(field):
                 return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    return None
+
+
+def cpu_name():
+    return cpuinfo("model name") or platform.processor() or "unknown"
 
 
 def peer_environment(coretype):
@@ -52,14 +57,8 @@ def peer_environment(coretype):
     else is the core type to force."""
     env = dict(os.environ)
     if coretype == "auto":
-        flags = ""
-        try:
-            flags = next((line for line in Path("/proc/cpuinfo").read_text().splitlines()
-                          if line.startswith("flags")), "")
-        except OSError:
-            pass
         env.pop("OPENBLAS_CORETYPE", None)
-        if " avx512f" in flags:
+        if "avx512f" in (cpuinfo("flags") or "").split():
             env["OPENBLAS_CORETYPE"] = "SkylakeX"
     elif coretype != "inherit":
         env["OPENBLAS_CORETYPE"] = coretype

@@ -77,6 +77,17 @@ static int64_t pickRowTile(int64_t range, int64_t step, int64_t limit) {
   return llvm::alignTo(llvm::divideCeil(range, tiles), step);
 }
 
+/// Whether `map` indexes with `loop` and constants only (and does use
+/// `loop`): the operand is the same for every other loop's iteration.
+static bool readsOnlyLoop(AffineMap map, int64_t loop) {
+  return map.isFunctionOfDim(loop) &&
+         llvm::all_of(map.getResults(), [&](AffineExpr e) {
+           auto d = dyn_cast<AffineDimExpr>(e);
+           return isa<AffineConstantExpr>(e) ||
+                  (d && d.getPosition() == static_cast<unsigned>(loop));
+         });
+}
+
 FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
                                                const CpuTarget &target) {
   auto op = dyn_cast<linalg::LinalgOp>(root);
@@ -93,7 +104,7 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
 
   SmallVector<int64_t> threadTile(n, 0), vectorTile(n, 1);
   int64_t unroll = 1;
-  int64_t rowsLast = -1;
+  SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, n));
   AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   int64_t inner = resultLoop(out, 0), outer = resultLoop(out, 1);
   // Rows: the first loop of the output's results (innermost first, after the
@@ -178,7 +189,21 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     // Unrolling the unit-step reduction loop by 4 hides the loop overhead
     // (measured: sgemm 1024^3 82 -> 90 GFLOP/s on Zen 5).
     unroll = 4;
-    rowsLast = outer;
+    // Thread tiles walk the columns outside the rows. The threads split the
+    // tiles in order, so each thread then reads its own share of the right
+    // operand (the weights) instead of all of it, and rows that split
+    // unevenly (ViT's 197: 56, 56, 56, 29) no longer give one thread its
+    // two big row tiles across every column: ViT-B/16 on 2 threads 108 ->
+    // 93 ms, 1 thread 177 -> 171 ms (medians of 5 alternated runs);
+    // BERT-base, ResNet-50 and MobileNetV2 unchanged.
+    order.clear();
+    for (int64_t i = 0; i < n; ++i)
+      if (i != outer && iterators[i] == utils::IteratorType::parallel)
+        order.push_back(i);
+    order.push_back(outer);
+    for (int64_t i = 0; i < n; ++i)
+      if (iterators[i] != utils::IteratorType::parallel)
+        order.push_back(i);
   } else {
     // Vectorize the loop that walks memory contiguously.
     int64_t contiguous = inner, inputInner = -1;
@@ -220,17 +245,9 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     int64_t invariant = 0;
     if (contiguous >= 0 &&
         iterators[contiguous] == utils::IteratorType::parallel)
-      for (OpOperand *operand : op.getDpsInputOperands()) {
-        AffineMap map = op.getMatchingIndexingMap(operand);
-        if (map.getNumResults() > 0 && map.isFunctionOfDim(contiguous) &&
-            llvm::all_of(map.getResults(), [&](AffineExpr e) {
-              auto d = dyn_cast<AffineDimExpr>(e);
-              return isa<AffineConstantExpr>(e) ||
-                     (d &&
-                      d.getPosition() == static_cast<unsigned>(contiguous));
-            }))
-          ++invariant;
-      }
+      invariant = llvm::count_if(op.getDpsInputOperands(), [&](OpOperand *o) {
+        return readsOnlyLoop(op.getMatchingIndexingMap(o), contiguous);
+      });
     // One vector, not two: nine taps' filter vectors fill nine registers
     // (MobileNetV2's 56x56x144 depthwise conv: 0.18 -> 0.13 ms with one,
     // 0.18 with two; 7x7x960: 0.037 -> 0.014 ms with either).
@@ -260,24 +277,6 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     }
   }
 
-  SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, n));
-  // GEMMs: thread tiles walk the columns outside the rows. The threads split
-  // the tiles in order, so each thread then reads its own share of the
-  // right operand (the weights) instead of all of it, and rows that split
-  // unevenly (ViT's 197: 56, 56, 56, 29) no longer give one thread its two
-  // big row tiles across every column: ViT-B/16 on 2 threads 108 -> 93 ms,
-  // 1 thread 177 -> 171 ms (medians of 5 alternated runs); BERT-base,
-  // ResNet-50 and MobileNetV2 unchanged.
-  if (rowsLast >= 0) {
-    order.clear();
-    for (int64_t i = 0; i < n; ++i)
-      if (i != rowsLast && iterators[i] == utils::IteratorType::parallel)
-        order.push_back(i);
-    order.push_back(rowsLast);
-    for (int64_t i = 0; i < n; ++i)
-      if (iterators[i] != utils::IteratorType::parallel)
-        order.push_back(i);
-  }
   SmallVector<int64_t> parallel;
   for (int64_t i = 0; i < n; ++i)
     if (iterators[i] == utils::IteratorType::parallel)
