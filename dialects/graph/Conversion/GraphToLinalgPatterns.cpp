@@ -396,21 +396,38 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                                                utils::IteratorType::parallel);
     iterators.back() = utils::IteratorType::reduction;
 
+    // f16 and bf16 products accumulate in f32 (as tensor cores and
+    // onnxruntime do), rounded once at the end: an f16 sum over K = 768
+    // terms would lose most of its mantissa.
     Type elementType = resultType.getElementType();
-    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                          elementType);
-    Value init = linalg::FillOp::create(
-                     rewriter, loc, zeroOf(rewriter, loc, elementType), empty)
+    bool widen = elementType.isF16() || elementType.isBF16();
+    Type accType = widen ? rewriter.getF32Type() : elementType;
+    auto accTensorType = resultType.clone(accType);
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), accType);
+    Value init = linalg::FillOp::create(rewriter, loc,
+                                        zeroOf(rewriter, loc, accType), empty)
                      .getResult(0);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType,
+        rewriter, loc, accTensorType,
         ValueRange{adaptor.getLhs(), adaptor.getRhs()}, init, maps, iterators,
         [&](OpBuilder &b, Location nloc, ValueRange args) {
-          Value product = scalarMul(b, nloc, kind, args.take_front(2), op);
+          SmallVector<Value> factors(args.take_front(2));
+          if (widen)
+            for (Value &f : factors)
+              f = arith::ExtFOp::create(b, nloc, accType, f);
+          Value product = scalarMul(b, nloc, kind, factors, op);
           linalg::YieldOp::create(
               b, nloc, scalarAdd(b, nloc, kind, {args[2], product}, op));
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    Value result = generic.getResult(0);
+    if (widen)
+      result = buildElementwise(
+          rewriter, loc, resultType, result,
+          [&](OpBuilder &b, Location nloc, ValueRange args) {
+            return arith::TruncFOp::create(b, nloc, elementType, args[0]);
+          });
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
