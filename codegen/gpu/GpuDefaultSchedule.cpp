@@ -4,9 +4,9 @@
 // stepping through the reduction); a block covers up to `maxThreads`
 // threads, the output's innermost loop first (it becomes threadIdx.x, so a
 // warp reads and writes neighbouring addresses), then the next loop out.
-// Reductions run inside each thread. With tensor cores allowed, f32 matmuls
-// get a warp per output tile instead (mma.sync, tf32; aicc-gpu-mma). Shared
-// memory is not used yet.
+// Reductions run inside each thread. On GPUs with tensor cores, f16 and bf16
+// matmuls (and f32 ones where tf32 is allowed) get a warp per output tile
+// instead (mma.sync; aicc-gpu-mma). Shared memory is not used yet.
 //
 //===----------------------------------------------------------------------===//
 
@@ -130,19 +130,24 @@ std::optional<MmaLoops> findMmaLoops(linalg::LinalgOp op) {
   return MmaLoops{*m, *n, static_cast<int64_t>(dims->k[0])};
 }
 
-FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root) {
+FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32) {
   auto op = dyn_cast<linalg::LinalgOp>(root);
   if (!op || op.hasDynamicShape() || !linalg::isaContractionOpInterface(op) ||
       op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return failure();
-  for (OpOperand &operand : op->getOpOperands()) {
-    auto type = dyn_cast<MemRefType>(operand.get().getType());
-    Type element = type ? type.getElementType()
-                        : getElementTypeOrSelf(operand.get().getType());
-    if (!element.isF32() ||
+  // Both operands f32 (with tf32 allowed), f16 or bf16; the accumulator
+  // f32.
+  Type inputElement = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
+  StringRef mma = sched::mmaFor(inputElement);
+  if (mma.empty() || (mma == sched::kMmaTf32 && !tf32) ||
+      !getElementTypeOrSelf(op.getDpsInits()[0].getType()).isF32())
+    return failure();
+  for (OpOperand &operand : op->getOpOperands())
+    if ((op.isDpsInput(&operand) &&
+         getElementTypeOrSelf(operand.get().getType()) != inputElement) ||
         !op.getMatchingIndexingMap(&operand).isProjectedPermutation())
       return failure();
-  }
+  int64_t mmaK = mma == sched::kMmaTf32 ? 8 : 16;
   std::optional<MmaLoops> loops = findMmaLoops(op);
   if (!loops)
     return failure();
@@ -154,7 +159,7 @@ FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root) {
       resultLoop(out, 1) != static_cast<int64_t>(m))
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (ranges[m] < 16 || ranges[n] < 16 || ranges[k] < 8)
+  if (ranges[m] < 16 || ranges[n] < 16 || ranges[k] < mmaK)
     return failure();
   int64_t batch = 1;
   for (int64_t i = 0, e = ranges.size(); i < e; ++i)
@@ -174,7 +179,7 @@ FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root) {
   int64_t numLoops = ranges.size();
   SmallVector<int64_t> blockTile(numLoops, 1), warpTile(numLoops, 1);
   blockTile[k] = 0;
-  warpTile[k] = 8;
+  warpTile[k] = mmaK;
   warpTile[m] = tile.first;
   warpTile[n] = tile.second;
   blockTile[m] =
@@ -190,7 +195,7 @@ FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root) {
       parallel.push_back(i);
   return sched::ScheduleAttr::get(root->getContext(), blockTile, warpTile,
                                   order, parallel, /*unroll=*/1, "heuristic",
-                                  sched::kMmaTf32, /*lanes=*/0);
+                                  mma, /*lanes=*/0);
 }
 
 /// Reductions at least this long get a warp each (shorter ones a thread).
@@ -281,7 +286,7 @@ struct GpuDefaultSchedulePass
         continue;
       FailureOr<sched::ScheduleAttr> schedule = failure();
       if (tensorCores && hasElementwiseEpilogue(kernel, root))
-        schedule = pickMmaSchedule(root);
+        schedule = pickMmaSchedule(root, tf32);
       // A long reduction whose result is the kernel's: a warp per output.
       if (failed(schedule) && findKernelAnchor(kernel, root).op == root &&
           root->hasOneUse() && isa<func::ReturnOp>(*root->user_begin()))

@@ -1,26 +1,31 @@
-//===- GpuMma.cpp - warp tiles onto tensor cores (mma.sync, tf32) ---------===//
+//===- GpuMma.cpp - warp tiles onto tensor cores (mma.sync) ---------------===//
 //
 // After bufferization, each scf.forall over warp tiles (an `mma` schedule)
 // gets an innermost loop of 32 lanes, and its contraction becomes a loop
-// over the reduction in steps of 8 issuing nvgpu.mma.sync m16n8k8 (tf32
-// operands, f32 accumulators in registers). Every lane loads its own share
-// of each fragment straight from memory. PTX fixes which lane holds which
+// over the reduction issuing mma.sync with f32 accumulators in registers:
+// m16n8k8 on f32 operands rounded to tf32 (nvgpu.mma.sync), m16n8k16 on
+// f16 or bf16 operands (nvvm.mma.sync). Every lane loads its own share of
+// each fragment straight from memory. PTX fixes which lane holds which
 // element of a fragment (lane l: group g = l / 4, position t = l % 4):
 //
-//   A (16x8):  (g, t) (g+8, t) (g, t+4) (g+8, t+4)
-//   B (8x8):   (t, g) (t+4, g)
-//   C (16x8):  (g, 2t) (g, 2t+1) (g+8, 2t) (g+8, 2t+1)
+//   tf32 A (16x8):  (g, t) (g+8, t) (g, t+4) (g+8, t+4)
+//        B (8x8):   (t, g) (t+4, g)
+//   16-bit A (16x16), in pairs per 32-bit register:
+//                   (g, 2t..2t+1) (g+8, 2t..2t+1) (g, 2t+8..) (g+8, 2t+8..)
+//          B (16x8): (2t..2t+1, g) (2t+8..2t+9, g)
+//   C (16x8):       (g, 2t) (g, 2t+1) (g+8, 2t) (g+8, 2t+1)
 //
 // but not which k and n each fragment index stands for: the reduction may
 // visit k in any order, and the J = WN/8 tiles of 8 columns may interleave.
-// Here fragment k index t is k0 + 2t and t+4 is k0 + 2t + 1 (a lane's two A
-// elements per row are adjacent: one 8-byte load), and column c of n-tile j
-// is J*c + j (a lane's B elements of all J tiles are adjacent: one load of
-// J floats). Lane l then owns rows g + 8r and the 2J adjacent columns from
-// 2J*t of the warp tile. The ops after the contraction (the epilogue, a copy
-// out) are cloned onto views of that share: each lane finishes exactly the
-// outputs it accumulated, no lane reads what another wrote, and no barrier
-// is needed.
+// Here a lane's P fragment k indices (P = 2 for tf32: t, t+4; P = 4 for
+// 16 bits: 2t, 2t+1, 2t+8, 2t+9, in that order) stand for k0 + P*t + p,
+// so a lane's A elements of a row are adjacent (one 8-byte load), and
+// column c of n-tile j is J*c + j (a lane's B elements of all J tiles are
+// adjacent: one load of J elements). Lane l then owns rows g + 8r and the
+// 2J adjacent columns from 2J*t of the warp tile. The ops after the contraction
+// (the epilogue, a copy out) are cloned onto views of that share: each lane
+// finishes exactly the outputs it accumulated, no lane reads what another
+// wrote, and no barrier is needed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -99,7 +104,7 @@ FailureOr<Value> addLaneLoop(RewriterBase &rw, Operation *op,
 
 namespace {
 
-constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 8;
+constexpr int64_t kMmaM = 16, kMmaN = 8;
 
 /// One warp tile's contraction being rewritten, and what its lanes share.
 class WarpTile {
@@ -129,6 +134,10 @@ private:
   Value load(Value memref, AffineMap map,
              ArrayRef<std::pair<unsigned, Value>> loops, Value inBounds);
   Value toTf32(Value v);
+  /// Two 16-bit elements as one 32-bit fragment register of nvvm.mma.sync.
+  Value pack(Value lo, Value hi);
+  /// acc + a * b on the tensor cores.
+  Value mma(ArrayRef<Value> a, ArrayRef<Value> b, Value acc);
   /// Null when row `offset + g` (offset a multiple of 8) is in bounds for
   /// every lane, statically; else the check.
   Value rowCheck(int64_t offset);
@@ -162,6 +171,9 @@ private:
   linalg::LinalgOp mm;
   Location loc;
   int64_t wm = 0, wn = 0, nTiles = 0; // nTiles = J = wn / 8
+  Type element;                       // of A and B: f32, f16 or bf16
+  int64_t kStep = 8;                  // the instruction's k
+  int64_t kPer = 2;                   // P: k indices per lane and step
   Value lane, g, t, zero;
   unsigned m = 0, n = 0, k = 0;
   SmallVector<OpFoldResult> sizes; // of the contraction's loops
@@ -210,7 +222,7 @@ Value WarpTile::load(Value memref, AffineMap map,
   Value v = memref::LoadOp::create(rw, loc, memref, indices);
   if (!inBounds)
     return v;
-  Value fzero = arith::ConstantOp::create(rw, loc, rw.getF32FloatAttr(0));
+  Value fzero = arith::ConstantOp::create(rw, loc, rw.getZeroAttr(v.getType()));
   return arith::SelectOp::create(rw, loc, inBounds, v, fzero);
 }
 
@@ -222,6 +234,51 @@ Value WarpTile::toTf32(Value v) {
                                     NVVM::SaturationMode::NONE),
       rw.getBoolAttr(false));
   return arith::BitcastOp::create(rw, loc, rw.getF32Type(), bits);
+}
+
+Value WarpTile::pack(Value lo, Value hi) {
+  auto pair = vector::FromElementsOp::create(
+      rw, loc, VectorType::get({2}, element), ValueRange{lo, hi});
+  if (element.isF16())
+    return pair;
+  // bf16 registers are typed i32.
+  Value word = vector::BitCastOp::create(
+      rw, loc, VectorType::get({1}, rw.getI32Type()), pair);
+  return vector::ExtractOp::create(rw, loc, word, ArrayRef<int64_t>{0});
+}
+
+Value WarpTile::mma(ArrayRef<Value> a, ArrayRef<Value> b, Value acc) {
+  auto accType = cast<VectorType>(acc.getType());
+  if (element.isF32()) {
+    auto aType = VectorType::get({4, 1}, element);
+    auto bType = VectorType::get({2, 1}, element);
+    Value aFrag = vector::FromElementsOp::create(rw, loc, aType, a);
+    Value bFrag = vector::FromElementsOp::create(rw, loc, bType, b);
+    return nvgpu::MmaSyncOp::create(rw, loc, aFrag, bFrag, acc,
+                                    ArrayRef<int64_t>{kMmaM, kMmaN, kStep},
+                                    /*tf32Enabled=*/true);
+  }
+  // nvvm.mma.sync takes C as four scalars and returns a struct of four.
+  SmallVector<Value> c;
+  for (int64_t h = 0; h < 2; ++h)
+    for (int64_t e = 0; e < 2; ++e)
+      c.push_back(
+          vector::ExtractOp::create(rw, loc, acc, ArrayRef<int64_t>{h, e}));
+  Type f32 = rw.getF32Type();
+  auto resultType =
+      LLVM::LLVMStructType::getLiteral(rw.getContext(), {f32, f32, f32, f32});
+  NVVM::MMATypes type =
+      element.isF16() ? NVVM::MMATypes::f16 : NVVM::MMATypes::bf16;
+  Value d = NVVM::MmaOp::create(
+      rw, loc, resultType, a, b, c, ArrayRef<int64_t>{kMmaM, kMmaN, kStep},
+      /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
+      std::array<NVVM::MMATypes, 2>{type, type},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  SmallVector<Value> out;
+  for (int64_t i = 0; i < 4; ++i)
+    out.push_back(LLVM::ExtractValueOp::create(rw, loc, d, i));
+  return vector::FromElementsOp::create(rw, loc, accType, out);
 }
 
 bool WarpTile::rowsInBounds(int64_t offset) {
@@ -328,10 +385,12 @@ SmallVector<Value> WarpTile::loadRun(Value memref, AffineMap map,
   SmallVector<Value> values;
   if (vector && count > 1) {
     SmallVector<Value> indices = indicesAt(map, loops);
-    auto type = VectorType::get({count}, rw.getF32Type());
-    Value v = vector::LoadOp::create(rw, loc, type, memref, indices,
-                                     /*nontemporal=*/false,
-                                     llvm::MaybeAlign(4 * count));
+    Type scalar = cast<MemRefType>(memref.getType()).getElementType();
+    auto type = VectorType::get({count}, scalar);
+    Value v = vector::LoadOp::create(
+        rw, loc, type, memref, indices,
+        /*nontemporal=*/false,
+        llvm::MaybeAlign(scalar.getIntOrFloatBitWidth() / 8 * count));
     for (int64_t i = 0; i < count; ++i)
       values.push_back(
           vector::ExtractOp::create(rw, loc, v, ArrayRef<int64_t>{i}));
@@ -436,6 +495,16 @@ LogicalResult WarpTile::run() {
     return mm->emitOpError("aicc-gpu-mma: warp tile ")
            << wm << "x" << wn << " is not 16 x 8, 16, or 32";
   nTiles = wn / kMmaN;
+  element = getElementTypeOrSelf(mm.getDpsInputs()[0].getType());
+  if (sched::mmaFor(element).empty() ||
+      getElementTypeOrSelf(mm.getDpsInputs()[1].getType()) != element ||
+      !getElementTypeOrSelf(mm.getDpsInits()[0].getType()).isF32())
+    return mm->emitOpError("aicc-gpu-mma: tensor cores take f32, f16 or bf16 "
+                           "operands of one type and an f32 accumulator");
+  if (!element.isF32()) {
+    kStep = 16;
+    kPer = 4;
+  }
   if (failed(addLanes()))
     return failure();
 
@@ -494,49 +563,54 @@ LogicalResult WarpTile::run() {
           vector::FromElementsOp::create(rw, loc, accType, elements));
     }
 
-  // The reduction, 8 at a time (16 per iteration where 16 divides it, so
-  // one step's loads overlap the other's mma).
+  // The reduction, kStep at a time (two steps per iteration where 2 kStep
+  // divides it, so one step's loads overlap the other's mma).
   std::optional<int64_t> depth = getConstantIntValue(sizes[k]);
-  bool kChecks = !depth || *depth % kMmaK != 0;
-  int64_t unroll = depth && *depth % (2 * kMmaK) == 0 ? 2 : 1;
+  bool kChecks = !depth || *depth % kStep != 0;
+  int64_t unroll = depth && *depth % (2 * kStep) == 0 ? 2 : 1;
   Value kSize = getValueOrCreateConstantIndexOp(rw, loc, sizes[k]);
-  // Vector loads: a lane's two adjacent k of A (when k is A's innermost
-  // dimension), its J adjacent columns of B (n innermost) or two adjacent k
+  // Vector loads: a lane's P adjacent k of A (when k is A's innermost
+  // dimension), its J adjacent columns of B (n innermost) or P adjacent k
   // (k innermost); only where no element needs a bounds check.
   bool fullRows = rowsInBounds(kMmaM * (tilesM - 1) + 8);
   bool fullCols = colsInBounds();
-  bool aVector = !kChecks && fullRows && canLoadVector(a, aMap, k, 2);
+  bool aVector = !kChecks && fullRows && canLoadVector(a, aMap, k, kPer);
   bool bAlongN = !kChecks && fullCols && canLoadVector(b, bMap, n, nTiles);
   bool bAlongK =
-      !bAlongN && !kChecks && fullCols && canLoadVector(b, bMap, k, 2);
-  auto aType = VectorType::get({4, 1}, rw.getF32Type());
-  auto bType = VectorType::get({2, 1}, rw.getF32Type());
+      !bAlongN && !kChecks && fullCols && canLoadVector(b, bMap, k, kPer);
   auto step = [&](Value kk, SmallVector<Value> accsIn) {
     Value k0 = arith::AddIOp::create(
-        rw, loc, kk, arith::MulIOp::create(rw, loc, t, index(2)));
+        rw, loc, kk, arith::MulIOp::create(rw, loc, t, index(kPer)));
     auto kCheck = [&](int64_t d) {
       return kChecks ? lessThan(add(k0, d), kSize) : Value();
     };
-    SmallVector<Value> aFrags, bFrags;
+    // Fragment registers: tf32 A (g, t) (g+8, t) (g, t+4) (g+8, t+4) and B
+    // (t, g) (t+4, g), i.e. k0 and k0 + 1; 16-bit A rows g, g+8 at k0..k0+1
+    // and again at k0+2..k0+3, B k0..k0+1 and k0+2..k0+3.
+    int64_t perRegister = element.isF32() ? 1 : 2;
+    auto fragment = [&](ArrayRef<SmallVector<Value>> rows) {
+      SmallVector<Value> regs;
+      for (int64_t r = 0; r < kPer / perRegister; ++r)
+        for (const SmallVector<Value> &row : rows)
+          regs.push_back(perRegister == 1 ? toTf32(row[r])
+                                          : pack(row[2 * r], row[2 * r + 1]));
+      return regs;
+    };
+    SmallVector<SmallVector<Value>> aFrags, bFrags;
     for (int64_t i = 0; i < tilesM; ++i) {
-      SmallVector<Value> pair[2]; // rows g and g + 8: k0, k0 + 1
+      SmallVector<Value> rows[2]; // rows g and g + 8: k0 .. k0 + P - 1
       for (int h = 0; h < 2; ++h) {
         Value row = add(g, kMmaM * i + 8 * h);
         Value rc = rowCheck(kMmaM * i + 8 * h);
-        pair[h] = loadRun(a, aMap, {{m, row}, {k, k0}}, k, 2, aVector,
+        rows[h] = loadRun(a, aMap, {{m, row}, {k, k0}}, k, kPer, aVector,
                           [&](int64_t d) { return both(rc, kCheck(d)); });
       }
-      SmallVector<Value> elements = {pair[0][0], pair[1][0], pair[0][1],
-                                     pair[1][1]};
-      for (Value &v : elements)
-        v = toTf32(v);
-      aFrags.push_back(
-          vector::FromElementsOp::create(rw, loc, aType, elements));
+      aFrags.push_back(fragment(rows));
     }
     // B elements [j][d]: column J*g + j, k0 + d.
-    SmallVector<SmallVector<Value, 2>> bElems(nTiles);
+    SmallVector<SmallVector<Value>> bElems(nTiles);
     if (bAlongN || (!bAlongK && nTiles > 1)) {
-      for (int d = 0; d < 2; ++d) {
+      for (int d = 0; d < kPer; ++d) {
         Value kd = add(k0, d);
         SmallVector<Value> run = loadRun(
             b, bMap, {{k, kd}, {n, gCols}}, n, nTiles, bAlongN,
@@ -549,31 +623,25 @@ LogicalResult WarpTile::run() {
         Value col = bColumn(j);
         Value cc = colCheck(col);
         SmallVector<Value> run =
-            loadRun(b, bMap, {{k, k0}, {n, col}}, k, 2, bAlongK,
+            loadRun(b, bMap, {{k, k0}, {n, col}}, k, kPer, bAlongK,
                     [&](int64_t d) { return both(cc, kCheck(d)); });
         bElems[j].append(run.begin(), run.end());
       }
     }
-    for (int64_t j = 0; j < nTiles; ++j) {
-      SmallVector<Value> elements = {toTf32(bElems[j][0]),
-                                     toTf32(bElems[j][1])};
-      bFrags.push_back(
-          vector::FromElementsOp::create(rw, loc, bType, elements));
-    }
+    for (int64_t j = 0; j < nTiles; ++j)
+      bFrags.push_back(fragment({bElems[j]}));
     SmallVector<Value> next;
     for (int64_t i = 0; i < tilesM; ++i)
       for (int64_t j = 0; j < nTiles; ++j)
-        next.push_back(nvgpu::MmaSyncOp::create(
-            rw, loc, aFrags[i], bFrags[j], accsIn[i * nTiles + j],
-            ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK}, /*tf32Enabled=*/true));
+        next.push_back(mma(aFrags[i], bFrags[j], accsIn[i * nTiles + j]));
     return next;
   };
   auto loop = scf::ForOp::create(
-      rw, loc, zero, kSize, index(kMmaK * unroll), accs,
+      rw, loc, zero, kSize, index(kStep * unroll), accs,
       [&](OpBuilder &, Location, Value kk, ValueRange iterAccs) {
         SmallVector<Value> current(iterAccs.begin(), iterAccs.end());
         for (int64_t u = 0; u < unroll; ++u)
-          current = step(add(kk, kMmaK * u), current);
+          current = step(add(kk, kStep * u), current);
         scf::YieldOp::create(rw, loc, current);
       });
 

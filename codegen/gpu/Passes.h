@@ -81,7 +81,8 @@ mlir::FailureOr<mlir::Value> addLaneLoop(mlir::RewriterBase &rw,
 
 /// The tensor-core schedule for `root` when it is an f32 matmul (one m, n
 /// and k loop, batch loops, at least 16x16x8); failure otherwise.
-mlir::FailureOr<sched::ScheduleAttr> pickMmaSchedule(mlir::Operation *root);
+mlir::FailureOr<sched::ScheduleAttr> pickMmaSchedule(mlir::Operation *root,
+                                                     bool tf32);
 
 #define GEN_PASS_REGISTRATION
 #include "codegen/gpu/Passes.h.inc"

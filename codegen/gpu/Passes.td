@@ -33,7 +33,10 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
     Option<"maxThreads", "max-threads", "int64_t", /*default=*/"256",
            "threads per block the heuristic aims for">,
     Option<"tensorCores", "tensor-cores", "bool", /*default=*/"false",
-           "f32 matmuls on tensor cores (mma.sync, tf32; sm_80 and newer)">,
+           "f16 and bf16 matmuls on tensor cores (mma.sync; sm_80 and "
+           "newer)">,
+    Option<"tf32", "tf32", "bool", /*default=*/"true",
+           "with tensor-cores, f32 matmuls too, on operands rounded to tf32">,
   ];
   let dependentDialects = ["::aicc::sched::SchedDialect"];
 }
@@ -69,10 +72,12 @@ def GpuMmaPass : Pass<"aicc-gpu-mma", "::mlir::func::FuncOp"> {
     `aicc-gpu-tile-and-distribute` makes for an `mma` schedule. The forall
     gains an innermost loop of 32 lanes (threadIdx.x after mapping), and
     the warp tile's contraction (`aicc.gpu_mma = [WM, WN]`) becomes a loop
-    over the reduction in steps of 8 in which every lane loads its share
-    of the 16x8 A and 8x8 B fragments (rounded to tf32 with
-    `cvt.rna.tf32.f32`) and the warp issues `nvgpu.mma.sync` per 16x8 tile
-    of the output, accumulating in registers. Lane l owns rows
+    over the reduction in steps of the instruction's k in which every lane
+    loads its share of the A and B fragments and the warp issues mma.sync
+    per 16x8 tile of the output, accumulating in f32 registers: f32
+    operands are rounded to tf32 (`cvt.rna.tf32.f32`) for
+    `nvgpu.mma.sync` m16n8k8; f16 and bf16 operands go in pairs per
+    register to `nvvm.mma.sync` m16n8k16. Lane l owns rows
     l/4 + 8i and columns 2(l%4) + e + 8j of the tile (the mma's C layout):
     the epilogue after the contraction is cloned per `e` onto strided views
     of that share, so each lane finishes the outputs it accumulated, and
@@ -81,6 +86,7 @@ def GpuMmaPass : Pass<"aicc-gpu-mma", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::memref::MemRefDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::NVVM::NVVMDialect",
                            "::mlir::nvgpu::NVGPUDialect",
                            "::mlir::scf::SCFDialect",

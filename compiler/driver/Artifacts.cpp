@@ -195,7 +195,7 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   if (cuda)
     manifest.device +=
         std::string(module->hasAttr(kHostAccessAttr) ? " sync" : " async") +
-        (cuda->tf32 && cuda->hasTf32TensorCores() ? " tf32" : " strict");
+        (cuda->tf32 && cuda->hasTensorCores() ? " tf32" : " strict");
   report("optimizing and emitting code for " + target.triple + " (" +
          target.cpu + ")");
   if (llvm::Error err =

@@ -36,7 +36,7 @@ using namespace mlir;
 
 namespace aicc {
 
-bool CudaPipelineOptions::hasTf32TensorCores() const {
+bool CudaPipelineOptions::hasTensorCores() const {
   StringRef arch(chip);
   unsigned sm = 0;
   return arch.consume_front("sm_") && !arch.getAsInteger(10, sm) && sm >= 80;
@@ -52,7 +52,8 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
   // 2. A GPU schedule for every kernel that has none.
   GpuDefaultSchedulePassOptions heuristic;
   heuristic.maxThreads = options.maxThreads;
-  heuristic.tensorCores = options.tf32 && options.hasTf32TensorCores();
+  heuristic.tensorCores = options.hasTensorCores();
+  heuristic.tf32 = options.tf32;
   pm.addPass(createGpuDefaultSchedulePass(heuristic));
 }
 

@@ -61,11 +61,13 @@ struct CudaPipelineOptions {
   std::string toolkitPath;
   int64_t maxThreads = 256;
   /// f32 matmuls on tensor cores with tf32 operands (sm_80 and newer);
-  /// false: strict f32 math everywhere (`--gpu-precision=strict`).
+  /// false: strict f32 math everywhere (`--gpu-precision=strict`). f16
+  /// and bf16 matmuls use tensor cores either way.
   bool tf32 = true;
 
-  /// Whether the chip has tf32 tensor cores (sm_80 and newer).
-  bool hasTf32TensorCores() const;
+  /// Whether the chip has the tensor cores aicc uses (mma.sync on f16,
+  /// bf16 and tf32: sm_80 and newer).
+  bool hasTensorCores() const;
 };
 
 /// graph → linalg → kernels with GPU schedules (`--emit=kernels`).

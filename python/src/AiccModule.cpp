@@ -571,7 +571,7 @@ std::unique_ptr<Model> compileModel(ModelSourceBytes source,
           source.name + ": " + model->loadError.substr(prefix.size());
     model->device =
         "cuda " + cuda->chip +
-        (cuda->tf32 && cuda->hasTf32TensorCores() ? " (tf32)" : " (strict)");
+        (cuda->tf32 && cuda->hasTensorCores() ? " (tf32)" : " (strict)");
   }
   model->source = std::move(source);
   return model;

@@ -47,10 +47,13 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
     - `unroll`: unroll factor of the innermost reduction loop (1: none).
     - `source`: who wrote it ("heuristic", "explicit", "tuned").
     - `mma` (optional, GPUs): the tensor-core instruction the root's
-      contraction runs on, "m16n8k8_tf32" (mma.sync on f32 data rounded to
-      tf32, f32 accumulation). With it `vector_tile` is one warp's tile
-      (multiples of 16 and 8 on the output's two innermost loops, 8 on the
-      reduction loop) and `thread_tile` one block's.
+      contraction runs on, all mma.sync with f32 accumulation:
+      "m16n8k8_tf32" (f32 operands rounded to tf32), "m16n8k16_f16" and
+      "m16n8k16_bf16" (f16 / bf16 operands); it must match the operands'
+      element type. With it `vector_tile` is one warp's tile (multiples of
+      16 and 8 on the output's two innermost loops; the reduction loop's
+      entry is ignored: the instruction's k is the step) and `thread_tile`
+      one block's.
     - `lanes` (optional, GPUs): the root's one reduction loop is split across
       this many lanes of a warp (32), each lane reducing every 32nd element
       and the warp combining the partial results with shuffles; one output

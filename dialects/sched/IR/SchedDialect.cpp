@@ -4,6 +4,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "llvm/ADT/SmallBitVector.h"
@@ -111,14 +112,25 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "source must be \"heuristic\", \"explicit\" or "
                           "\"tuned\", not \""
                        << source << "\"";
-  if (!mma.empty() && mma != kMmaTf32)
-    return emitError() << "mma must be \"" << kMmaTf32 << "\" or absent, not \""
-                       << mma << "\"";
+  if (!mma.empty() && mma != kMmaTf32 && mma != kMmaF16 && mma != kMmaBf16)
+    return emitError() << "mma must be \"" << kMmaTf32 << "\", \"" << kMmaF16
+                       << "\", \"" << kMmaBf16 << "\" or absent, not \"" << mma
+                       << "\"";
   if (lanes != 0 && lanes != 32)
     return emitError() << "lanes must be 32 (a warp) or absent, not " << lanes;
   if (lanes != 0 && !mma.empty())
     return emitError() << "a schedule has lanes or mma, not both";
   return success();
+}
+
+StringRef aicc::sched::mmaFor(Type element) {
+  if (element.isF32())
+    return kMmaTf32;
+  if (element.isF16())
+    return kMmaF16;
+  if (element.isBF16())
+    return kMmaBf16;
+  return "";
 }
 
 LogicalResult aicc::sched::verifyScheduleFor(Operation *op,
@@ -132,6 +144,13 @@ LogicalResult aicc::sched::verifyScheduleFor(Operation *op,
     return op->emitOpError()
            << "has " << iterators.size() << " loops but its schedule has "
            << schedule.getThreadTile().size() << " tile sizes per level";
+  if (!schedule.getMma().empty())
+    for (Value operand : op->getOperands().take_front(2))
+      if (StringRef mma = mmaFor(getElementTypeOrSelf(operand.getType()));
+          mma != schedule.getMma())
+        return op->emitOpError()
+               << "schedule's mma \"" << schedule.getMma()
+               << "\" does not take operands of type " << operand.getType();
   for (auto [loop, kind] : llvm::enumerate(iterators)) {
     if (kind != utils::IteratorType::reduction)
       continue;

@@ -25,9 +25,16 @@ inline constexpr llvm::StringLiteral kKernelHashAttr = "aicc.kernel_hash";
 inline constexpr llvm::StringLiteral kRowKernelAttr = "aicc.row_kernel";
 /// `aicc.schedule` (#aicc.schedule) sits on a kernel's root op.
 inline constexpr llvm::StringLiteral kScheduleAttr = "aicc.schedule";
-/// The one tensor-core instruction a schedule's `mma` names today:
-/// mma.sync m16n8k8 on f32 data rounded to tf32, accumulating in f32.
+/// The tensor-core instructions a schedule's `mma` may name, all
+/// mma.sync accumulating in f32: m16n8k8 on f32 data rounded to tf32, and
+/// m16n8k16 on f16 or bf16 data.
 inline constexpr llvm::StringLiteral kMmaTf32 = "m16n8k8_tf32";
+inline constexpr llvm::StringLiteral kMmaF16 = "m16n8k16_f16";
+inline constexpr llvm::StringLiteral kMmaBf16 = "m16n8k16_bf16";
+
+/// The `mma` instruction for operands of `element` type; empty when none
+/// takes them.
+llvm::StringRef mmaFor(mlir::Type element);
 
 /// Checks `schedule` against the loops of `op` (a TilingInterface op): one
 /// tile per loop, no thread-level tiling or parallelism on reductions.

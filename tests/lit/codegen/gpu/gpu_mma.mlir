@@ -1,5 +1,6 @@
 // RUN: aicc-opt %s -split-input-file -aicc-gpu-default-schedule='tensor-cores=true' | FileCheck %s --check-prefix=SCHED
 // RUN: aicc-opt %s -split-input-file -aicc-gpu-default-schedule | FileCheck %s --check-prefix=SIMT
+// RUN: aicc-opt %s -split-input-file -aicc-gpu-default-schedule='tensor-cores=true tf32=false' | FileCheck %s --check-prefix=STRICT
 // RUN: aicc-opt %s -split-input-file -aicc-gpu-default-schedule='tensor-cores=true' -aicc-gpu-tile-and-distribute | FileCheck %s --check-prefix=TILE
 // RUN: aicc-opt %s -split-input-file -aicc-gpu-default-schedule='tensor-cores=true' -aicc-gpu-tile-and-distribute -one-shot-bufferize='bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map' -aicc-gpu-mma | FileCheck %s --check-prefix=MMA
 
@@ -10,6 +11,8 @@
 // SCHED: thread_tile = [32, 32, 0], vector_tile = [16, 16, 8], {{.*}} mma = "m16n8k8_tf32">
 // SIMT-LABEL: func.func private @matmul_bias_kernel
 // SIMT-NOT: mma =
+// STRICT-LABEL: func.func private @matmul_bias_kernel
+// STRICT-NOT: mma =
 
 // The epilogue is tiled over warp tiles with the contraction (and its fill)
 // fused; the contraction records the warp tile and its m, n, k loops, the
@@ -102,4 +105,131 @@ func.func private @int_kernel(%x: tensor<64x64xi32>, %w: tensor<64x64xi32>, %c: 
 func.func private @tiny_kernel(%x: tensor<8x64xf32>, %w: tensor<64x64xf32>, %c: tensor<8x64xf32>) -> tensor<8x64xf32> attributes {aicc.kernel} {
   %0 = linalg.matmul ins(%x, %w : tensor<8x64xf32>, tensor<64x64xf32>) outs(%c : tensor<8x64xf32>) -> tensor<8x64xf32>
   return %0 : tensor<8x64xf32>
+}
+
+// -----
+
+// f16 operands accumulating in f32 (as graph-to-linalg lowers an f16
+// MatMul), rounded to f16 by the epilogue: mma m16n8k16, f16 or not tf32
+// (strict f32 math leaves 16-bit matmuls on the tensor cores).
+// SCHED-LABEL: func.func private @f16_kernel
+// SCHED: thread_tile = [32, 32, 0], vector_tile = [16, 16, 16], {{.*}} mma = "m16n8k16_f16">
+// STRICT-LABEL: func.func private @f16_kernel
+// STRICT: mma = "m16n8k16_f16"
+// SIMT-LABEL: func.func private @f16_kernel
+// SIMT-NOT: mma =
+
+// A lane loads four adjacent k of a row of A (one 8-byte load) and four k
+// of each of its columns of B; pairs of them form the 32-bit registers of
+// nvvm.mma.sync, whose f32 results go back into the accumulators. The
+// epilogue rounds the lane's share of the tile to f16.
+// MMA-LABEL: func.func private @f16_kernel
+// MMA: %[[T:.*]] = arith.remui %{{.*}}, %c4
+// MMA: scf.for %[[K:.*]] = %c0 to %c96 step %c32 iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>)
+// MMA: %[[T4:.*]] = arith.muli %[[T]], %c4
+// MMA: %[[K0:.*]] = arith.addi %[[K]], %[[T4]]
+// MMA: vector.load %{{.*}}[%{{.*}}, %[[K0]]] {alignment = 8 : i64} : memref<16x96xf16, {{.*}}>, vector<4xf16>
+// MMA: vector.from_elements {{.*}} : vector<2xf16>
+// MMA: nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// MMA: llvm.extractvalue
+// MMA: memref.alloca() : memref<2x4xf32>
+// MMA: linalg.generic {{.*}} ins(%{{.*}} : memref<2x4xf32, strided<[4, 1]>>) outs(%{{.*}} : memref<2x4xf16, strided<[512, 1], offset: ?>>)
+// MMA: arith.truncf %{{.*}} : f32 to f16
+// MMA-NOT: "reduction"
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#b = affine_map<(d0, d1, d2) -> (d2, d1)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func private @f16_kernel(%x: tensor<64x96xf16>, %w: tensor<96x64xf16>) -> tensor<64x64xf16> attributes {aicc.kernel} {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x64xf32>
+  %e16 = tensor.empty() : tensor<64x64xf16>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %mm = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<64x96xf16>, tensor<96x64xf16>) outs(%f : tensor<64x64xf32>) {
+    ^bb0(%in: f16, %in2: f16, %out: f32):
+      %l = arith.extf %in : f16 to f32
+      %r = arith.extf %in2 : f16 to f32
+      %p = arith.mulf %l, %r : f32
+      %s = arith.addf %out, %p : f32
+      linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<64x64xf32>) outs(%e16 : tensor<64x64xf16>) {
+    ^bb0(%v: f32, %o: f16):
+      %t = arith.truncf %v : f32 to f16
+      linalg.yield %t : f16
+  } -> tensor<64x64xf16>
+  return %y : tensor<64x64xf16>
+}
+
+// -----
+
+// bf16 with a transposed right operand (k innermost in both): four k of a
+// column of B are one 8-byte load too; bf16 pairs travel as i32.
+// SCHED-LABEL: func.func private @bf16_transposed_kernel
+// SCHED: mma = "m16n8k16_bf16"
+// MMA-LABEL: func.func private @bf16_transposed_kernel
+// MMA: scf.for %{{.*}} = %c0 to %c64 step %c32
+// MMA: vector.load {{.*}} {alignment = 8 : i64} : memref<16x64xbf16, {{.*}}>, vector<4xbf16>
+// MMA: vector.load {{.*}} {alignment = 8 : i64} : memref<16x64xbf16, {{.*}}>, vector<4xbf16>
+// MMA: vector.bitcast %{{.*}} : vector<2xbf16> to vector<1xi32>
+// MMA: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#bt = affine_map<(d0, d1, d2) -> (d1, d2)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func private @bf16_transposed_kernel(%x: tensor<64x64xbf16>, %w: tensor<48x64xbf16>) -> tensor<64x48xf32> attributes {aicc.kernel} {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x48xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<64x48xf32>) -> tensor<64x48xf32>
+  %mm = linalg.generic {indexing_maps = [#a, #bt, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<64x64xbf16>, tensor<48x64xbf16>) outs(%f : tensor<64x48xf32>) {
+    ^bb0(%in: bf16, %in2: bf16, %out: f32):
+      %l = arith.extf %in : bf16 to f32
+      %r = arith.extf %in2 : bf16 to f32
+      %p = arith.mulf %l, %r : f32
+      %s = arith.addf %out, %p : f32
+      linalg.yield %s : f32
+  } -> tensor<64x48xf32>
+  return %mm : tensor<64x48xf32>
+}
+
+// -----
+
+// f16 with k = 20 (not a multiple of 16) and partial tiles: scalar loads
+// clamped in bounds and zeroed out of them, one step of 16 at a time.
+// SCHED-LABEL: func.func private @f16_ragged_kernel
+// SCHED: mma = "m16n8k16_f16"
+// MMA-LABEL: func.func private @f16_ragged_kernel
+// MMA: scf.for %{{.*}} = %c0 to %c20 step %c16
+// MMA-NOT: vector.load
+// MMA: arith.select %{{.*}}, %{{.*}}, %cst{{.*}} : f16
+// MMA: nvvm.mma.sync
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#b = affine_map<(d0, d1, d2) -> (d2, d1)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func private @f16_ragged_kernel(%x: tensor<20x20xf16>, %w: tensor<20x36xf16>) -> tensor<20x36xf32> attributes {aicc.kernel} {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<20x36xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<20x36xf32>) -> tensor<20x36xf32>
+  %mm = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<20x20xf16>, tensor<20x36xf16>) outs(%f : tensor<20x36xf32>) {
+    ^bb0(%in: f16, %in2: f16, %out: f32):
+      %l = arith.extf %in : f16 to f32
+      %r = arith.extf %in2 : f16 to f32
+      %p = arith.mulf %l, %r : f32
+      %s = arith.addf %out, %p : f32
+      linalg.yield %s : f32
+  } -> tensor<20x36xf32>
+  return %mm : tensor<20x36xf32>
+}
+
+// -----
+
+// An f16 accumulator (no widening) has no tensor-core instruction here.
+// SCHED-LABEL: func.func private @f16_acc_kernel
+// SCHED-NOT: mma =
+func.func private @f16_acc_kernel(%x: tensor<64x64xf16>, %w: tensor<64x64xf16>, %c: tensor<64x64xf16>) -> tensor<64x64xf16> attributes {aicc.kernel} {
+  %0 = linalg.matmul ins(%x, %w : tensor<64x64xf16>, tensor<64x64xf16>) outs(%c : tensor<64x64xf16>) -> tensor<64x64xf16>
+  return %0 : tensor<64x64xf16>
 }

@@ -58,7 +58,7 @@ func.func private @kernel_value() attributes {aicc.kernel = 1 : i64}
 
 // -----
 
-// expected-error @+1 {{mma must be "m16n8k8_tf32" or absent, not "wmma"}}
+// expected-error @+1 {{mma must be "m16n8k8_tf32", "m16n8k16_f16", "m16n8k16_bf16" or absent, not "wmma"}}
 func.func private @mma() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", mma = "wmma">}
 
 // -----
@@ -70,3 +70,12 @@ func.func private @lanes() attributes {s = #aicc.schedule<thread_tile = [1], vec
 
 // expected-error @+1 {{a schedule has lanes or mma, not both}}
 func.func private @both() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", mma = "m16n8k8_tf32", lanes = 32>}
+
+// -----
+
+// An mma schedule must name the instruction for the operands' type.
+func.func @mma_type(%x: tensor<32x32xf32>, %w: tensor<32x32xf32>, %c: tensor<32x32xf32>) -> tensor<32x32xf32> {
+  // expected-error @+1 {{schedule's mma "m16n8k16_f16" does not take operands of type 'tensor<32x32xf32>'}}
+  %0 = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [32, 32, 0], vector_tile = [16, 16, 16], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit", mma = "m16n8k16_f16">} ins(%x, %w : tensor<32x32xf32>, tensor<32x32xf32>) outs(%c : tensor<32x32xf32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
+}

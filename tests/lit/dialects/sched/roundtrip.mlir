@@ -15,7 +15,9 @@ func.func @matmul(%a: tensor<16x8xf32>, %b: tensor<8x32xf32>, %c: tensor<16x32xf
 // CHECK-LABEL: func.func private @gpu_fields
 // CHECK-SAME: a = #aicc.schedule<{{.*}}source = "explicit", mma = "m16n8k8_tf32">
 // CHECK-SAME: b = #aicc.schedule<{{.*}}source = "heuristic", lanes = 32>
-func.func private @gpu_fields() attributes {a = #aicc.schedule<thread_tile = [32, 32, 0], vector_tile = [16, 16, 8], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit", mma = "m16n8k8_tf32">, b = #aicc.schedule<thread_tile = [8, 0], vector_tile = [1, 0], order = [0, 1], parallel = [0], unroll = 1, source = "heuristic", lanes = 32>}
+// CHECK-SAME: c = #aicc.schedule<{{.*}}mma = "m16n8k16_f16">
+// CHECK-SAME: d = #aicc.schedule<{{.*}}mma = "m16n8k16_bf16">
+func.func private @gpu_fields() attributes {a = #aicc.schedule<thread_tile = [32, 32, 0], vector_tile = [16, 16, 8], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit", mma = "m16n8k8_tf32">, b = #aicc.schedule<thread_tile = [8, 0], vector_tile = [1, 0], order = [0, 1], parallel = [0], unroll = 1, source = "heuristic", lanes = 32>, c = #aicc.schedule<thread_tile = [32, 32, 0], vector_tile = [16, 16, 16], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit", mma = "m16n8k16_f16">, d = #aicc.schedule<thread_tile = [32, 32, 0], vector_tile = [16, 16, 16], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit", mma = "m16n8k16_bf16">}
 
 // CHECK-LABEL: func.func private @kernel
 // CHECK-SAME: aicc.kernel
