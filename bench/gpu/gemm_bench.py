@@ -3,16 +3,19 @@
 
     python3 gemm_bench.py --out gemm.json
 
-For each gemm/gemm_MxNxK[_strict].aicc (bench/gpu/make_gemm_models.py,
-compiled with -target=cuda: tf32 tensor cores by default, `_strict` with
---gpu-precision=strict), inputs are drawn here (fixed seed) and the output
-checked against a float64 numpy product (max error relative to max |ref|).
+For each gemm/gemm_MxNxK[_strict|_f16|_bf16].aicc
+(bench/gpu/make_gemm_models.py, compiled with -target=cuda: f32 on tf32
+tensor cores by default, `_strict` with --gpu-precision=strict, f16 and
+bf16 on m16n8k16 tensor cores), inputs are drawn here (fixed seed; bf16
+travels as uint16 bits) and the output checked against a float64 numpy
+product of the same inputs (max error relative to max |ref|).
 The aicc kernel time comes from the runtime's profile: CUDA events around
 each launch, issued 20 times back to back (AICC_CUDA_PROFILE=async,
 AICC_CUDA_PROFILE_REPEAT=20) so that the GPU is busy and clocked up as it
 is for the peers (a GPU idling between synchronous launches runs its next
-kernel at a fraction of its clock); the peers are torch.matmul on the same shapes, f32 strict and
-with TF32 (cuBLAS), timed with CUDA events over 50 runs after warm-up.
+kernel at a fraction of its clock); the peers are torch.matmul (cuBLAS) on
+the same shapes, for f32 strict and with TF32, for f16 and bf16 in their
+type, timed with CUDA events over 50 runs after warm-up.
 """
 import argparse
 import json
@@ -27,11 +30,11 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 
 
-def torch_ms(m, n, k, tf32):
+def torch_ms(m, n, k, tf32, dtype="float32"):
     import torch
     torch.backends.cuda.matmul.allow_tf32 = tf32
-    a = torch.randn(m, k, device="cuda")
-    b = torch.randn(k, n, device="cuda")
+    a = torch.randn(m, k, device="cuda").to(getattr(torch, dtype))
+    b = torch.randn(k, n, device="cuda").to(getattr(torch, dtype))
     for _ in range(5):
         torch.matmul(a, b)
     torch.cuda.synchronize()
@@ -45,6 +48,22 @@ def torch_ms(m, n, k, tf32):
     return start.elapsed_time(end) / runs
 
 
+def encode(a, dtype):
+    """float32 -> the artifact's input type (bf16 as uint16 bits, rounded
+    to nearest even)."""
+    if dtype == "bfloat16":
+        bits = a.view(np.uint32)
+        return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+    return a.astype(dtype)
+
+
+def decode(a):
+    """An input or output as stored -> float64."""
+    if a.dtype == np.uint16:
+        a = (a.astype(np.uint32) << 16).view(np.float32)
+    return a.astype(np.float64)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -53,13 +72,14 @@ def main():
     work = Path(tempfile.mkdtemp())
     rng = np.random.default_rng(0)
     for artifact in sorted((HERE / "gemm").glob("gemm_*.aicc")):
-        m, n, k = map(int, re.findall(r"\d+", artifact.stem))
+        m, n, k = map(int, artifact.stem.split("_")[1].split("x"))
         strict = artifact.stem.endswith("_strict")
-        a_path, b_path = work / f"a_{m}x{k}.npy", work / f"b_{k}x{n}.npy"
-        if not a_path.exists():
-            np.save(a_path, rng.standard_normal((m, k), dtype=np.float32))
-        if not b_path.exists():
-            np.save(b_path, rng.standard_normal((k, n), dtype=np.float32))
+        dtype = {"f16": "float16", "bf16": "bfloat16"}.get(artifact.stem.split("_")[-1],
+                                                           "float32")
+        a_path, b_path = work / f"a_{m}x{k}_{dtype}.npy", work / f"b_{k}x{n}_{dtype}.npy"
+        for path, shape in [(a_path, (m, k)), (b_path, (k, n))]:
+            if not path.exists():
+                np.save(path, encode(rng.standard_normal(shape, dtype=np.float32), dtype))
         out = work / artifact.stem
         env = dict(os.environ, AICC_CUDA_PROFILE="async", AICC_CUDA_PROFILE_REPEAT="20")
         proc = subprocess.run([str(HERE / "bin" / "aicc-run"), str(artifact),
@@ -67,8 +87,10 @@ def main():
                                "--output-dir", str(out), "--repeat", "5", "--warmup", "1"],
                               capture_output=True, text=True, env=env, timeout=600)
         shape = f"{m}x{n}x{k}"
+        precision = dtype if dtype != "float32" else "strict" if strict else "tf32"
         if proc.returncode != 0:
-            rows.append({"shape": shape, "strict": strict, "error": proc.stderr.strip()[-300:]})
+            rows.append({"shape": shape, "precision": precision,
+                         "error": proc.stderr.strip()[-300:]})
             print(rows[-1], flush=True)
             continue
         kernel_ms = 0.0
@@ -77,17 +99,22 @@ def main():
             if hit:
                 kernel_ms += float(hit.group(1)) / int(hit.group(2))
         end_to_end = float(proc.stdout.split("median ")[1].split(" ms")[0])
-        got = np.load(out / "c.npy").astype(np.float64)
-        ref = np.load(a_path).astype(np.float64) @ np.load(b_path).astype(np.float64)
+        got = decode(np.load(out / "c.npy"))
+        ref = decode(np.load(a_path)) @ decode(np.load(b_path))
         err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
         flops = 2.0 * m * n * k
-        f32, tf32 = torch_ms(m, n, k, False), torch_ms(m, n, k, True)
-        rows.append({"shape": shape, "precision": "strict" if strict else "tf32",
-                     "aicc_kernel_ms": kernel_ms, "aicc_end_to_end_ms": end_to_end,
-                     "aicc_tflops": flops / kernel_ms / 1e9, "max_rel_err": err,
-                     "torch_f32_ms": f32, "torch_tf32_ms": tf32,
-                     "ratio_vs_torch_f32": f32 / kernel_ms,
-                     "ratio_vs_torch_tf32": tf32 / kernel_ms})
+        row = {"shape": shape, "precision": precision,
+               "aicc_kernel_ms": kernel_ms, "aicc_end_to_end_ms": end_to_end,
+               "aicc_tflops": flops / kernel_ms / 1e9, "max_rel_err": err}
+        if dtype == "float32":
+            f32, tf32 = torch_ms(m, n, k, False), torch_ms(m, n, k, True)
+            row.update({"torch_f32_ms": f32, "torch_tf32_ms": tf32,
+                        "ratio_vs_torch_f32": f32 / kernel_ms,
+                        "ratio_vs_torch_tf32": tf32 / kernel_ms})
+        else:
+            peer = torch_ms(m, n, k, False, dtype)
+            row.update({f"torch_{dtype}_ms": peer, "ratio_vs_torch": peer / kernel_ms})
+        rows.append(row)
         print(rows[-1], flush=True)
     import torch
     report = {"gpu": torch.cuda.get_device_name(), "torch": torch.__version__, "rows": rows}

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Tensor-core (mma.sync, tf32) and warp-reduction sweep for -target=cuda:
-matmuls of awkward sizes (partial warp tiles, K not a multiple of 8), every
-warp tile the heuristic picks, batch dimensions, transposed weights,
-epilogues (bias, relu, scale, a transpose), one model with
---gpu-precision=strict; reductions split across a warp's lanes (sum, max,
-sum of squares with a fused producer, lengths that 32 does not divide,
-softmax, layer norm).
+"""Tensor-core (mma.sync: tf32, f16, bf16) and warp-reduction sweep for
+-target=cuda: matmuls of awkward sizes (partial warp tiles, K not a
+multiple of 8 or 16), every warp tile the heuristic picks, batch
+dimensions, transposed weights, epilogues (bias, relu, scale, a transpose),
+f16 and bf16 operands (m16n8k16, f32 accumulation, also under
+--gpu-precision=strict), one f32 model with --gpu-precision=strict;
+reductions split across a warp's lanes (sum, max, sum of squares with a
+fused producer, lengths that 32 does not divide, softmax, layer norm).
 
     mma_sweep.py compile --aicc AICC --bundle DIR
         writes the models, compiles them for sm_90, checks that each got
@@ -19,7 +20,11 @@ Tolerance: rounding both operands to tf32 (round to nearest, 10 mantissa
 bits) errs by at most 2^-11 relative each, so an output may be off by
 1.1e-3 * sum_k |a_ik| |b_kj| (plus f32 accumulation); strict f32 by
 1e-5 of that; reductions by 1e-5 of the same sum on |x| (a different order
-of f32 additions).
+of f32 additions). f16 and bf16 operands are exact (the reference uses the
+rounded values); the f32 sum is rounded once to the output type, half a
+unit in the last place (2^-11 for f16, 2^-8 for bf16) of |result|, which
+the same sum on |operands| bounds: 1e-3 and 4.5e-3 of it. bf16 arrays
+travel as their uint16 bits (aicc-run's convention).
 """
 import argparse
 import json
@@ -34,6 +39,22 @@ import numpy as np
 
 TF32_BOUND = 1.1e-3
 STRICT_BOUND = 1e-5
+HALF_BOUNDS = {"float16": 1e-3, "bfloat16": 4.5e-3}
+
+
+def to_bf16_bits(a):
+    """float32 -> bfloat16 (round to nearest even) as uint16 bits."""
+    bits = a.astype(np.float32).view(np.uint32)
+    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def from_bf16_bits(bits):
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def to_float(a):
+    """An array as stored (bf16 as uint16 bits) in float64."""
+    return (from_bf16_bits(a) if a.dtype == np.uint16 else a).astype(np.float64)
 
 
 def build_cases():
@@ -42,12 +63,16 @@ def build_cases():
 
     rng = np.random.default_rng(11)
 
-    def model(nodes, inputs, output, inits):
+    def model(nodes, inputs, output, inits, elem=TensorProto.FLOAT):
+        def init(n, a):
+            if a.dtype != np.uint16:
+                return numpy_helper.from_array(a, n)
+            return helper.make_tensor(n, TensorProto.BFLOAT16, a.shape, a.tobytes(), raw=True)
         g = helper.make_graph(
             nodes, "mma",
-            [helper.make_tensor_value_info(n, TensorProto.FLOAT, a.shape) for n, a in inputs],
-            [helper.make_tensor_value_info(output, TensorProto.FLOAT, None)],
-            [numpy_helper.from_array(a, n) for n, a in inits])
+            [helper.make_tensor_value_info(n, elem, a.shape) for n, a in inputs],
+            [helper.make_tensor_value_info(output, elem, None)],
+            [init(n, a) for n, a in inits])
         m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
         m.ir_version = 8
         return m
@@ -108,6 +133,7 @@ def build_cases():
                  [("p", p), ("v", v)], "y", []),
            {"p": p, "v": v}, {}, "np.transpose(p @ v, (0, 2, 1, 3))",
            "np.transpose(p @ v, (0, 2, 1, 3))", [], "mma")
+    yield from half_cases(TensorProto, helper, model, arr)
     yield from reduction_cases(helper, model, arr)
     # Strict f32: no tensor cores.
     a, b = arr(128, 256), arr(256, 96)
@@ -116,6 +142,36 @@ def build_cases():
                  [("b", b)]),
            {"a": a}, {"b": b}, "a @ b", "a @ b", ["--gpu-precision=strict"],
            "")
+
+
+def half_cases(TensorProto, helper, model, arr):
+    """f16 and bf16 matmuls (mma m16n8k16): K a multiple of 32, of 16 only,
+    and of neither; partial tiles; a transposed weight with bias and relu;
+    batched activations; strict f32 math leaves them on the tensor cores."""
+    types = {"float16": (TensorProto.FLOAT16, lambda a: a.astype(np.float16)),
+             "bfloat16": (TensorProto.BFLOAT16, to_bf16_bits)}
+    for dtype, (elem, cast) in types.items():
+        tag = "f16" if dtype == "float16" else "bf16"
+        for m, n, k in [(64, 64, 64), (100, 70, 48), (17, 33, 29), (1024, 1024, 256),
+                        (128, 768, 768)]:
+            a, b = cast(arr(m, k)), cast(arr(k, n))
+            yield (f"{tag}_matmul_{m}x{n}x{k}",
+                   model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+                         [("a", a)], "y", [("b", b)], elem),
+                   {"a": a}, {"b": b}, "a @ b", "a @ b", [], "mma", dtype)
+        a, w, bias = cast(arr(50, 40)), cast(arr(64, 40)), cast(arr(64))
+        yield (f"{tag}_gemm_transb_bias_relu_50x64x40",
+               model([helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
+                      helper.make_node("Relu", ["g"], ["y"], name="relu")],
+                     [("a", a)], "y", [("w", w), ("bias", bias)], elem),
+               {"a": a}, {"w": w, "bias": bias}, "np.maximum(a @ w.T + bias, 0)",
+               "a @ w.T + np.abs(bias)", [], "mma", dtype)
+        q, kt = cast(arr(2, 4, 64, 32)), cast(arr(2, 4, 32, 48))
+        yield (f"{tag}_batch_matmul_2x4x64x48x32_strict",
+               model([helper.make_node("MatMul", ["q", "kt"], ["y"], name="bmm")],
+                     [("q", q), ("kt", kt)], "y", [], elem),
+               {"q": q, "kt": kt}, {}, "q @ kt", "q @ kt", ["--gpu-precision=strict"], "mma",
+               dtype)
 
 
 def reduction_cases(helper, model, arr):
@@ -160,13 +216,15 @@ def cmd_compile(args):
     bundle.mkdir(parents=True)
     import onnx
     index, bad = {}, 0
-    for name, model, inputs, weights, ref, scale, flags, expect in build_cases():
+    for case in build_cases():
+        name, model, inputs, weights, ref, scale, flags, expect = case[:8]
+        dtype = case[8] if len(case) > 8 else "float32"
         d = bundle / name
         d.mkdir()
         onnx.save(model, d / "model.onnx")
         base = [args.aicc, str(d / "model.onnx"), "-target=cuda", "--gpu-arch=sm_90"] + flags
         kernels = subprocess.run(base + ["--emit=kernels"], capture_output=True, text=True)
-        uses = {"mma": 'mma = "m16n8k8_tf32"' in kernels.stdout,
+        uses = {"mma": 'mma = "m16n8k' in kernels.stdout,
                 "lanes": "lanes = 32" in kernels.stdout}
         ok = uses[expect] if expect else not uses["mma"]
         proc = subprocess.run(base + ["-o", str(d / "model.aicc")], capture_output=True, text=True)
@@ -176,15 +234,55 @@ def cmd_compile(args):
                 f"schedules use {uses}, expected {expect or 'no mma'}"
             print(f"  {name}: {why}")
             continue
-        (d / "model.onnx").unlink()
         for n, a in {**inputs, **weights}.items():
             np.save(d / f"{n}.npy", a)
-        bound = TF32_BOUND if expect == "mma" else STRICT_BOUND
-        index[name] = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
-                       "ref": ref, "scale": scale, "bound": bound, "uses": expect}
+        bound = HALF_BOUNDS.get(dtype) or (TF32_BOUND if expect == "mma" else STRICT_BOUND)
+        entry = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
+                 "ref": ref, "scale": scale, "bound": bound, "uses": expect, "dtype": dtype}
+        if dtype != "float32" and not check_on_cpu(args.aicc, d, name, entry, inputs, weights,
+                                                   d / "model.onnx"):
+            bad += 1
+            continue
+        (d / "model.onnx").unlink()
+        index[name] = entry
     (bundle / "index.json").write_text(json.dumps(index, indent=1))
     print(f"mma sweep: compiled {len(index)} of {len(index) + bad}")
     return 1 if bad else 0
+
+
+def check(name, e, arrays, got):
+    """Compares an output with the float64 reference; prints one line."""
+    f64 = {n: to_float(a) for n, a in arrays.items()}
+    ref = eval(e["ref"], {"np": np}, f64)
+    scale = np.abs(eval(e["scale"], {"np": np}, {n: np.abs(a) for n, a in f64.items()}))
+    if got.shape != ref.shape:
+        print(f"  {name}: FAILED shape {got.shape}, expected {ref.shape}")
+        return False
+    err = np.abs(got - ref)
+    limit = e["bound"] * scale + 1e-6
+    worst = float(np.max(err / limit)) if err.size else 0.0
+    rel = float(np.max(err) / max(np.max(np.abs(ref)), 1e-30))
+    ok = worst <= 1.0
+    print(f"  {name}: {'ok' if ok else 'FAILED'} max err {np.max(err):.3g} "
+          f"(max rel {rel:.2g}, {worst:.2f} of the bound){' ' + e['uses'] if e['uses'] else ''}"
+          f"{' ' + e['dtype'] if e.get('dtype', 'float32') != 'float32' else ''}")
+    return ok
+
+
+def check_on_cpu(aicc, d, name, e, inputs, weights, onnx_path):
+    """Runs a half-precision case on the CPU (aicc run -O2) against the same
+    reference and bound: checks the f32-accumulating lowering and the
+    sweep's own reference and bound without a GPU."""
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [aicc, "run", "-O2", str(onnx_path), "--output-dir", out]
+        for n in inputs:
+            cmd += ["--input", f"{n}={d / (n + '.npy')}"]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode:
+            print(f"  {name} (CPU): FAILED rc {proc.returncode}: {proc.stderr.strip()[-300:]}")
+            return False
+        got = to_float(np.load(Path(out) / "y.npy"))
+    return check(f"{name} (CPU)", e, {**inputs, **weights}, got)
 
 
 def cmd_run(args):
@@ -209,18 +307,8 @@ def cmd_run(args):
                 failed += 1
                 print(f"  {name}: FAILED rc {proc.returncode}: {proc.stderr.strip()[-300:]}")
                 continue
-            got = np.load(Path(out) / "y.npy").astype(np.float64)
-        f64 = {n: a.astype(np.float64) for n, a in arrays.items()}
-        ref = eval(e["ref"], {"np": np}, f64)
-        scale = np.abs(eval(e["scale"], {"np": np}, {n: np.abs(a) for n, a in f64.items()}))
-        err = np.abs(got - ref)
-        limit = e["bound"] * scale + 1e-6
-        worst = float(np.max(err / limit)) if err.size else 0.0
-        ok = got.shape == ref.shape and worst <= 1.0
-        rel = float(np.max(err) / max(np.max(np.abs(ref)), 1e-30))
-        print(f"  {name}: {'ok' if ok else 'FAILED'} max err {np.max(err):.3g} "
-              f"(max rel {rel:.2g}, {worst:.2f} of the bound){' ' + e['uses'] if e['uses'] else ''}")
-        failed += not ok
+            got = to_float(np.load(Path(out) / "y.npy"))
+        failed += not check(name, e, arrays, got)
     print(f"GPU: {gpu}")
     print(f"mma sweep: {len(index) - failed} passed, {failed} failed of {len(index)}")
     return 1 if failed else 0
