@@ -66,6 +66,24 @@ def CpuDefaultSchedulePass : Pass<"aicc-cpu-default-schedule",
   let dependentDialects = ["::aicc::sched::SchedDialect"];
 }
 
+def CpuWidenOperandsPass : Pass<"aicc-cpu-widen-operands",
+                                 "::mlir::ModuleOp"> {
+  let summary = "converts the f16/bf16 operands of f32 contractions once, "
+                "before the contraction";
+  let description = [{
+    A multiply-accumulate contraction whose body extends an input with
+    `arith.extf` (an f16 or bf16 MatMul, summed in f32) takes that input
+    converted beforehand instead: a dense constant folded at compile time,
+    any other value by an elementwise `linalg.generic`. The contraction is
+    then an f32 GEMM that the CPU path packs, tiles and vectorizes (with the
+    extensions inside it ran as scalar code). Runs after elementwise fusion
+    and before `aicc-cpu-pack-weights`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def CpuPackWeightsPass : Pass<"aicc-cpu-pack-weights", "::mlir::ModuleOp"> {
   let summary = "stores right-hand GEMM operands as contiguous panels";
   let description = [{

@@ -35,6 +35,7 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   buildGraphToLinalgPipeline(pm, /*channelsLast=*/true);
   pm.addPass(createCpuConvToIm2colPass());
   addFormKernelsPasses(pm, /*forCpu=*/true, [&](OpPassManager &nested) {
+    nested.addPass(createCpuWidenOperandsPass());
     CpuPackWeightsPassOptions pack;
     pack.vectorBits = options.vectorBits;
     pack.minBytes = options.l2Kb * 1024 / 2;

@@ -223,24 +223,31 @@ def test_load_sees_a_new_artifact_saved_at_the_same_path(mlp, tmp_path):
     first(np.zeros((2, 4), np.float32))
 
 
+@pytest.mark.parametrize("weights", ["input", "constant"])
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
-def test_half_precision_matmul_accumulates_in_f32(dtype):
+def test_half_precision_matmul_accumulates_in_f32(dtype, weights):
     # f16/bf16 products are summed in f32 and rounded once: every output is
     # within one unit in the last place of the exact result (summing 768
-    # terms in f16/bf16 would be off by many).
+    # terms in f16/bf16 would be off by many). On CPUs the operands are
+    # widened before an f32 GEMM (a constant weight at compile time).
     ml_dtypes = pytest.importorskip("ml_dtypes")
     np_type = np.float16 if dtype == "float16" else ml_dtypes.bfloat16
     onnx_type = TensorProto.FLOAT16 if dtype == "float16" else TensorProto.BFLOAT16
     ulp = 2.0**-10 if dtype == "float16" else 2.0**-7
-    m, n, k = 24, 40, 768
-    model = make_model(
-        [helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
-        [tensor("a", onnx_type, [m, k]), tensor("b", onnx_type, [k, n])],
-        [tensor("y", onnx_type, [m, n])])
+    m, n, k = 24, 64, 768
     rng = np.random.default_rng(9)
     a = rng.standard_normal((m, k)).astype(np_type)
     b = rng.standard_normal((k, n)).astype(np_type)
-    y = aicc.compile(model)(a, b)
+    inputs = [tensor("a", onnx_type, [m, k])]
+    inits = []
+    if weights == "input":
+        inputs.append(tensor("b", onnx_type, [k, n]))
+    else:
+        inits.append(helper.make_tensor("b", onnx_type, b.shape, b.tobytes(), raw=True))
+    model = make_model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+                       inputs, [tensor("y", onnx_type, [m, n])], inits)
+    compiled = aicc.compile(model)
+    y = compiled(a, b) if weights == "input" else compiled(a)
     assert y.dtype == np_type
     exact = a.astype(np.float64) @ b.astype(np.float64)
     scale = np.abs(a.astype(np.float64)) @ np.abs(b.astype(np.float64))
