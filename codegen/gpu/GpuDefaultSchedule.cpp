@@ -147,7 +147,7 @@ FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32) {
          getElementTypeOrSelf(operand.get().getType()) != inputElement) ||
         !op.getMatchingIndexingMap(&operand).isProjectedPermutation())
       return failure();
-  int64_t mmaK = mma == sched::kMmaTf32 ? 8 : 16;
+  int64_t mmaK = sched::mmaK(mma);
   std::optional<MmaLoops> loops = findMmaLoops(op);
   if (!loops)
     return failure();

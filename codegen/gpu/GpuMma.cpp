@@ -172,8 +172,8 @@ private:
   Location loc;
   int64_t wm = 0, wn = 0, nTiles = 0; // nTiles = J = wn / 8
   Type element;                       // of A and B: f32, f16 or bf16
-  int64_t kStep = 8;                  // the instruction's k
-  int64_t kPer = 2;                   // P: k indices per lane and step
+  int64_t kStep = 0;                  // the instruction's k
+  int64_t kPer = 0;                   // P: k indices per lane and step
   Value lane, g, t, zero;
   unsigned m = 0, n = 0, k = 0;
   SmallVector<OpFoldResult> sizes; // of the contraction's loops
@@ -501,10 +501,8 @@ LogicalResult WarpTile::run() {
       !getElementTypeOrSelf(mm.getDpsInits()[0].getType()).isF32())
     return mm->emitOpError("aicc-gpu-mma: tensor cores take f32, f16 or bf16 "
                            "operands of one type and an f32 accumulator");
-  if (!element.isF32()) {
-    kStep = 16;
-    kPer = 4;
-  }
+  kStep = sched::mmaK(sched::mmaFor(element));
+  kPer = kStep / 4; // the 4 lanes of a group split each step's k
   if (failed(addLanes()))
     return failure();
 

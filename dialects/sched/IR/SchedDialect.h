@@ -35,6 +35,8 @@ inline constexpr llvm::StringLiteral kMmaBf16 = "m16n8k16_bf16";
 /// The `mma` instruction for operands of `element` type; empty when none
 /// takes them.
 llvm::StringRef mmaFor(mlir::Type element);
+/// The reduction step (k) of instruction `mma`.
+inline int64_t mmaK(llvm::StringRef mma) { return mma == kMmaTf32 ? 8 : 16; }
 
 /// Checks `schedule` against the loops of `op` (a TilingInterface op): one
 /// tile per loop, no thread-level tiling or parallelism on reductions.
