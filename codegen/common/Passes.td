@@ -31,6 +31,23 @@ def LowerMemRefCopyPass : Pass<"aicc-lower-memref-copy"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def ExpandBf16Pass : Pass<"aicc-expand-bf16"> {
+  let summary = "bf16 conversions as integer arithmetic, bf16 loads and "
+                "stores as i16";
+  let description = [{
+    x86 CPUs without AVX512-BF16 have no instruction for a truncation to
+    bf16, and LLVM calls `__truncsfbf2` for it, which neither GCC 12's
+    libgcc nor the JIT's process provides. So `arith.truncf` to bf16 (round
+    to nearest even, NaN kept quiet) and `arith.extf` from bf16 become
+    shifts and adds on the bits (run it before the LLVM conversion), and
+    loads and stores of bf16 data (`llvm.load/store`,
+    `llvm.intr.masked.load/store`: such CPUs split or scalarize bf16 vectors
+    through f32 and back) move the same bits as i16 (run it again after). Host code then calls no bf16
+    conversion function on any target.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def PlanMemoryPass : Pass<"aicc-plan-memory", "::mlir::ModuleOp"> {
   let summary = "places @main's intermediates in one workspace at static offsets";
   let description = [{

@@ -33,6 +33,7 @@
 #include "mlir/Dialect/Arith/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
@@ -186,6 +187,11 @@ void addLowerToLLVMPasses(OpPassManager &pm, bool gpuHost) {
   pm.addPass(createConvertMathToFuncs()); // math.ipowi as a loop
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  // bf16 arithmetic in f32 (exact: one rounding either way), then the
+  // conversions as integer ops: no CPU needs bf16 instructions.
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(
+      arith::ArithEmulateUnsupportedFloatsOptions{{"bf16"}, "f32"}));
+  pm.addPass(createExpandBf16Pass());
   pm.addPass(createConvertVectorToLLVMPass());
   if (gpuHost)
     pm.addPass(createGpuToLLVMConversionPass());
@@ -197,6 +203,7 @@ void addLowerToLLVMPasses(OpPassManager &pm, bool gpuHost) {
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createExpandBf16Pass()); // bf16 masked loads/stores as i16
   pm.addPass(createCanonicalizerPass());
 }
 
