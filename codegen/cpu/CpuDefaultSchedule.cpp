@@ -283,7 +283,7 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
       parallel.push_back(i);
   return sched::ScheduleAttr::get(root->getContext(), threadTile, vectorTile,
                                   order, parallel, unroll, "heuristic",
-                                  /*mma=*/"", /*lanes=*/0);
+                                  /*mma=*/"", /*lanes=*/0, /*stages=*/0);
 }
 
 namespace {

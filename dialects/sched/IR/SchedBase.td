@@ -53,7 +53,14 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
       element type. With it `vector_tile` is one warp's tile (multiples of
       16 and 8 on the output's two innermost loops; the reduction loop's
       entry is ignored: the instruction's k is the step) and `thread_tile`
-      one block's.
+      one block's. `thread_tile` on the reduction loop is then the block's
+      reduction step when `stages` is set (0 otherwise).
+    - `stages` (optional, GPUs, with `mma`): the block copies its tiles of
+      both operands into shared memory, `thread_tile` of the reduction loop
+      (a multiple of the instruction's k) at a time, through this many
+      buffers (cp.async: while the warps multiply one, the next `stages - 1`
+      are in flight), and the warps read their fragments from there.
+      0 (absent): each warp reads its fragments from global memory.
     - `lanes` (optional, GPUs): the root's one reduction loop is split across
       this many lanes of a warp (32), each lane reducing every 32nd element
       and the warp combining the partial results with shuffles; one output
@@ -74,7 +81,9 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
     "int64_t":$unroll,
     StringRefParameter<"who wrote the schedule">:$source,
     StringRefParameter<"tensor-core instruction, empty: none", "\"\"">:$mma,
-    DefaultValuedParameter<"int64_t", "0", "lanes per reduction, 0: none">:$lanes
+    DefaultValuedParameter<"int64_t", "0", "lanes per reduction, 0: none">:$lanes,
+    DefaultValuedParameter<"int64_t", "0",
+                           "shared-memory stages of an mma schedule, 0: none">:$stages
   );
   let assemblyFormat = [{
     `<` `thread_tile` `=` custom<IntList>($thread_tile) `,`
@@ -82,7 +91,7 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
         `order` `=` custom<IntList>($order) `,`
         `parallel` `=` custom<IntList>($parallel) `,`
         `unroll` `=` $unroll `,` `source` `=`
-        custom<SourceAndGpuFields>($source, $mma, $lanes) `>`
+        custom<SourceAndGpuFields>($source, $mma, $lanes, $stages) `>`
   }];
   let genVerifyDecl = 1;
 }

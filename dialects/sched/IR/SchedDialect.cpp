@@ -31,10 +31,11 @@ static void printIntList(AsmPrinter &printer, ArrayRef<int64_t> values) {
 }
 
 /// `source`'s string, then the optional GPU fields: `, mma = "..."`,
-/// `, lanes = N`.
+/// `, lanes = N`, `, stages = N`.
 static ParseResult parseSourceAndGpuFields(AsmParser &parser,
                                            std::string &source,
-                                           std::string &mma, int64_t &lanes) {
+                                           std::string &mma, int64_t &lanes,
+                                           int64_t &stages) {
   if (parser.parseString(&source))
     return failure();
   while (succeeded(parser.parseOptionalComma())) {
@@ -47,9 +48,12 @@ static ParseResult parseSourceAndGpuFields(AsmParser &parser,
     } else if (key == "lanes") {
       if (parser.parseInteger(lanes))
         return failure();
+    } else if (key == "stages") {
+      if (parser.parseInteger(stages))
+        return failure();
     } else {
       return parser.emitError(parser.getCurrentLocation(),
-                              "expected 'mma' or 'lanes', not '")
+                              "expected 'mma', 'lanes' or 'stages', not '")
              << key << "'";
     }
   }
@@ -57,7 +61,8 @@ static ParseResult parseSourceAndGpuFields(AsmParser &parser,
 }
 
 static void printSourceAndGpuFields(AsmPrinter &printer, StringRef source,
-                                    StringRef mma, int64_t lanes) {
+                                    StringRef mma, int64_t lanes,
+                                    int64_t stages) {
   printer.printString(source);
   if (!mma.empty()) {
     printer << ", mma = ";
@@ -65,6 +70,8 @@ static void printSourceAndGpuFields(AsmPrinter &printer, StringRef source,
   }
   if (lanes != 0)
     printer << ", lanes = " << lanes;
+  if (stages != 0)
+    printer << ", stages = " << stages;
 }
 
 #define GET_ATTRDEF_CLASSES
@@ -83,7 +90,7 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    ArrayRef<int64_t> order,
                                    ArrayRef<int64_t> parallel, int64_t unroll,
                                    StringRef source, StringRef mma,
-                                   int64_t lanes) {
+                                   int64_t lanes, int64_t stages) {
   size_t n = threadTile.size();
   if (vectorTile.size() != n || order.size() != n)
     return emitError() << "thread_tile, vector_tile and order must have one "
@@ -120,6 +127,12 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "lanes must be 32 (a warp) or absent, not " << lanes;
   if (lanes != 0 && !mma.empty())
     return emitError() << "a schedule has lanes or mma, not both";
+  if (stages < 0 || stages > kMaxStages)
+    return emitError() << "stages must be between 0 and " << kMaxStages
+                       << ", not " << stages;
+  if (stages != 0 && mma.empty())
+    return emitError() << "stages stage an mma schedule's operands in shared "
+                          "memory; this schedule has no mma";
   return success();
 }
 

@@ -35,6 +35,8 @@ inline constexpr llvm::StringLiteral kMmaBf16 = "m16n8k16_bf16";
 /// The `mma` instruction for operands of `element` type; empty when none
 /// takes them.
 llvm::StringRef mmaFor(mlir::Type element);
+/// The most shared-memory buffers an mma schedule's `stages` may ask for.
+inline constexpr int64_t kMaxStages = 4;
 /// The reduction step (k) of instruction `mma`.
 inline int64_t mmaK(llvm::StringRef mma) { return mma == kMmaTf32 ? 8 : 16; }
 

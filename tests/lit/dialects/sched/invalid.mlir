@@ -79,3 +79,13 @@ func.func @mma_type(%x: tensor<32x32xf32>, %w: tensor<32x32xf32>, %c: tensor<32x
   %0 = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [32, 32, 0], vector_tile = [16, 16, 16], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit", mma = "m16n8k16_f16">} ins(%x, %w : tensor<32x32xf32>, tensor<32x32xf32>) outs(%c : tensor<32x32xf32>) -> tensor<32x32xf32>
   return %0 : tensor<32x32xf32>
 }
+
+// -----
+
+// expected-error @+1 {{stages must be between 0 and 4, not 5}}
+func.func private @stages() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", mma = "m16n8k16_f16", stages = 5>}
+
+// -----
+
+// expected-error @+1 {{stages stage an mma schedule's operands in shared memory; this schedule has no mma}}
+func.func private @stages_without_mma() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", stages = 2>}
