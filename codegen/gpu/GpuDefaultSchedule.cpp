@@ -6,7 +6,8 @@
 // warp reads and writes neighbouring addresses), then the next loop out.
 // Reductions run inside each thread. On GPUs with tensor cores, f16 and bf16
 // matmuls (and f32 ones where tf32 is allowed) get a warp per output tile
-// instead (mma.sync; aicc-gpu-mma). Shared memory is not used yet.
+// instead (mma.sync; aicc-gpu-mma); with `stages`, large ones get blocks
+// of 4 or 8 warps that stage both operands in shared memory.
 //
 //===----------------------------------------------------------------------===//
 
@@ -88,7 +89,7 @@ FailureOr<sched::ScheduleAttr> pickGpuSchedule(Operation *root,
       parallel.push_back(i);
   return sched::ScheduleAttr::get(root->getContext(), blockTile, threadTile,
                                   order, parallel, /*unroll=*/1, "heuristic",
-                                  /*mma=*/"", /*lanes=*/0);
+                                  /*mma=*/"", /*lanes=*/0, /*stages=*/0);
 }
 
 /// Warp tiles (rows x columns of the output) from the most reuse per load to
@@ -130,7 +131,30 @@ std::optional<MmaLoops> findMmaLoops(linalg::LinalgOp op) {
   return MmaLoops{*m, *n, static_cast<int64_t>(dims->k[0])};
 }
 
-FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32) {
+/// Blocks of a staged (shared-memory) mma schedule, largest first, and the
+/// warp tile of each: the heuristic takes the first that gives the GPU at
+/// least kMinBlocks blocks. Not measured yet (no GPU since they were
+/// written); 128x128 with 8 warps of 64x32 and 64x64 with 4 of 32x32 are
+/// the usual first choices of hand-written mma.sync GEMMs.
+struct StagedBlock {
+  int64_t bm, bn, wm, wn;
+};
+static constexpr StagedBlock kStagedBlocks[] = {{128, 128, 64, 32},
+                                                {64, 64, 32, 32}};
+static constexpr int64_t kMinBlocks = 128;
+
+int64_t stagedSharedBytes(int64_t bm, int64_t bn, int64_t bk, int64_t stages,
+                          int64_t elementBytes) {
+  // Each buffer's innermost dimension is padded by 16 bytes (aicc-gpu-mma):
+  // k or the other one, depending on the operand's layout; this bound holds
+  // for either.
+  int64_t pad = 16 / elementBytes;
+  int64_t perStage = (bm + pad) * (bk + pad) + (bk + pad) * (bn + pad);
+  return stages * perStage * elementBytes;
+}
+
+FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32,
+                                               int64_t stages) {
   auto op = dyn_cast<linalg::LinalgOp>(root);
   if (!op || op.hasDynamicShape() || !linalg::isaContractionOpInterface(op) ||
       op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
@@ -188,6 +212,33 @@ FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32) {
   blockTile[n] =
       std::min<int64_t>(kBlockWarps, llvm::divideCeil(ranges[n], tile.second)) *
       tile.second;
+  // Staged: blocks of warps that share their operands' tiles through
+  // shared memory, a k step of 64 bytes per row, as many buffers as asked
+  // for that fit. Only for fill-initialized accumulators (a warp of a
+  // partial block may have no rows of C to read).
+  int64_t staged = 0;
+  if (stages > 0 && op.getDpsInits()[0].getDefiningOp<linalg::FillOp>()) {
+    int64_t bytes = inputElement.getIntOrFloatBitWidth() / 8;
+    int64_t bk = 64 / bytes;
+    for (StagedBlock block : kStagedBlocks) {
+      int64_t blocks = batch * llvm::divideCeil(ranges[m], block.bm) *
+                       llvm::divideCeil(ranges[n], block.bn);
+      if (blocks < kMinBlocks || ranges[k] < bk)
+        continue;
+      staged = stages;
+      while (staged > 0 && stagedSharedBytes(block.bm, block.bn, bk, staged,
+                                             bytes) > kMaxSharedBytes)
+        --staged;
+      if (staged == 0)
+        continue;
+      blockTile[m] = block.bm;
+      blockTile[n] = block.bn;
+      blockTile[k] = bk;
+      warpTile[m] = block.wm;
+      warpTile[n] = block.wn;
+      break;
+    }
+  }
   SmallVector<int64_t> order = llvm::to_vector(llvm::seq<int64_t>(0, numLoops));
   SmallVector<int64_t> parallel;
   for (int64_t i = 0; i < numLoops; ++i)
@@ -195,7 +246,7 @@ FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32) {
       parallel.push_back(i);
   return sched::ScheduleAttr::get(root->getContext(), blockTile, warpTile,
                                   order, parallel, /*unroll=*/1, "heuristic",
-                                  mma, /*lanes=*/0);
+                                  mma, /*lanes=*/0, staged);
 }
 
 /// Reductions at least this long get a warp each (shorter ones a thread).
@@ -252,7 +303,8 @@ FailureOr<sched::ScheduleAttr> pickWarpReductionSchedule(Operation *root) {
   SmallVector<int64_t> parallel = llvm::to_vector(llvm::seq<int64_t>(0, n - 1));
   return sched::ScheduleAttr::get(root->getContext(), blockTile, warpTile,
                                   order, parallel, /*unroll=*/1, "heuristic",
-                                  /*mma=*/"", /*lanes=*/kWarpSize);
+                                  /*mma=*/"", /*lanes=*/kWarpSize,
+                                  /*stages=*/0);
 }
 
 /// Whether the kernel's result is the root's or an elementwise epilogue's
@@ -286,7 +338,7 @@ struct GpuDefaultSchedulePass
         continue;
       FailureOr<sched::ScheduleAttr> schedule = failure();
       if (tensorCores && hasElementwiseEpilogue(kernel, root))
-        schedule = pickMmaSchedule(root, tf32);
+        schedule = pickMmaSchedule(root, tf32, stages);
       // A long reduction whose result is the kernel's: a warp per output.
       if (failed(schedule) && findKernelAnchor(kernel, root).op == root &&
           root->hasOneUse() && isa<func::ReturnOp>(*root->user_begin()))

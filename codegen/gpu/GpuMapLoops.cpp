@@ -100,6 +100,20 @@ static LogicalResult mapKernel(func::FuncOp kernel) {
       outermost.push_back(loop);
   });
   for (scf::ParallelOp loop : outermost) {
+    // Threads a pass mapped itself (aicc-gpu-mma's staged blocks): the loop
+    // around them is the grid; alone they are one block.
+    if (loop->hasAttr(gpu::getMappingAttrName()))
+      continue;
+    bool threadsMapped = false;
+    loop.walk([&](scf::ParallelOp inner) {
+      threadsMapped |=
+          inner != loop && inner->hasAttr(gpu::getMappingAttrName());
+    });
+    if (threadsMapped) {
+      if (failed(mapLoop(loop, /*grid=*/true)))
+        return failure();
+      continue;
+    }
     // The block shape the tiled op inside records; without one (a loop
     // from elsewhere) the whole loop is one block if it fits, else one
     // thread per block.

@@ -31,6 +31,7 @@
 
 #include "codegen/gpu/Passes.h"
 
+#include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -49,6 +50,29 @@ static bool isTileOp(Operation *op) {
          isPure(op);
 }
 
+/// The op after the last linalg op or copy of the run of tile ops after
+/// `op` (the end of a tile that tiling made no loop for).
+static Operation *tileEnd(Operation *op) {
+  Operation *last = op;
+  for (Operation *next = op->getNextNode();
+       next && isTileOp(next) && !next->hasTrait<OpTrait::IsTerminator>();
+       next = next->getNextNode())
+    if (isa<linalg::LinalgOp, memref::CopyOp>(next))
+      last = next;
+  return last->getNextNode();
+}
+
+/// Checks that no value defined in `loop`'s body is used after it.
+static LogicalResult checkNoEscapes(Operation *loop, Block *body) {
+  for (Operation &o : body->without_terminator())
+    for (Value result : o.getResults())
+      for (Operation *user : result.getUsers())
+        if (!loop->isProperAncestor(user))
+          return o.emitOpError("aicc-gpu: a value of the warp's tile is "
+                               "used after it");
+  return success();
+}
+
 FailureOr<Value> addLaneLoop(RewriterBase &rw, Operation *op,
                              Operation *first) {
   Location loc = op->getLoc();
@@ -57,29 +81,19 @@ FailureOr<Value> addLaneLoop(RewriterBase &rw, Operation *op,
     // One warp covers the whole kernel: tiling made no loop. The lanes'
     // loop wraps the tile's ops, from `first` to the last linalg op or copy
     // of the run of tile ops after `op`.
-    Operation *last = op;
-    for (Operation *next = op->getNextNode();
-         next && isTileOp(next) && !next->hasTrait<OpTrait::IsTerminator>();
-         next = next->getNextNode())
-      if (isa<linalg::LinalgOp, memref::CopyOp>(next))
-        last = next;
+    Operation *end = tileEnd(op);
     rw.setInsertionPoint(first);
     auto lanes = scf::ForallOp::create(
         rw, loc, ArrayRef<OpFoldResult>{rw.getIndexAttr(0)},
         ArrayRef<OpFoldResult>{rw.getIndexAttr(kWarpSize)},
         ArrayRef<OpFoldResult>{rw.getIndexAttr(1)}, ValueRange(), std::nullopt);
     Block *body = lanes.getBody();
-    Operation *end = last->getNextNode();
     for (Operation *o = first, *next; o != end; o = next) {
       next = o->getNextNode();
       o->moveBefore(body->getTerminator());
     }
-    for (Operation &o : body->without_terminator())
-      for (Value result : o.getResults())
-        for (Operation *user : result.getUsers())
-          if (!lanes->isProperAncestor(user))
-            return o.emitOpError("aicc-gpu: a value of the warp's tile is "
-                                 "used after it");
+    if (failed(checkNoEscapes(lanes, body)))
+      return failure();
     return body->getArgument(0);
   }
   if (!forall.getOutputs().empty())
@@ -125,7 +139,51 @@ private:
   Value both(Value a, Value b) {
     return !a ? b : !b ? a : arith::AndIOp::create(rw, loc, a, b);
   }
+  /// a + b, where a null `a` is 0.
+  Value addValues(Value a, Value b) {
+    return !a ? b : arith::AddIOp::create(rw, loc, a, b).getResult();
+  }
   LogicalResult addLanes();
+  /// Staged: the block's threads, a loop already mapped (warp row on z,
+  /// warp column on y, lane on x) around the block tile's ops.
+  LogicalResult addThreads(Operation *first);
+  /// Where a reduction step reads its fragments from: the warp tile's
+  /// operands in global memory (bounds checks where tiles may be partial)
+  /// or its view of a shared-memory stage (zero-filled: no checks).
+  struct Source {
+    Value a, b;
+    bool checks = true;
+    bool kChecks = false;
+    Value kSize;
+    bool aVector = false, bAlongN = false, bAlongK = false;
+  };
+  /// mma.sync on the kStep values of k from `kk` on: `accs` plus A x B.
+  SmallVector<Value> step(Value kk, ArrayRef<Value> accs, const Source &from);
+  /// An operand staged in shared memory: its block tile in global memory,
+  /// the buffers, and how the block's threads copy a slice.
+  struct Staged {
+    Value global;
+    AffineMap map;
+    SmallVector<int64_t> shape; // one slice: BM/BN and BK, 1 on batch dims
+    Value buffer;               // [stages] + shape, innermost padded
+    int64_t vector = 1;         // elements per copy
+    bool async = false;         // cp.async, else loads and stores
+  };
+  FailureOr<Staged> stage(Value global, AffineMap map);
+  /// Copies slice `chunk` of `x`'s reduction into stage `stage`, zeros
+  /// where out of bounds or `valid` (if given) is false.
+  void copySlice(const Staged &x, Value chunk, Value stage, Value valid,
+                 SmallVector<Value> &tokens);
+  /// The warp's view of `x`'s stage `stage`: `base` + `extent` along the
+  /// dimension loop `loop` indexes, the whole slice along the others.
+  Value warpView(const Staged &x, Value stage, unsigned loop, Value base,
+                 int64_t extent);
+  /// The reduction through shared memory.
+  FailureOr<scf::ForOp> stagedLoop(ArrayRef<Value> accs);
+  /// A warp's extent along a loop of the block: `warp`, or what is left of
+  /// `block` after `base` (0 to `warp`) in a partial block.
+  OpFoldResult warpExtent(OpFoldResult block, Value base, int64_t warp,
+                          int64_t blockTile);
   /// The indices `map` gives for `loops` (a value per loop; others at 0).
   SmallVector<Value> indicesAt(AffineMap map,
                                ArrayRef<std::pair<unsigned, Value>> loops);
@@ -176,10 +234,19 @@ private:
   int64_t kPer = 0;                   // P: k indices per lane and step
   Value lane, g, t, zero;
   unsigned m = 0, n = 0, k = 0;
-  SmallVector<OpFoldResult> sizes; // of the contraction's loops
+  SmallVector<OpFoldResult> sizes; // of the warp tile's loops
   Value c;                         // its accumulator
-  unsigned cDimM = 0, cDimN = 0;   // C's dimensions that m and n index
-  Value fragments;                 // per-lane copy of the accumulators
+  AffineMap aMap, bMap, cMap;
+  unsigned cDimM = 0, cDimN = 0; // C's dimensions that m and n index
+  int64_t tilesM = 0;            // 16-row tiles of A per warp
+  Value fragments;               // per-lane copy of the accumulators
+  // Staged (shared-memory) schedules: the block tile, k step and buffers;
+  // the warp's row and column in the block, its offset in the block tile
+  // (null: 0) and the block's loop sizes.
+  bool staged = false;
+  int64_t bm = 0, bn = 0, bk = 0, stages = 0;
+  Value warpRow, warpCol, rowBase, colBase;
+  SmallVector<OpFoldResult> blockSizes;
 };
 
 LogicalResult WarpTile::addLanes() {
@@ -330,12 +397,12 @@ Value WarpTile::laneView(Value memref, AffineMap map, unsigned pm,
   for (AffineExpr r : map.getResults()) {
     auto dim = dyn_cast<AffineDimExpr>(r);
     if (dim && dim.getPosition() == pm) {
-      offsets.push_back(g);
+      offsets.push_back(addValues(rowBase, g));
       counts.push_back(laneCount(/*rows=*/true));
       strides.push_back(rw.getIndexAttr(8));
     } else if (dim && dim.getPosition() == pn) {
-      offsets.push_back(
-          arith::MulIOp::create(rw, loc, t, index(2 * nTiles)).getResult());
+      offsets.push_back(addValues(
+          colBase, arith::MulIOp::create(rw, loc, t, index(2 * nTiles))));
       counts.push_back(laneCount(/*rows=*/false));
       strides.push_back(rw.getIndexAttr(1));
     } else {
@@ -477,11 +544,389 @@ LogicalResult WarpTile::distributeUsers(bool privateC) {
   return success();
 }
 
+SmallVector<Value> WarpTile::step(Value kk, ArrayRef<Value> accsIn,
+                                  const Source &from) {
+  Value k0 = arith::AddIOp::create(
+      rw, loc, kk, arith::MulIOp::create(rw, loc, t, index(kPer)));
+  auto kCheck = [&](int64_t d) {
+    return from.kChecks ? lessThan(add(k0, d), from.kSize) : Value();
+  };
+  auto rows = [&](int64_t offset) {
+    return from.checks ? rowCheck(offset) : Value();
+  };
+  auto cols = [&](Value col) { return from.checks ? colCheck(col) : Value(); };
+  // Lane (g, t)'s column of n-tile j.
+  Value gCols = arith::MulIOp::create(rw, loc, g, index(nTiles));
+  auto bColumn = [&](int64_t j) { return add(gCols, j); };
+  // Fragment registers: tf32 A (g, t) (g+8, t) (g, t+4) (g+8, t+4) and B
+  // (t, g) (t+4, g), i.e. k0 and k0 + 1; 16-bit A rows g, g+8 at k0..k0+1
+  // and again at k0+2..k0+3, B k0..k0+1 and k0+2..k0+3.
+  int64_t perRegister = element.isF32() ? 1 : 2;
+  auto fragment = [&](ArrayRef<SmallVector<Value>> values) {
+    SmallVector<Value> regs;
+    for (int64_t r = 0; r < kPer / perRegister; ++r)
+      for (const SmallVector<Value> &row : values)
+        regs.push_back(perRegister == 1 ? toTf32(row[r])
+                                        : pack(row[2 * r], row[2 * r + 1]));
+    return regs;
+  };
+  SmallVector<SmallVector<Value>> aFrags, bFrags;
+  for (int64_t i = 0; i < tilesM; ++i) {
+    SmallVector<Value> pair[2]; // rows g and g + 8: k0 .. k0 + P - 1
+    for (int h = 0; h < 2; ++h) {
+      Value row = add(g, kMmaM * i + 8 * h);
+      Value rc = rows(kMmaM * i + 8 * h);
+      pair[h] =
+          loadRun(from.a, aMap, {{m, row}, {k, k0}}, k, kPer, from.aVector,
+                  [&](int64_t d) { return both(rc, kCheck(d)); });
+    }
+    aFrags.push_back(fragment(pair));
+  }
+  // B elements [j][d]: column J*g + j, k0 + d.
+  SmallVector<SmallVector<Value>> bElems(nTiles);
+  if (from.bAlongN || (!from.bAlongK && nTiles > 1)) {
+    for (int d = 0; d < kPer; ++d) {
+      Value kd = add(k0, d);
+      SmallVector<Value> run =
+          loadRun(from.b, bMap, {{k, kd}, {n, gCols}}, n, nTiles, from.bAlongN,
+                  [&](int64_t j) { return both(cols(bColumn(j)), kCheck(d)); });
+      for (int64_t j = 0; j < nTiles; ++j)
+        bElems[j].push_back(run[j]);
+    }
+  } else {
+    for (int64_t j = 0; j < nTiles; ++j) {
+      Value col = bColumn(j);
+      Value cc = cols(col);
+      SmallVector<Value> run =
+          loadRun(from.b, bMap, {{k, k0}, {n, col}}, k, kPer, from.bAlongK,
+                  [&](int64_t d) { return both(cc, kCheck(d)); });
+      bElems[j].append(run.begin(), run.end());
+    }
+  }
+  for (int64_t j = 0; j < nTiles; ++j)
+    bFrags.push_back(fragment({bElems[j]}));
+  SmallVector<Value> next;
+  for (int64_t i = 0; i < tilesM; ++i)
+    for (int64_t j = 0; j < nTiles; ++j)
+      next.push_back(mma(aFrags[i], bFrags[j], accsIn[i * nTiles + j]));
+  return next;
+}
+
+LogicalResult WarpTile::addThreads(Operation *first) {
+  auto forall = dyn_cast<scf::ForallOp>(mm->getParentOp());
+  if (forall && !forall.getOutputs().empty())
+    return mm->emitOpError(
+        "aicc-gpu-mma: a block's tile must sit directly in a buffer "
+        "scf.forall");
+  // The block tile's ops: the forall's body, or (one block, no loop) the
+  // run of tile ops from `first`.
+  Operation *begin = forall ? &forall.getBody()->front() : first;
+  Operation *end = forall ? forall.getBody()->getTerminator() : tileEnd(mm);
+  rw.setInsertionPoint(begin);
+  SmallVector<Value> lbs(3, index(0)), steps(3, index(1));
+  SmallVector<Value> ubs = {index(bm / wm), index(bn / wn), index(kWarpSize)};
+  auto threads = scf::ParallelOp::create(rw, loc, lbs, ubs, steps);
+  Block *body = threads.getBody();
+  for (Operation *o = begin, *next; o != end; o = next) {
+    next = o->getNextNode();
+    o->moveBefore(body->getTerminator());
+  }
+  if (!forall && failed(checkNoEscapes(threads, body)))
+    return failure();
+  MLIRContext *ctx = rw.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
+  SmallVector<gpu::ParallelLoopDimMappingAttr> mapping;
+  for (gpu::Processor p : {gpu::Processor::ThreadZ, gpu::Processor::ThreadY,
+                           gpu::Processor::ThreadX})
+    mapping.push_back(gpu::ParallelLoopDimMappingAttr::get(ctx, p, id, id));
+  if (failed(gpu::setMappingAttr(threads, mapping)))
+    return failure();
+  warpRow = body->getArgument(0);
+  warpCol = body->getArgument(1);
+  lane = body->getArgument(2);
+  return success();
+}
+
+OpFoldResult WarpTile::warpExtent(OpFoldResult block, Value base, int64_t warp,
+                                  int64_t blockTile) {
+  if (getConstantIntValue(block) == blockTile)
+    return rw.getIndexAttr(warp); // a full block: every warp a full tile
+  Value left = arith::SubIOp::create(
+      rw, loc, getValueOrCreateConstantIndexOp(rw, loc, block), base);
+  Value atLeast0 = arith::MaxSIOp::create(rw, loc, left, zero);
+  return arith::MinSIOp::create(rw, loc, atLeast0, index(warp)).getResult();
+}
+
+FailureOr<WarpTile::Staged> WarpTile::stage(Value global, AffineMap map) {
+  Staged x;
+  x.global = global;
+  x.map = map;
+  for (AffineExpr e : map.getResults()) {
+    auto dim = dyn_cast<AffineDimExpr>(e);
+    if (!dim)
+      return mm->emitOpError("aicc-gpu-mma: a staged operand must be indexed "
+                             "by loops alone");
+    unsigned loop = dim.getPosition();
+    x.shape.push_back(loop == m ? bm : loop == n ? bn : loop == k ? bk : 1);
+  }
+  if (x.shape.empty())
+    return mm->emitOpError("aicc-gpu-mma: a staged operand must be a buffer "
+                           "of rank 1 or more");
+  // Copies of up to 16 bytes along the innermost dimension, by cp.async
+  // where the global rows keep every copy aligned and the block's threads
+  // split the copies evenly (else one element at a time by loads and
+  // stores).
+  int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+  int64_t threads = bm / wm * (bn / wn) * kWarpSize;
+  int64_t elements = 1;
+  for (int64_t e : x.shape)
+    elements *= e;
+  auto type = cast<MemRefType>(global.getType());
+  auto [strides, offset] = type.getStridesAndOffset();
+  auto aligned = [&](int64_t v) {
+    if (strides.back() != 1 || x.shape.back() % v != 0 ||
+        (elements / v) % threads != 0)
+      return false;
+    for (int64_t s : ArrayRef<int64_t>(strides).drop_back())
+      if (ShapedType::isDynamic(s) || s % v != 0)
+        return false;
+    return ShapedType::isDynamic(offset) || offset % v == 0;
+  };
+  for (int64_t copyBytes : {16, 8, 4})
+    if (copyBytes >= bytes && aligned(copyBytes / bytes)) {
+      x.vector = copyBytes / bytes;
+      x.async = true;
+      break;
+    }
+  SmallVector<int64_t> bufferShape = {stages};
+  bufferShape.append(x.shape);
+  bufferShape.back() += 16 / bytes; // rows 16 bytes apart: fewer conflicts
+  auto space =
+      gpu::AddressSpaceAttr::get(rw.getContext(), gpu::AddressSpace::Workgroup);
+  x.buffer = memref::AllocOp::create(
+      rw, loc,
+      MemRefType::get(bufferShape, element, MemRefLayoutAttrInterface(),
+                      space));
+  return x;
+}
+
+void WarpTile::copySlice(const Staged &x, Value chunk, Value stageIndex,
+                         Value valid, SmallVector<Value> &tokens) {
+  int64_t rank = x.shape.size();
+  int64_t threads = bm / wm * (bn / wn) * kWarpSize;
+  SmallVector<int64_t> grid(x.shape);
+  grid.back() /= x.vector;
+  int64_t copies = 1;
+  for (int64_t e : grid)
+    copies *= e;
+  Value tid = arith::AddIOp::create(
+      rw, loc,
+      arith::MulIOp::create(
+          rw, loc,
+          arith::AddIOp::create(
+              rw, loc, arith::MulIOp::create(rw, loc, warpRow, index(bn / wn)),
+              warpCol),
+          index(kWarpSize)),
+      lane);
+  Value kBase = arith::MulIOp::create(rw, loc, chunk, index(bk));
+  Value kSize = getValueOrCreateConstantIndexOp(rw, loc, blockSizes[k]);
+  std::optional<int64_t> depth = getConstantIntValue(blockSizes[k]);
+  bool kFull = depth && *depth % bk == 0;
+  int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+  for (int64_t first = 0; first < copies; first += threads) {
+    Value idx = add(tid, first);
+    auto emit = [&]() {
+      // The copy's place in the slice, innermost dimension last.
+      SmallVector<Value> coord(rank, zero);
+      Value rest = idx;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (grid[d] == 1)
+          continue;
+        coord[d] = arith::RemUIOp::create(rw, loc, rest, index(grid[d]));
+        rest = arith::DivUIOp::create(rw, loc, rest, index(grid[d]));
+      }
+      if (x.vector > 1)
+        coord.back() =
+            arith::MulIOp::create(rw, loc, coord.back(), index(x.vector));
+      // Its place in the block's operand, and how much of it is in bounds.
+      SmallVector<Value> src(rank, zero);
+      Value inBounds = valid, innerLeft;
+      for (int64_t d = 0; d < rank; ++d) {
+        unsigned loop = cast<AffineDimExpr>(x.map.getResult(d)).getPosition();
+        if (loop != m && loop != n && loop != k)
+          continue; // a batch dimension of one element
+        src[d] =
+            loop == k
+                ? arith::AddIOp::create(rw, loc, kBase, coord[d]).getResult()
+                : coord[d];
+        Value extent;
+        if (loop == k && !kFull)
+          extent = kSize;
+        else if (loop != k &&
+                 getConstantIntValue(blockSizes[loop]).value_or(0) < x.shape[d])
+          extent = getValueOrCreateConstantIndexOp(rw, loc, blockSizes[loop]);
+        if (!extent)
+          continue;
+        if (d == rank - 1)
+          innerLeft = arith::SubIOp::create(rw, loc, extent, src[d]);
+        else
+          inBounds = both(inBounds, lessThan(src[d], extent));
+      }
+      SmallVector<Value> dst = {stageIndex};
+      dst.append(coord);
+      if (x.async) {
+        // Elements to read (the rest of the copy is zero-filled); indices
+        // at 0 when there are none.
+        Value count;
+        if (innerLeft)
+          count = arith::MinSIOp::create(
+              rw, loc, arith::MaxSIOp::create(rw, loc, innerLeft, zero),
+              index(x.vector));
+        if (inBounds)
+          count = arith::SelectOp::create(
+              rw, loc, inBounds, count ? count : index(x.vector), zero);
+        if (count) {
+          Value any = arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::sgt,
+                                            count, zero);
+          for (Value &i : src)
+            if (i != zero)
+              i = arith::SelectOp::create(rw, loc, any, i, zero);
+        }
+        tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+            rw, loc, nvgpu::DeviceAsyncTokenType::get(rw.getContext()),
+            x.buffer, dst, x.global, src, rw.getIndexAttr(x.vector), count,
+            x.vector * bytes == 16 ? rw.getUnitAttr() : UnitAttr()));
+        return;
+      }
+      Value ok = both(
+          inBounds,
+          innerLeft ? arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::sgt,
+                                            innerLeft, zero)
+                          .getResult()
+                    : Value());
+      if (ok)
+        for (Value &i : src)
+          if (i != zero)
+            i = arith::SelectOp::create(rw, loc, ok, i, zero);
+      Value v = memref::LoadOp::create(rw, loc, x.global, src);
+      if (ok)
+        v = arith::SelectOp::create(
+            rw, loc, ok, v,
+            arith::ConstantOp::create(rw, loc, rw.getZeroAttr(element)));
+      memref::StoreOp::create(rw, loc, v, x.buffer, dst);
+    };
+    if (first + threads <= copies) {
+      emit();
+      continue;
+    }
+    // The last round: only the threads with a copy left (loads and stores
+    // only: cp.async needs every thread in every round).
+    auto guard = scf::IfOp::create(rw, loc, lessThan(idx, index(copies)),
+                                   /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard restore(rw);
+    rw.setInsertionPointToStart(guard.thenBlock());
+    emit();
+  }
+}
+
+Value WarpTile::warpView(const Staged &x, Value stageIndex, unsigned loop,
+                         Value base, int64_t extent) {
+  auto type = cast<MemRefType>(x.buffer.getType());
+  SmallVector<OpFoldResult> offsets = {stageIndex},
+                            counts = {rw.getIndexAttr(1)};
+  SmallVector<OpFoldResult> strides(type.getRank(), rw.getIndexAttr(1));
+  SmallVector<int64_t> shape;
+  for (auto [d, e] : llvm::enumerate(x.map.getResults())) {
+    bool along = cast<AffineDimExpr>(e).getPosition() == loop;
+    offsets.push_back(along ? OpFoldResult(base) : rw.getIndexAttr(0));
+    shape.push_back(along ? extent : x.shape[d]);
+    counts.push_back(rw.getIndexAttr(shape.back()));
+  }
+  MemRefType viewType = memref::SubViewOp::inferRankReducedResultType(
+      shape, type, offsets, counts, strides);
+  return memref::SubViewOp::create(rw, loc, viewType, x.buffer, offsets, counts,
+                                   strides);
+}
+
+FailureOr<scf::ForOp> WarpTile::stagedLoop(ArrayRef<Value> accs) {
+  FailureOr<Staged> a = stage(mm.getDpsInputs()[0], aMap);
+  if (failed(a))
+    return failure();
+  FailureOr<Staged> b = stage(mm.getDpsInputs()[1], bMap);
+  if (failed(b))
+    return failure();
+  int64_t shared = 0;
+  for (Value buffer : {a->buffer, b->buffer}) {
+    auto type = cast<MemRefType>(buffer.getType());
+    shared += type.getNumElements() * element.getIntOrFloatBitWidth() / 8;
+  }
+  if (shared > kMaxSharedBytes)
+    return mm->emitOpError("aicc-gpu-mma: ")
+           << stages << " stages of a " << bm << "x" << bn << " block with k "
+           << bk << " need " << shared << " bytes of shared memory (at most "
+           << kMaxSharedBytes << ")";
+  // Slices of the reduction, and the first stages - 1 of them in flight.
+  Value kSize = getValueOrCreateConstantIndexOp(rw, loc, blockSizes[k]);
+  std::optional<int64_t> depth = getConstantIntValue(blockSizes[k]);
+  Value slices =
+      depth ? index(llvm::divideCeil(*depth, bk))
+            : arith::CeilDivSIOp::create(rw, loc, kSize, index(bk)).getResult();
+  bool async = a->async || b->async;
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(rw.getContext());
+  auto issue = [&](Value chunk, Value stageIndex, Value valid) -> Value {
+    SmallVector<Value> tokens;
+    copySlice(*a, chunk, stageIndex, valid, tokens);
+    copySlice(*b, chunk, stageIndex, valid, tokens);
+    if (!async)
+      return Value();
+    return nvgpu::DeviceAsyncCreateGroupOp::create(rw, loc, tokenType, tokens);
+  };
+  for (int64_t p = 0; p + 1 < stages; ++p) {
+    Value valid;
+    if (!depth || p >= llvm::divideCeil(*depth, bk))
+      valid = lessThan(index(p), slices);
+    issue(index(p), index(p), valid);
+  }
+  // Each iteration: start slice i + stages - 1 (into the buffer slice
+  // i - 1 used), wait for slice i, multiply it, and let every warp finish
+  // reading before the next iteration overwrites a buffer.
+  return scf::ForOp::create(
+      rw, loc, zero, slices, index(1), accs,
+      [&](OpBuilder &, Location, Value i, ValueRange iterAccs) {
+        Value next = add(i, stages - 1);
+        Value valid = stages > 1 ? lessThan(next, slices) : Value();
+        Value nextStage =
+            stages > 1 ? arith::RemUIOp::create(rw, loc, next, index(stages))
+                             .getResult()
+                       : zero;
+        if (Value group = issue(next, nextStage, valid))
+          nvgpu::DeviceAsyncWaitOp::create(rw, loc, group,
+                                           rw.getI32IntegerAttr(stages - 1));
+        gpu::BarrierOp::create(rw, loc);
+        Value current =
+            stages > 1
+                ? arith::RemUIOp::create(rw, loc, i, index(stages)).getResult()
+                : zero;
+        Source from;
+        from.checks = false;
+        from.a = warpView(*a, current, m, rowBase, wm);
+        from.b = warpView(*b, current, n, colBase, wn);
+        from.aVector = canLoadVector(from.a, aMap, k, kPer);
+        from.bAlongN = canLoadVector(from.b, bMap, n, nTiles);
+        from.bAlongK = !from.bAlongN && canLoadVector(from.b, bMap, k, kPer);
+        SmallVector<Value> values(iterAccs.begin(), iterAccs.end());
+        for (int64_t kk = 0; kk < bk; kk += kStep)
+          values = step(index(kk), values, from);
+        gpu::BarrierOp::create(rw, loc);
+        scf::YieldOp::create(rw, loc, values);
+      });
+}
+
 LogicalResult WarpTile::run() {
   auto tile = mm->getAttrOfType<DenseI64ArrayAttr>(kGpuMmaAttr);
-  if (!tile || tile.size() != 5 || !mm.hasPureBufferSemantics() ||
-      !linalg::isaContractionOpInterface(mm) ||
-      llvm::any_of(tile.asArrayRef().drop_front(2), [&](int64_t loop) {
+  if (!tile || (tile.size() != 5 && tile.size() != 9) ||
+      !mm.hasPureBufferSemantics() || !linalg::isaContractionOpInterface(mm) ||
+      llvm::any_of(tile.asArrayRef().slice(2, 3), [&](int64_t loop) {
         return loop < 0 || loop >= mm.getNumLoops();
       }))
     return mm->emitOpError("aicc-gpu-mma: not a warp tile of an mma schedule");
@@ -503,7 +948,33 @@ LogicalResult WarpTile::run() {
                            "operands of one type and an f32 accumulator");
   kStep = sched::mmaK(sched::mmaFor(element));
   kPer = kStep / 4; // the 4 lanes of a group split each step's k
-  if (failed(addLanes()))
+  if (tile.size() == 9) {
+    staged = true;
+    bm = tile[5];
+    bn = tile[6];
+    bk = tile[7];
+    stages = tile[8];
+    if (bm <= 0 || bn <= 0 || bm % wm != 0 || bn % wn != 0 || bk <= 0 ||
+        bk % kStep != 0 || stages < 1 || stages > sched::kMaxStages)
+      return mm->emitOpError("aicc-gpu-mma: block ")
+             << bm << "x" << bn << " with k step " << bk << " and " << stages
+             << " stages does not fit warp tiles of " << wm << "x" << wn
+             << " and k " << kStep;
+  }
+
+  // Accumulators start from a fill's value, or C's current contents.
+  c = mm.getDpsInits()[0];
+  linalg::FillOp fill;
+  for (Operation *op = mm->getPrevNode(); op; op = op->getPrevNode())
+    if (auto f = dyn_cast<linalg::FillOp>(op); f && f.getOutputs()[0] == c) {
+      fill = f;
+      break;
+    }
+  if (staged && !fill)
+    return mm->emitOpError("aicc-gpu-mma: a staged schedule needs an "
+                           "accumulator that starts from a fill");
+  if (failed(staged ? addThreads(fill ? fill.getOperation() : mm.getOperation())
+                    : addLanes()))
     return failure();
 
   rw.setInsertionPoint(mm);
@@ -516,29 +987,27 @@ LogicalResult WarpTile::run() {
   OpOperand *bOperand = mm.getDpsInputOperand(1);
   OpOperand *cOperand = mm.getDpsInitOperand(0);
   Value a = aOperand->get(), b = bOperand->get();
-  c = cOperand->get();
-  AffineMap aMap = mm.getMatchingIndexingMap(aOperand);
-  AffineMap bMap = mm.getMatchingIndexingMap(bOperand);
-  AffineMap cMap = mm.getMatchingIndexingMap(cOperand);
+  aMap = mm.getMatchingIndexingMap(aOperand);
+  bMap = mm.getMatchingIndexingMap(bOperand);
+  cMap = mm.getMatchingIndexingMap(cOperand);
   cDimM = *cMap.getResultPosition(rw.getAffineDimExpr(m));
   cDimN = *cMap.getResultPosition(rw.getAffineDimExpr(n));
-  int64_t tilesM = wm / kMmaM;
+  if (staged) {
+    // The warp's tile of the block's: sizes from here on are the warp's.
+    blockSizes = sizes;
+    rowBase = arith::MulIOp::create(rw, loc, warpRow, index(wm));
+    colBase = arith::MulIOp::create(rw, loc, warpCol, index(wn));
+    sizes[m] = warpExtent(blockSizes[m], rowBase, wm, bm);
+    sizes[n] = warpExtent(blockSizes[n], colBase, wn, bn);
+  }
+  tilesM = wm / kMmaM;
   // A tile statically smaller than the warp tile needs fewer A fragments.
   if (std::optional<int64_t> rows = getConstantIntValue(sizes[m]))
     tilesM = std::min<int64_t>(tilesM, llvm::divideCeil(*rows, kMmaM));
-  // Lane (g, t)'s column of n-tile j, and its C columns 2t + e.
-  Value gCols = arith::MulIOp::create(rw, loc, g, index(nTiles));
+  // Lane (g, t)'s C columns 2t + e of n-tile j.
   Value tCols = arith::MulIOp::create(rw, loc, t, index(2 * nTiles));
-  auto bColumn = [&](int64_t j) { return add(gCols, j); };
   auto cColumn = [&](int64_t j, int e) { return add(tCols, e * nTiles + j); };
 
-  // Accumulators: the fill's value, or C's current contents.
-  linalg::FillOp fill;
-  for (Operation *op = mm->getPrevNode(); op; op = op->getPrevNode())
-    if (auto f = dyn_cast<linalg::FillOp>(op); f && f.getOutputs()[0] == c) {
-      fill = f;
-      break;
-    }
   auto accType = VectorType::get({2, 2}, rw.getF32Type());
   SmallVector<Value> accs;
   for (int64_t i = 0; i < tilesM; ++i)
@@ -561,87 +1030,42 @@ LogicalResult WarpTile::run() {
           vector::FromElementsOp::create(rw, loc, accType, elements));
     }
 
-  // The reduction, kStep at a time (two steps per iteration where 2 kStep
-  // divides it, so one step's loads overlap the other's mma).
-  std::optional<int64_t> depth = getConstantIntValue(sizes[k]);
-  bool kChecks = !depth || *depth % kStep != 0;
-  int64_t unroll = depth && *depth % (2 * kStep) == 0 ? 2 : 1;
-  Value kSize = getValueOrCreateConstantIndexOp(rw, loc, sizes[k]);
-  // Vector loads: a lane's P adjacent k of A (when k is A's innermost
-  // dimension), its J adjacent columns of B (n innermost) or P adjacent k
-  // (k innermost); only where no element needs a bounds check.
-  bool fullRows = rowsInBounds(kMmaM * (tilesM - 1) + 8);
-  bool fullCols = colsInBounds();
-  bool aVector = !kChecks && fullRows && canLoadVector(a, aMap, k, kPer);
-  bool bAlongN = !kChecks && fullCols && canLoadVector(b, bMap, n, nTiles);
-  bool bAlongK =
-      !bAlongN && !kChecks && fullCols && canLoadVector(b, bMap, k, kPer);
-  auto step = [&](Value kk, SmallVector<Value> accsIn) {
-    Value k0 = arith::AddIOp::create(
-        rw, loc, kk, arith::MulIOp::create(rw, loc, t, index(kPer)));
-    auto kCheck = [&](int64_t d) {
-      return kChecks ? lessThan(add(k0, d), kSize) : Value();
-    };
-    // Fragment registers: tf32 A (g, t) (g+8, t) (g, t+4) (g+8, t+4) and B
-    // (t, g) (t+4, g), i.e. k0 and k0 + 1; 16-bit A rows g, g+8 at k0..k0+1
-    // and again at k0+2..k0+3, B k0..k0+1 and k0+2..k0+3.
-    int64_t perRegister = element.isF32() ? 1 : 2;
-    auto fragment = [&](ArrayRef<SmallVector<Value>> rows) {
-      SmallVector<Value> regs;
-      for (int64_t r = 0; r < kPer / perRegister; ++r)
-        for (const SmallVector<Value> &row : rows)
-          regs.push_back(perRegister == 1 ? toTf32(row[r])
-                                          : pack(row[2 * r], row[2 * r + 1]));
-      return regs;
-    };
-    SmallVector<SmallVector<Value>> aFrags, bFrags;
-    for (int64_t i = 0; i < tilesM; ++i) {
-      SmallVector<Value> rows[2]; // rows g and g + 8: k0 .. k0 + P - 1
-      for (int h = 0; h < 2; ++h) {
-        Value row = add(g, kMmaM * i + 8 * h);
-        Value rc = rowCheck(kMmaM * i + 8 * h);
-        rows[h] = loadRun(a, aMap, {{m, row}, {k, k0}}, k, kPer, aVector,
-                          [&](int64_t d) { return both(rc, kCheck(d)); });
-      }
-      aFrags.push_back(fragment(rows));
-    }
-    // B elements [j][d]: column J*g + j, k0 + d.
-    SmallVector<SmallVector<Value>> bElems(nTiles);
-    if (bAlongN || (!bAlongK && nTiles > 1)) {
-      for (int d = 0; d < kPer; ++d) {
-        Value kd = add(k0, d);
-        SmallVector<Value> run = loadRun(
-            b, bMap, {{k, kd}, {n, gCols}}, n, nTiles, bAlongN,
-            [&](int64_t j) { return both(colCheck(bColumn(j)), kCheck(d)); });
-        for (int64_t j = 0; j < nTiles; ++j)
-          bElems[j].push_back(run[j]);
-      }
-    } else {
-      for (int64_t j = 0; j < nTiles; ++j) {
-        Value col = bColumn(j);
-        Value cc = colCheck(col);
-        SmallVector<Value> run =
-            loadRun(b, bMap, {{k, k0}, {n, col}}, k, kPer, bAlongK,
-                    [&](int64_t d) { return both(cc, kCheck(d)); });
-        bElems[j].append(run.begin(), run.end());
-      }
-    }
-    for (int64_t j = 0; j < nTiles; ++j)
-      bFrags.push_back(fragment({bElems[j]}));
-    SmallVector<Value> next;
-    for (int64_t i = 0; i < tilesM; ++i)
-      for (int64_t j = 0; j < nTiles; ++j)
-        next.push_back(mma(aFrags[i], bFrags[j], accsIn[i * nTiles + j]));
-    return next;
-  };
-  auto loop = scf::ForOp::create(
-      rw, loc, zero, kSize, index(kStep * unroll), accs,
-      [&](OpBuilder &, Location, Value kk, ValueRange iterAccs) {
-        SmallVector<Value> current(iterAccs.begin(), iterAccs.end());
-        for (int64_t u = 0; u < unroll; ++u)
-          current = step(add(kk, kStep * u), current);
-        scf::YieldOp::create(rw, loc, current);
-      });
+  scf::ForOp loop;
+  if (staged) {
+    FailureOr<scf::ForOp> through = stagedLoop(accs);
+    if (failed(through))
+      return failure();
+    loop = *through;
+  } else {
+    // The reduction, kStep at a time (two steps per iteration where 2 kStep
+    // divides it, so one step's loads overlap the other's mma), each lane
+    // reading its fragments from global memory.
+    std::optional<int64_t> depth = getConstantIntValue(sizes[k]);
+    Source from;
+    from.a = a;
+    from.b = b;
+    from.kChecks = !depth || *depth % kStep != 0;
+    from.kSize = getValueOrCreateConstantIndexOp(rw, loc, sizes[k]);
+    int64_t unroll = depth && *depth % (2 * kStep) == 0 ? 2 : 1;
+    // Vector loads: a lane's P adjacent k of A (when k is A's innermost
+    // dimension), its J adjacent columns of B (n innermost) or P adjacent k
+    // (k innermost); only where no element needs a bounds check.
+    bool fullRows = rowsInBounds(kMmaM * (tilesM - 1) + 8);
+    bool fullCols = colsInBounds();
+    bool unchecked = !from.kChecks && fullCols;
+    from.aVector = !from.kChecks && fullRows && canLoadVector(a, aMap, k, kPer);
+    from.bAlongN = unchecked && canLoadVector(b, bMap, n, nTiles);
+    from.bAlongK =
+        !from.bAlongN && unchecked && canLoadVector(b, bMap, k, kPer);
+    loop = scf::ForOp::create(
+        rw, loc, zero, from.kSize, index(kStep * unroll), accs,
+        [&](OpBuilder &, Location, Value kk, ValueRange iterAccs) {
+          SmallVector<Value> current(iterAccs.begin(), iterAccs.end());
+          for (int64_t u = 0; u < unroll; ++u)
+            current = step(add(kk, kStep * u), current, from);
+          scf::YieldOp::create(rw, loc, current);
+        });
+  }
 
   // The lane's accumulators into a private buffer shaped like C, with m and
   // n cut to the lane's 2 * tilesM rows and 2J columns.
@@ -657,9 +1081,9 @@ LogicalResult WarpTile::run() {
   fragments = memref::AllocaOp::create(rw, loc,
                                        MemRefType::get(shape, rw.getF32Type()));
   // The block shape aicc-gpu-map-loops looks for, if the contraction
-  // (about to go) carried it.
+  // (about to go) carried it (staged blocks map their threads themselves).
   for (StringRef attr : {kGpuBlockAttr, kGpuTripsAttr})
-    if (Attribute value = mm->getAttr(attr))
+    if (Attribute value = mm->getAttr(attr); value && !staged)
       fragments.getDefiningOp()->setAttr(attr, value);
   for (int64_t i = 0; i < tilesM; ++i)
     for (int64_t j = 0; j < nTiles; ++j)

@@ -199,11 +199,42 @@ static LogicalResult distributeWarps(RewriterBase &rewriter,
   std::optional<MmaLoops> loops = findMmaLoops(cast<linalg::LinalgOp>(root));
   if (!loops)
     return root->emitOpError("has an mma schedule but is not a matmul");
-  root->setAttr(kGpuMmaAttr, rewriter.getDenseI64ArrayAttr(
-                                 {rootWarp[loops->m], rootWarp[loops->n],
-                                  loops->m, loops->n, loops->k}));
+  SmallVector<int64_t> mmaTile = {rootWarp[loops->m], rootWarp[loops->n],
+                                  loops->m, loops->n, loops->k};
+  // Staged: the forall goes over block tiles (whole reduction), and
+  // aicc-gpu-mma adds the block's threads and its shared memory.
+  SmallVector<int64_t> blockTile(schedule.getThreadTile());
+  ArrayRef<int64_t> tile = rootWarp;
+  if (int64_t stages = schedule.getStages()) {
+    int64_t bm = blockTile[loops->m], bn = blockTile[loops->n];
+    int64_t bk = blockTile[loops->k];
+    int64_t mmaK = sched::mmaK(schedule.getMma());
+    if (bm == 0 || bn == 0 || bm % mmaTile[0] != 0 || bn % mmaTile[1] != 0)
+      return root->emitOpError() << "staged mma schedule: the block tile " << bm
+                                 << "x" << bn << " must be whole warp tiles of "
+                                 << mmaTile[0] << "x" << mmaTile[1];
+    if (bk <= 0 || bk % mmaK != 0)
+      return root->emitOpError()
+             << "staged mma schedule: the block's reduction step " << bk
+             << " must be a positive multiple of the instruction's k (" << mmaK
+             << ")";
+    int64_t threads = bm / mmaTile[0] * (bn / mmaTile[1]) * kWarpSize;
+    if (threads > 1024)
+      return root->emitOpError() << "staged mma schedule: " << threads
+                                 << " threads per block (at most 1024)";
+    for (auto [loop, size] : llvm::enumerate(blockTile))
+      if (static_cast<int64_t>(loop) != loops->m &&
+          static_cast<int64_t>(loop) != loops->n &&
+          static_cast<int64_t>(loop) != loops->k && size != 1)
+        return root->emitOpError() << "staged mma schedule: batch loop " << loop
+                                   << " must have a block tile of 1";
+    mmaTile.append({bm, bn, bk, stages});
+    blockTile[loops->k] = 0;
+    tile = blockTile;
+  }
+  root->setAttr(kGpuMmaAttr, rewriter.getDenseI64ArrayAttr(mmaTile));
   Distribution how;
-  how.warps = true;
+  how.warps = schedule.getStages() == 0;
   how.privatize = false;
   how.fusion = [root](tensor::ExtractSliceOp, OpResult producer, bool)
       -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
@@ -213,8 +244,7 @@ static LogicalResult distributeWarps(RewriterBase &rewriter,
     return std::nullopt;
   };
   return distribute(rewriter, kernel, cast<linalg::LinalgOp>(anchor.op),
-                    anchor.tilesFor(rootWarp),
-                    anchor.tilesFor(schedule.getThreadTile()), how);
+                    anchor.tilesFor(tile), anchor.tilesFor(blockTile), how);
 }
 
 /// A linalg op left at the kernel's top level (not fused into a tile), last
@@ -247,7 +277,7 @@ static LogicalResult tileAndDistributeKernel(RewriterBase &rewriter,
     KernelAnchor anchor = findKernelAnchor(kernel, root);
     for (auto [loop, kind] : llvm::enumerate(anchor.rootIterators))
       if (kind == utils::IteratorType::reduction &&
-          schedule.getThreadTile()[loop] != 0)
+          schedule.getThreadTile()[loop] != 0 && schedule.getStages() == 0)
         return root->emitOpError()
                << "schedule blocks reduction loop " << loop
                << " at thread level, which GPU codegen does not do (0 there)";

@@ -32,12 +32,16 @@ inline constexpr llvm::StringLiteral kGpuTripsAttr = "aicc.gpu_trips";
 
 /// On a warp-tiled contraction of an `mma` schedule: the warp tile and the
 /// loops it spans, [WM, WN, m, n, k] (aicc-gpu-tile-and-distribute writes
-/// it, aicc-gpu-mma reads it).
+/// it, aicc-gpu-mma reads it); on a block-tiled one of a staged schedule
+/// also the block tile and the stages, [WM, WN, m, n, k, BM, BN, BK, S].
 inline constexpr llvm::StringLiteral kGpuMmaAttr = "aicc.gpu_mma";
 /// On a warp reduction's tiled root (`lanes` schedules): unit marker for
 /// aicc-gpu-warp-reduce.
 inline constexpr llvm::StringLiteral kGpuWarpReduceAttr =
     "aicc.gpu_warp_reduce";
+/// Whether `type` lives in workgroup (shared) memory.
+bool isWorkgroupMemory(mlir::MemRefType type);
+
 /// Threads in a warp: the lane loop aicc-gpu-mma adds to a warp forall.
 inline constexpr int64_t kWarpSize = 32;
 
@@ -79,10 +83,19 @@ mlir::FailureOr<mlir::Value> addLaneLoop(mlir::RewriterBase &rw,
                                          mlir::Operation *op,
                                          mlir::Operation *first);
 
-/// The tensor-core schedule for `root` when it is an f32 matmul (one m, n
-/// and k loop, batch loops, at least 16x16x8); failure otherwise.
-mlir::FailureOr<sched::ScheduleAttr> pickMmaSchedule(mlir::Operation *root,
-                                                     bool tf32);
+/// The tensor-core schedule for `root` when it is a matmul on f16, bf16 or
+/// (with `tf32`) f32 operands (one m, n and k loop, batch loops, at least
+/// 16x16xk); failure otherwise. With `stages` > 0, large ones stage their
+/// operands in shared memory through up to that many buffers.
+mlir::FailureOr<sched::ScheduleAttr>
+pickMmaSchedule(mlir::Operation *root, bool tf32, int64_t stages = 0);
+
+/// Static shared memory per block (without the opt-in to more).
+inline constexpr int64_t kMaxSharedBytes = 48 * 1024;
+/// At most how much shared memory a staged mma block of `bm` x `bn` with k
+/// step `bk` and `stages` buffers takes, operands of `elementBytes` each.
+int64_t stagedSharedBytes(int64_t bm, int64_t bn, int64_t bk, int64_t stages,
+                          int64_t elementBytes);
 
 #define GEN_PASS_REGISTRATION
 #include "codegen/gpu/Passes.h.inc"

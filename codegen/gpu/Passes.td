@@ -22,7 +22,12 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
     and k loop, any batch loops, at least 16x16x8) whose epilogue, if any,
     is elementwise gets an `mma = "m16n8k8_tf32"` schedule instead: a warp
     per output tile of 16..64 x 16..32 (the largest that still gives the
-    GPU enough warps), 2x2 warps per block. A kernel whose result is a
+    GPU enough warps), 2x2 warps per block. With `stages` N > 0 and a
+    fill-initialized accumulator, a matmul that still gives 128 blocks
+    gets 128x128 blocks of 2x4 warps of 64x32 (else 64x64 blocks of 2x2
+    warps of 32x32) and `stages` = N (fewer where N buffers would not fit
+    48 KiB), its operands staged in shared memory 64 bytes of k at a time
+    (aicc-gpu-mma). A kernel whose result is a
     reduction over 64 or more elements (one innermost reduction loop, a
     commutative f32 combiner) gets `lanes = 32`: a warp per output, 8 warps
     per block (aicc-gpu-warp-reduce).
@@ -37,6 +42,10 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
            "newer)">,
     Option<"tf32", "tf32", "bool", /*default=*/"true",
            "with tensor-cores, f32 matmuls too, on operands rounded to tf32">,
+    Option<"stages", "stages", "int64_t", /*default=*/"0",
+           "with tensor-cores, matmuls large enough for 128 blocks of 64x64 "
+           "stage their operands in shared memory through up to this many "
+           "cp.async buffers (0: none; at most 4)">,
   ];
   let dependentDialects = ["::aicc::sched::SchedDialect"];
 }
@@ -82,8 +91,20 @@ def GpuMmaPass : Pass<"aicc-gpu-mma", "::mlir::func::FuncOp"> {
     the epilogue after the contraction is cloned per `e` onto strided views
     of that share, so each lane finishes the outputs it accumulated, and
     no lane waits for another. Partial tiles load zeros out of bounds.
+    A staged contraction (`[WM, WN, m, n, k, BM, BN, BK, S]`: the forall is
+    over block tiles) gets a loop over the block's threads instead, already
+    mapped (lane on x, warp column on y, warp row on z), and S
+    shared-memory buffers per operand (`#gpu.address_space<workgroup>`,
+    BK of k each, rows padded by 16 bytes). The block's threads copy one
+    BK slice of both operands per buffer, zero-filled past the edges, with
+    `nvgpu.device_async_copy` (cp.async, up to 16 bytes per copy) where the
+    layout allows it and with loads and stores otherwise; S - 1 slices are
+    in flight while the warps multiply the current one, read from shared
+    memory with no bounds checks; a `gpu.barrier` before and after each
+    slice keeps the copies off data still being read.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::LLVM::LLVMDialect",
@@ -169,12 +190,15 @@ def GpuSinkConstantsPass : Pass<"aicc-gpu-sink-constants"> {
 
 def GpuHoistPrivateBuffersPass : Pass<"aicc-gpu-hoist-private-buffers",
                                      "::mlir::gpu::GPUModuleOp"> {
-  let summary = "moves kernels' static private buffers to the entry block";
+  let summary = "moves kernels' static private buffers to the entry block "
+                "and shared ones to workgroup attributions";
   let description = [{
     An alloca outside a function's entry block is a dynamic stack
     allocation, which NVPTX does not lower well; a statically shaped
     per-thread buffer can live for the whole kernel instead (each use
-    initializes it first).
+    initializes it first). A `memref.alloc` in workgroup memory
+    (`#gpu.address_space<workgroup>`: one buffer per block, aicc-gpu-mma's
+    staged operands) becomes a workgroup attribution of the kernel.
   }];
 }
 

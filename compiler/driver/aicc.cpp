@@ -14,6 +14,7 @@
 #include "compiler/frontend/onnx/ImportModel.h"
 #include "compiler/jit/CpuJit.h"
 #include "compiler/pipeline/Pipelines.h"
+#include "dialects/sched/IR/SchedDialect.h"
 #include "runtime/src/ManifestFormat.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -63,6 +64,14 @@ static cl::opt<std::string> gpuPrecision(
              "operands rounded to tf32, f32 accumulation, sm_80 and newer) "
              "or strict (f32 everywhere)"),
     cl::init("tf32"), cl::cat(aiccCategory));
+static cl::opt<int> gpuStages(
+    "gpu-stages",
+    cl::desc("Tensor-core matmuls large enough for 128 thread blocks stage "
+             "their operands in shared memory through up to this many "
+             "cp.async buffers (1-4; default 0: each warp reads its "
+             "fragments from global memory). Experimental: not yet run on a "
+             "GPU"),
+    cl::init(0), cl::cat(aiccCategory));
 static cl::list<std::string> bindInputs(
     "bind",
     cl::desc("Compile for this input's value (name=file.npy|.pb), as `aicc "
@@ -189,6 +198,13 @@ static std::optional<aicc::CudaPipelineOptions> cudaOptions() {
     fail(toString(options.takeError()));
     return std::nullopt;
   }
+  if (gpuStages < 0 || gpuStages > aicc::sched::kMaxStages) {
+    fail("--gpu-stages=" + std::to_string(gpuStages) +
+         " is out of range (0 to " + std::to_string(aicc::sched::kMaxStages) +
+         ")");
+    return std::nullopt;
+  }
+  options->stages = gpuStages;
   return *options;
 }
 

@@ -54,6 +54,7 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
   heuristic.maxThreads = options.maxThreads;
   heuristic.tensorCores = options.hasTensorCores();
   heuristic.tf32 = options.tf32;
+  heuristic.stages = options.stages;
   pm.addPass(createGpuDefaultSchedulePass(heuristic));
 }
 

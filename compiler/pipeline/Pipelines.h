@@ -64,6 +64,10 @@ struct CudaPipelineOptions {
   /// false: strict f32 math everywhere (`--gpu-precision=strict`). f16
   /// and bf16 matmuls use tensor cores either way.
   bool tf32 = true;
+  /// With tensor cores: large matmuls stage their operands in shared memory
+  /// through up to this many cp.async buffers (`--gpu-stages`); 0: each
+  /// warp reads its fragments from global memory.
+  int64_t stages = 0;
 
   /// Whether the chip has the tensor cores aicc uses (mma.sync on f16,
   /// bf16 and tf32: sm_80 and newer).
