@@ -7,7 +7,8 @@
 #                the GPU machine rebuilds the ONNX models (same seeds) for the
 #                onnxruntime reference and the PyTorch peers
 #                (needs build/models: .venv/bin/python bench/models/build_models.py)
-#   gemm         single-MatMul artifacts (f32: tf32 and strict; f16; bf16) for
+#   gemm         single-MatMul artifacts (f32: tf32 and strict; f16; bf16;
+#                each also with --gpu-stages=3 where that stages it) for
 #                gemm_bench.py,
 #                softmax/layer-norm artifacts for rows_bench.py; inputs are
 #                drawn on the GPU machine
@@ -46,6 +47,11 @@ for part in "$@"; do
       for f in build/gpu-gemm-src/*.onnx; do
         n=$(basename "$f" .onnx)
         "$AICC" "$f" -target=cuda -o "$B/gemm/$n.aicc"
+        # Operands staged in shared memory (--gpu-stages), where the
+        # heuristic stages this shape, to time against the default.
+        if "$AICC" "$f" -target=cuda --gpu-stages=3 --emit=kernels | grep -q "stages = "; then
+          "$AICC" "$f" -target=cuda --gpu-stages=3 -o "$B/gemm/${n}_staged.aicc"
+        fi
         case "$n" in
           *_f16|*_bf16) ;; # 16-bit matmuls run on tensor cores either way
           *) "$AICC" "$f" -target=cuda --gpu-precision=strict -o "$B/gemm/${n}_strict.aicc" ;;

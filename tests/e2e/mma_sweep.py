@@ -5,6 +5,8 @@ multiple of 8 or 16), every warp tile the heuristic picks, batch
 dimensions, transposed weights, epilogues (bias, relu, scale, a transpose),
 f16 and bf16 operands (m16n8k16, f32 accumulation, also under
 --gpu-precision=strict), one f32 model with --gpu-precision=strict;
+matmuls with --gpu-stages (operands staged in shared memory: cp.async,
+partial blocks, short last k slices, unaligned rows);
 reductions split across a warp's lanes (sum, max, sum of squares with a
 fused producer, lengths that 32 does not divide, softmax, layer norm).
 
@@ -134,6 +136,7 @@ def build_cases():
            {"p": p, "v": v}, {}, "np.transpose(p @ v, (0, 2, 1, 3))",
            "np.transpose(p @ v, (0, 2, 1, 3))", [], "mma")
     yield from half_cases(TensorProto, helper, model, arr)
+    yield from staged_cases(TensorProto, helper, model, arr)
     yield from reduction_cases(helper, model, arr)
     # Strict f32: no tensor cores.
     a, b = arr(128, 256), arr(256, 96)
@@ -172,6 +175,54 @@ def half_cases(TensorProto, helper, model, arr):
                      [("q", q), ("kt", kt)], "y", [], elem),
                {"q": q, "kt": kt}, {}, "q @ kt", "q @ kt", ["--gpu-precision=strict"], "mma",
                dtype)
+
+
+def staged_cases(TensorProto, helper, model, arr):
+    """Matmuls with --gpu-stages: operands staged in shared memory by
+    cp.async (or loads and stores where rows are not aligned), 128x128
+    blocks of 8 warps or 64x64 ones of 4; partial blocks (a warp with no
+    rows or columns left), a last k slice cut short, weights transposed,
+    batches, tf32."""
+    half = {"float16": (TensorProto.FLOAT16, lambda a: a.astype(np.float16)),
+            "bfloat16": (TensorProto.BFLOAT16, to_bf16_bits),
+            "float32": (TensorProto.FLOAT, lambda a: a)}
+
+    def matmul(tag, dtype, m, n, k, stages):
+        elem, cast = half[dtype]
+        a, b = cast(arr(m, k)), cast(arr(k, n))
+        return (f"staged_{tag}_matmul_{m}x{n}x{k}",
+                model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+                      [("a", a)], "y", [("b", b)], elem),
+                {"a": a}, {"b": b}, "a @ b", "a @ b", [f"--gpu-stages={stages}"], "staged",
+                dtype)
+    # 128x128 blocks, k 32 at a time, 2 stages (3 do not fit 48 KiB).
+    yield matmul("f16", "float16", 2048, 1024, 96, 3)
+    # 64x64 blocks, K = 200: the last slice has 8 of 32.
+    yield matmul("bf16", "bfloat16", 1024, 1024, 200, 3)
+    # 40 rows and 6 columns in the last blocks (the second warp column has
+    # none); rows of 1030 halves: 4-byte copies of B.
+    yield matmul("f16", "float16", 1000, 1030, 72, 2)
+    # Rows of 45 halves: A goes by loads and stores.
+    yield matmul("f16", "float16", 1024, 1024, 45, 1)
+    # tf32: k 16 at a time.
+    yield matmul("tf32", "float32", 2048, 1024, 64, 4)
+    # A transposed weight with bias and relu.
+    elem, cast = half["float16"]
+    a, w, bias = cast(arr(1024, 128)), cast(arr(1024, 128)), cast(arr(1024))
+    yield ("staged_f16_gemm_transb_bias_relu_1024x1024x128",
+           model([helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
+                  helper.make_node("Relu", ["g"], ["y"], name="relu")],
+                 [("a", a), ("w", w)], "y", [("bias", bias)], elem),
+           {"a": a, "w": w}, {"bias": bias}, "np.maximum(a @ w.T + bias, 0)",
+           "a @ w.T + np.abs(bias)", ["--gpu-stages=2"], "staged", "float16")
+    # Batches of bf16 activations times activations.
+    elem, cast = half["bfloat16"]
+    q, kt = cast(arr(8, 256, 64)), cast(arr(8, 64, 256))
+    yield ("staged_bf16_batch_matmul_8x256x256x64",
+           model([helper.make_node("MatMul", ["q", "kt"], ["y"], name="bmm")],
+                 [("q", q), ("kt", kt)], "y", [], elem),
+           {"q": q, "kt": kt}, {}, "q @ kt", "q @ kt", ["--gpu-stages=3"], "staged",
+           "bfloat16")
 
 
 def reduction_cases(helper, model, arr):
@@ -225,7 +276,8 @@ def cmd_compile(args):
         base = [args.aicc, str(d / "model.onnx"), "-target=cuda", "--gpu-arch=sm_90"] + flags
         kernels = subprocess.run(base + ["--emit=kernels"], capture_output=True, text=True)
         uses = {"mma": 'mma = "m16n8k' in kernels.stdout,
-                "lanes": "lanes = 32" in kernels.stdout}
+                "lanes": "lanes = 32" in kernels.stdout,
+                "staged": re.search(r"stages = [1-9]", kernels.stdout) is not None}
         ok = uses[expect] if expect else not uses["mma"]
         proc = subprocess.run(base + ["-o", str(d / "model.aicc")], capture_output=True, text=True)
         if kernels.returncode or proc.returncode or not ok:
@@ -236,7 +288,8 @@ def cmd_compile(args):
             continue
         for n, a in {**inputs, **weights}.items():
             np.save(d / f"{n}.npy", a)
-        bound = HALF_BOUNDS.get(dtype) or (TF32_BOUND if expect == "mma" else STRICT_BOUND)
+        bound = HALF_BOUNDS.get(dtype) or (TF32_BOUND if expect in ("mma", "staged")
+                                           else STRICT_BOUND)
         entry = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
                  "ref": ref, "scale": scale, "bound": bound, "uses": expect, "dtype": dtype}
         if dtype != "float32" and not check_on_cpu(args.aicc, d, name, entry, inputs, weights,
