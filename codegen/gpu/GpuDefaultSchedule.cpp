@@ -327,6 +327,27 @@ static bool hasElementwiseEpilogue(func::FuncOp kernel, Operation *root) {
   return true;
 }
 
+/// Whether a warp can run each row of `kernel` (an `aicc.row_kernel`)
+/// alone: every op walks the root's rows (its loops but the last) and then
+/// at most the columns, statically, with permutation maps; reductions go
+/// along the columns with a combiner a warp can split.
+static bool isWarpRowKernel(func::FuncOp kernel, Operation *root) {
+  int64_t loops = cast<linalg::LinalgOp>(root).getNumLoops();
+  bool ok = loops >= 2;
+  kernel.walk([&](linalg::LinalgOp op) {
+    if (isa<linalg::FillOp>(op))
+      return;
+    if (op.getNumLoops() > loops || op.hasDynamicShape() ||
+        (op.getNumReductionLoops() > 0 &&
+         (!matchWarpReduction(op) || op.getNumLoops() != loops)))
+      ok = false;
+    for (OpOperand &operand : op->getOpOperands())
+      if (!op.getMatchingIndexingMap(&operand).isProjectedPermutation())
+        ok = false;
+  });
+  return ok;
+}
+
 namespace {
 struct GpuDefaultSchedulePass
     : public impl::GpuDefaultSchedulePassBase<GpuDefaultSchedulePass> {
@@ -337,7 +358,13 @@ struct GpuDefaultSchedulePass
       if (!root || root->hasAttr(sched::kScheduleAttr))
         continue;
       FailureOr<sched::ScheduleAttr> schedule = failure();
-      if (tensorCores && hasElementwiseEpilogue(kernel, root))
+      // A row kernel (softmax, layer norm) whose every reduction a warp can
+      // split: a warp per row for all of its ops.
+      if (kernel->hasAttr(sched::kRowKernelAttr) &&
+          isa<linalg::LinalgOp>(root) && isWarpRowKernel(kernel, root))
+        schedule = pickWarpReductionSchedule(root);
+      if (failed(schedule) && tensorCores &&
+          hasElementwiseEpilogue(kernel, root))
         schedule = pickMmaSchedule(root, tf32, stages);
       // A long reduction whose result is the kernel's: a warp per output.
       if (failed(schedule) && findKernelAnchor(kernel, root).op == root &&

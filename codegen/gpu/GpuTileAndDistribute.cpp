@@ -15,7 +15,11 @@
 #include "compiler/partition/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace aicc {
 #define GEN_PASS_DEF_GPUTILEANDDISTRIBUTEPASS
@@ -247,6 +251,47 @@ static LogicalResult distributeWarps(RewriterBase &rewriter,
                     anchor.tilesFor(tile), anchor.tilesFor(blockTile), how);
 }
 
+/// A row kernel with a `lanes` schedule: its last op is tiled one row per
+/// warp (the root's rows: all its loops but the last) with every producer
+/// fused, so each warp runs every op of its row; aicc-gpu-warp-reduce then
+/// splits the row's columns among the lanes.
+static LogicalResult distributeRows(RewriterBase &rewriter, func::FuncOp kernel,
+                                    Operation *root,
+                                    sched::ScheduleAttr schedule) {
+  auto ret = cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
+  auto last = ret.getNumOperands() == 1
+                  ? ret.getOperand(0).getDefiningOp<linalg::LinalgOp>()
+                  : linalg::LinalgOp();
+  if (!last)
+    return kernel.emitError("a row kernel returns one linalg op's result");
+  int64_t rows = cast<linalg::LinalgOp>(root).getNumLoops() - 1;
+  auto rowTiles = [&](ArrayRef<int64_t> tiles) {
+    SmallVector<int64_t> result(last.getNumLoops(), 0);
+    for (int64_t i = 0; i < rows && i < static_cast<int64_t>(result.size());
+         ++i)
+      result[i] = tiles[i];
+    return result;
+  };
+  last->setAttr(kGpuRowsAttr, rewriter.getI64IntegerAttr(rows));
+  Distribution how;
+  how.warps = true;
+  how.privatize = false;
+  how.fusion = nullptr; // the whole row: every producer
+  if (failed(distribute(rewriter, kernel, last,
+                        rowTiles(schedule.getVectorTile()),
+                        rowTiles(schedule.getThreadTile()), how)))
+    return failure();
+  // A producer two ops read was fused twice; a row's intermediates become
+  // tensors of one row (bufferized: per-row scratch).
+  DominanceInfo dominance;
+  eliminateCommonSubExpressions(rewriter, dominance, kernel);
+  RewritePatternSet patterns(kernel.getContext());
+  tensor::populateFoldTensorEmptyPatterns(patterns);
+  (void)applyPatternsGreedily(kernel, std::move(patterns));
+  eraseDeadCode(rewriter, kernel);
+  return success();
+}
+
 /// A linalg op left at the kernel's top level (not fused into a tile), last
 /// first; null when there is none.
 static linalg::LinalgOp findUndistributed(func::FuncOp kernel) {
@@ -286,6 +331,10 @@ static LogicalResult tileAndDistributeKernel(RewriterBase &rewriter,
       return root->emitOpError("GPU codegen needs a linalg root");
     if (!schedule.getMma().empty()) {
       if (failed(distributeWarps(rewriter, kernel, root, anchor, schedule)))
+        return failure();
+    } else if (schedule.getLanes() != 0 &&
+               kernel->hasAttr(sched::kRowKernelAttr)) {
+      if (failed(distributeRows(rewriter, kernel, root, schedule)))
         return failure();
     } else if (schedule.getLanes() != 0) {
       // A warp per output: tiled like one output per thread (elementwise

@@ -42,6 +42,9 @@ inline constexpr llvm::StringLiteral kGpuWarpReduceAttr =
 /// Whether `type` lives in workgroup (shared) memory.
 bool isWorkgroupMemory(mlir::MemRefType type);
 
+/// On a row kernel's tiled last op (one row per warp): the number of row
+/// loops; aicc-gpu-warp-reduce splits the columns of every op of the row.
+inline constexpr llvm::StringLiteral kGpuRowsAttr = "aicc.gpu_rows";
 /// Threads in a warp: the lane loop aicc-gpu-mma adds to a warp forall.
 inline constexpr int64_t kWarpSize = 32;
 

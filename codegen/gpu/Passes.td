@@ -30,7 +30,10 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
     (aicc-gpu-mma). A kernel whose result is a
     reduction over 64 or more elements (one innermost reduction loop, a
     commutative f32 combiner) gets `lanes = 32`: a warp per output, 8 warps
-    per block (aicc-gpu-warp-reduce).
+    per block (aicc-gpu-warp-reduce). So does the root (first reduction)
+    of a row kernel (`aicc.row_kernel`, FormKernels' `fuse-rows`: softmax,
+    layer norm) whose reductions all qualify: a warp per row for every op
+    of the kernel.
     A schedule already present is left as it is; kernels with dynamic
     ranges or maps that do not grow with the loops get none.
   }];
@@ -125,6 +128,14 @@ def GpuWarpReducePass : Pass<"aicc-gpu-warp-reduce", "::mlir::func::FuncOp"> {
     accumulator that starts at the combiner's neutral element; five
     `gpu.shuffle xor` give every lane the warp's total, combined with the
     output's initial value and stored.
+    A row kernel's tile (`aicc.gpu_rows` on its last op: one row per warp,
+    every op of the row fused) gets the lane loop too, and each op of the
+    row runs on the lane's columns (l, l + 32, ...): elementwise ops on
+    strided views, reductions as above; ops without columns (per-row
+    values) run whole on every lane, so each lane holds every per-row value
+    itself and no lane reads what another wrote. A private scratch buffer
+    of the row keeps only the lane's columns (ceil(n / 32)); copies of the
+    row copy the lane's columns (a copy onto the same view is dropped).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",

@@ -72,6 +72,13 @@ static cl::opt<int> gpuStages(
              "fragments from global memory). Experimental: not yet run on a "
              "GPU"),
     cl::init(0), cl::cat(aiccCategory));
+static cl::opt<bool> gpuFuseRows(
+    "gpu-fuse-rows",
+    cl::desc("Softmax, layer norm and other row reductions with the row-wise "
+             "ops after them as one CUDA kernel each, a warp per row (default "
+             "off: a kernel per reduction and elementwise group). "
+             "Experimental: not yet run on a GPU"),
+    cl::init(false), cl::cat(aiccCategory));
 static cl::list<std::string> bindInputs(
     "bind",
     cl::desc("Compile for this input's value (name=file.npy|.pb), as `aicc "
@@ -205,6 +212,7 @@ static std::optional<aicc::CudaPipelineOptions> cudaOptions() {
     return std::nullopt;
   }
   options->stages = gpuStages;
+  options->fuseRows = gpuFuseRows;
   return *options;
 }
 

@@ -46,9 +46,11 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
                               const CudaPipelineOptions &options) {
   // 1. Graph → linalg → fused elementwise chains → kernels, as on CPUs.
   //    Convolutions stay in window form (a thread per output element reads
-  //    its window; im2col's gather maps do not tile).
+  //    its window; im2col's gather maps do not tile). With `fuseRows`,
+  //    softmax and layer norm are one kernel each (a warp per row).
   buildGraphToLinalgPipeline(pm);
-  addFormKernelsPasses(pm);
+  addFormKernelsPasses(pm, /*forCpu=*/false, /*beforeForming=*/nullptr,
+                       options.fuseRows);
   // 2. A GPU schedule for every kernel that has none.
   GpuDefaultSchedulePassOptions heuristic;
   heuristic.maxThreads = options.maxThreads;

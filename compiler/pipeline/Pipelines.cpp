@@ -151,7 +151,7 @@ void buildGraphToLinalgPipeline(OpPassManager &pm, bool channelsLast) {
 
 void addFormKernelsPasses(
     OpPassManager &pm, bool forCpu,
-    llvm::function_ref<void(OpPassManager &)> beforeForming) {
+    llvm::function_ref<void(OpPassManager &)> beforeForming, bool fuseRows) {
   pm.addPass(createFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -160,7 +160,7 @@ void addFormKernelsPasses(
   FormKernelsPassOptions options;
   options.absorbSlices = forCpu;
   options.absorbWindowPads = !forCpu;
-  options.fuseRows = forCpu;
+  options.fuseRows = forCpu || fuseRows;
   pm.addPass(createFormKernelsPass(options));
 }
 

@@ -68,6 +68,10 @@ struct CudaPipelineOptions {
   /// through up to this many cp.async buffers (`--gpu-stages`); 0: each
   /// warp reads its fragments from global memory.
   int64_t stages = 0;
+  /// Row reductions and the row-wise ops after them (softmax, layer norm)
+  /// as one kernel, a warp per row (`--gpu-fuse-rows`); false: a kernel per
+  /// reduction and elementwise group.
+  bool fuseRows = false;
 
   /// Whether the chip has the tensor cores aicc uses (mma.sync on f16,
   /// bf16 and tf32: sm_80 and newer).

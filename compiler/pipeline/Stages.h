@@ -22,10 +22,12 @@ namespace aicc {
 /// partitioning (slices fused into kernels as views; pads not fused into
 /// roots that read them through windows, since tiling those allocates a
 /// padded copy per tile). `beforeForming` adds a target's rewrites of the
-/// fused graph before kernels are formed.
+/// fused graph before kernels are formed. `fuseRows`: softmax, layer norm
+/// and the like as one row kernel each (always on CPUs).
 void addFormKernelsPasses(
     mlir::OpPassManager &pm, bool forCpu = false,
-    llvm::function_ref<void(mlir::OpPassManager &)> beforeForming = nullptr);
+    llvm::function_ref<void(mlir::OpPassManager &)> beforeForming = nullptr,
+    bool fuseRows = false);
 
 /// One-shot bufferization of the whole module (function boundaries too);
 /// results become out-parameters so the caller owns every buffer it sees;
