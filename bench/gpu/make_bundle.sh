@@ -10,7 +10,8 @@
 #   gemm         single-MatMul artifacts (f32: tf32 and strict; f16; bf16;
 #                each also with --gpu-stages=3 where that stages it) for
 #                gemm_bench.py,
-#                softmax/layer-norm artifacts for rows_bench.py; inputs are
+#                softmax/layer-norm artifacts (default and --gpu-fuse-rows)
+#                for rows_bench.py; inputs are
 #                drawn on the GPU machine
 #   mma          the tensor-core sweep (tests/e2e/mma_sweep.py) with its data
 # One device run carries at most 64 MiB: `models` alone is ~60 MiB.
@@ -61,6 +62,8 @@ for part in "$@"; do
       "$PY" bench/gpu/make_row_models.py build/gpu-rows-src
       for f in build/gpu-rows-src/*.onnx; do
         "$AICC" "$f" -target=cuda -o "$B/rows/$(basename "$f" .onnx).aicc"
+        "$AICC" "$f" -target=cuda --gpu-fuse-rows \
+          -o "$B/rows/$(basename "$f" .onnx)_fused.aicc"
       done ;;
     mma)
       "$PY" tests/e2e/mma_sweep.py compile --aicc "$AICC" --bundle "$B/mma" ;;

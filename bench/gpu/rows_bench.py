@@ -4,8 +4,9 @@ from build/gpu/:
 
     python3 rows_bench.py --out rows.json
 
-For each rows/<op>_<shape>.aicc (bench/gpu/make_row_models.py), aicc's time
-is the sum of its kernels' GPU times (CUDA events, each launch issued 20
+For each rows/<op>_<shape>[_fused].aicc (bench/gpu/make_row_models.py;
+`_fused` compiled with --gpu-fuse-rows: one kernel, a warp per row), aicc's
+time is the sum of its kernels' GPU times (CUDA events, each launch issued 20
 times back to back: AICC_CUDA_PROFILE=async, AICC_CUDA_PROFILE_REPEAT=20;
 a softmax is several kernels today). Replayed launches make reductions
 accumulate, so outputs are not checked here: tests/e2e/mma_sweep.py checks
@@ -52,6 +53,8 @@ def main():
     rows, work = [], Path(tempfile.mkdtemp())
     for artifact in sorted((HERE / "rows").glob("*.aicc")):
         op, dims = artifact.stem.split("_", 1)
+        fused = dims.endswith("_fused")
+        dims = dims.removesuffix("_fused")
         shape = tuple(int(d) for d in dims.split("x"))
         x = work / f"{artifact.stem}.npy"
         np.save(x, np.random.default_rng(0).standard_normal(shape, dtype=np.float32))
@@ -60,7 +63,8 @@ def main():
                                "--output-dir", str(work / "out"), "--repeat", "3", "--warmup", "1"],
                               capture_output=True, text=True, env=env, timeout=600)
         if proc.returncode:
-            rows.append({"op": op, "shape": dims, "error": proc.stderr.strip()[-300:]})
+            rows.append({"op": op, "shape": dims, "fused": fused,
+                         "error": proc.stderr.strip()[-300:]})
             continue
         kernels = {}
         for line in proc.stderr.splitlines():
@@ -69,7 +73,8 @@ def main():
                 kernels[hit.group(3)] = float(hit.group(1)) / int(hit.group(2))
         aicc = sum(kernels.values())
         peer = torch_ms(op, shape)
-        rows.append({"op": op, "shape": dims, "aicc_kernels": len(kernels), "aicc_ms": aicc,
+        rows.append({"op": op, "shape": dims, "fused": fused, "aicc_kernels": len(kernels),
+                     "aicc_ms": aicc,
                      "torch_ms": peer, "ratio_vs_torch": peer / aicc})
         print(rows[-1], flush=True)
     import torch

@@ -3,6 +3,7 @@
 
     cuda.py compile --aicc build/bin/aicc --cpu-results build/conformance/cpu-O2.json
                     --bundle build/gpu/conformance [--gpu-arch sm_90 ...] [--jobs 2]
+                    [--aicc-flag=--gpu-fuse-rows ...]
         Compiles every test that passes on the CPU for each --gpu-arch (no GPU
         needed; ptxas must accept each kernel) and, for the first arch, writes
         an artifact, the inputs and the expected outputs as .npy into the
@@ -51,7 +52,7 @@ def to_npy_array(array):
     return array
 
 
-def compile_one(aicc, suite, test_dir, arch, bundle, write_data):
+def compile_one(aicc, suite, test_dir, arch, bundle, write_data, flags=()):
     import onnx
     from onnx import numpy_helper
     name = test_dir.name
@@ -59,7 +60,7 @@ def compile_one(aicc, suite, test_dir, arch, bundle, write_data):
     out.mkdir(parents=True, exist_ok=True)
     artifact = out / f"model-{arch}.aicc"
     cmd = [aicc, str(test_dir / "model.onnx"), "-target=cuda", f"--gpu-arch={arch}",
-           "-o", str(artifact)]
+           *flags, "-o", str(artifact)]
     model = onnx.load(str(test_dir / "model.onnx"), load_external_data=False)
     init_names = {i.name for i in model.graph.initializer}
     input_names = [i.name for i in model.graph.input if i.name not in init_names]
@@ -109,7 +110,8 @@ def cmd_compile(args):
                     jobs.append((suite, DATA_ROOT / suite / name))
         counts = {"compiled": 0, "failed": 0}
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            futures = {pool.submit(compile_one, args.aicc, s, d, arch, bundle, k == 0): (s, d.name)
+            futures = {pool.submit(compile_one, args.aicc, s, d, arch, bundle, k == 0,
+                                   args.aicc_flag or ()): (s, d.name)
                        for s, d in jobs}
             for i, fut in enumerate(concurrent.futures.as_completed(futures), 1):
                 suite, name = futures[fut]
@@ -212,7 +214,9 @@ def main():
     c.add_argument("--bundle", required=True)
     c.add_argument("--gpu-arch", action="append")
     c.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    c.add_argument("--filter")
+    c.add_argument("--filter", help="only tests whose name contains this")
+    c.add_argument("--aicc-flag", action="append",
+                   help="an extra aicc flag (e.g. --gpu-fuse-rows), repeatable")
     r = sub.add_parser("run")
     r.add_argument("--bundle", required=True)
     r.add_argument("--aicc-run", required=True)

@@ -6,7 +6,8 @@ dimensions, transposed weights, epilogues (bias, relu, scale, a transpose),
 f16 and bf16 operands (m16n8k16, f32 accumulation, also under
 --gpu-precision=strict), one f32 model with --gpu-precision=strict;
 matmuls with --gpu-stages (operands staged in shared memory: cp.async,
-partial blocks, short last k slices, unaligned rows);
+partial blocks, short last k slices, unaligned rows); softmax, layer norm
+and log-softmax with --gpu-fuse-rows (one kernel, a warp per row);
 reductions split across a warp's lanes (sum, max, sum of squares with a
 fused producer, lengths that 32 does not divide, softmax, layer norm).
 
@@ -138,6 +139,7 @@ def build_cases():
     yield from half_cases(TensorProto, helper, model, arr)
     yield from staged_cases(TensorProto, helper, model, arr)
     yield from reduction_cases(helper, model, arr)
+    yield from row_cases(helper, model, arr)
     # Strict f32: no tensor cores.
     a, b = arr(128, 256), arr(256, 96)
     yield ("matmul_128x96x256_strict",
@@ -225,6 +227,27 @@ def staged_cases(TensorProto, helper, model, arr):
            "bfloat16")
 
 
+def row_cases(helper, model, arr):
+    """--gpu-fuse-rows: softmax, layer norm and log-softmax (a per-row op,
+    log of the sum, between two reductions) as one kernel, a warp per row;
+    1000 columns leave lanes with 31 or 32 elements."""
+    yield softmax_case(helper, model, arr, "rows_", ["--gpu-fuse-rows"], "rows")
+    yield layernorm_case(helper, model, arr, "rows_", ["--gpu-fuse-rows"], "rows")
+    x = arr(64, 1000)
+    yield ("rows_log_softmax_64x1000",
+           model([helper.make_node("ReduceMax", ["x"], ["m"], axes=[1], keepdims=1, name="max"),
+                  helper.make_node("Sub", ["x", "m"], ["d"], name="sub"),
+                  helper.make_node("Exp", ["d"], ["e"], name="exp"),
+                  helper.make_node("ReduceSum", ["e", "axes"], ["s"], keepdims=1, name="sum"),
+                  helper.make_node("Log", ["s"], ["l"], name="log"),
+                  helper.make_node("Sub", ["d", "l"], ["y"], name="sub2")],
+                 [("x", x)], "y", [("axes", np.array([1], np.int64))]),
+           {"x": x}, {},
+           "(x - x.max(-1, keepdims=True)) - "
+           "np.log(np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True))",
+           "10 * np.ones_like(x)", ["--gpu-fuse-rows"], "rows")
+
+
 def reduction_cases(helper, model, arr):
     x = arr(128, 768)
     yield ("reduce_sum_128x768",
@@ -243,22 +266,30 @@ def reduction_cases(helper, model, arr):
                                    name="ss")],
                  [("x", x)], "y", []),
            {"x": x}, {}, "np.sum(x * x, axis=1)", "np.sum(x * x, axis=1)", [], "lanes")
+    yield softmax_case(helper, model, arr, "", [], "lanes")
+    yield layernorm_case(helper, model, arr, "", [], "lanes")
+
+
+def softmax_case(helper, model, arr, prefix, flags, expect):
     x = arr(1, 12, 128, 128)
-    yield ("softmax_1x12x128x128",
-           model([helper.make_node("Softmax", ["x"], ["y"], axis=-1, name="softmax")],
-                 [("x", x)], "y", []),
-           {"x": x}, {},
-           "np.exp(x - x.max(-1, keepdims=True)) / "
-           "np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)",
-           "10 * np.ones_like(x)", [], "lanes")
+    return (f"{prefix}softmax_1x12x128x128",
+            model([helper.make_node("Softmax", ["x"], ["y"], axis=-1, name="softmax")],
+                  [("x", x)], "y", []),
+            {"x": x}, {},
+            "np.exp(x - x.max(-1, keepdims=True)) / "
+            "np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)",
+            "10 * np.ones_like(x)", flags, expect)
+
+
+def layernorm_case(helper, model, arr, prefix, flags, expect):
     x, g, b = arr(1, 128, 768), arr(768), arr(768)
-    yield ("layernorm_1x128x768",
-           model([helper.make_node("LayerNormalization", ["x", "g", "b"], ["y"], axis=-1,
-                                   epsilon=1e-5, name="ln")],
-                 [("x", x)], "y", [("g", g), ("b", b)]),
-           {"x": x}, {"g": g, "b": b},
-           "(x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5) * g + b",
-           "10 * (np.abs(g) + 1) * np.ones_like(x)", [], "lanes")
+    return (f"{prefix}layernorm_1x128x768",
+            model([helper.make_node("LayerNormalization", ["x", "g", "b"], ["y"], axis=-1,
+                                    epsilon=1e-5, name="ln")],
+                  [("x", x)], "y", [("g", g), ("b", b)]),
+            {"x": x}, {"g": g, "b": b},
+            "(x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5) * g + b",
+            "10 * (np.abs(g) + 1) * np.ones_like(x)", flags, expect)
 
 
 def cmd_compile(args):
@@ -277,7 +308,9 @@ def cmd_compile(args):
         kernels = subprocess.run(base + ["--emit=kernels"], capture_output=True, text=True)
         uses = {"mma": 'mma = "m16n8k' in kernels.stdout,
                 "lanes": "lanes = 32" in kernels.stdout,
-                "staged": re.search(r"stages = [1-9]", kernels.stdout) is not None}
+                "staged": re.search(r"stages = [1-9]", kernels.stdout) is not None,
+                "rows": "aicc.row_kernel" in kernels.stdout and "lanes = 32" in kernels.stdout
+                        and kernels.stdout.count("func.func private") == 1}
         ok = uses[expect] if expect else not uses["mma"]
         proc = subprocess.run(base + ["-o", str(d / "model.aicc")], capture_output=True, text=True)
         if kernels.returncode or proc.returncode or not ok:
@@ -292,7 +325,7 @@ def cmd_compile(args):
                                            else STRICT_BOUND)
         entry = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
                  "ref": ref, "scale": scale, "bound": bound, "uses": expect, "dtype": dtype}
-        if dtype != "float32" and not check_on_cpu(args.aicc, d, name, entry, inputs, weights,
+        if (dtype != "float32" or expect == "rows") and not check_on_cpu(args.aicc, d, name, entry, inputs, weights,
                                                    d / "model.onnx"):
             bad += 1
             continue
@@ -323,9 +356,9 @@ def check(name, e, arrays, got):
 
 
 def check_on_cpu(aicc, d, name, e, inputs, weights, onnx_path):
-    """Runs a half-precision case on the CPU (aicc run -O2) against the same
-    reference and bound: checks the f32-accumulating lowering and the
-    sweep's own reference and bound without a GPU."""
+    """Runs a half-precision or row case on the CPU (aicc run -O2) against
+    the same reference and bound: checks the f32-accumulating lowering and
+    the sweep's own reference and bound without a GPU."""
     with tempfile.TemporaryDirectory() as out:
         cmd = [aicc, "run", "-O2", str(onnx_path), "--output-dir", out]
         for n in inputs:
