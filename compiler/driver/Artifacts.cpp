@@ -205,8 +205,9 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   return llvm::Error::success();
 }
 
-llvm::Expected<CudaPipelineOptions> makeCudaOptions(llvm::StringRef arch,
-                                                    llvm::StringRef precision) {
+llvm::Expected<CudaPipelineOptions>
+makeCudaOptions(llvm::StringRef arch, llvm::StringRef precision,
+                int64_t stages, bool fuseRows) {
   static const char *const arches[] = {"sm_75", "sm_80", "sm_86",  "sm_87",
                                        "sm_89", "sm_90", "sm_100", "sm_120"};
   if (!llvm::is_contained(arches, arch))
@@ -216,9 +217,15 @@ llvm::Expected<CudaPipelineOptions> makeCudaOptions(llvm::StringRef arch,
   if (precision != "tf32" && precision != "strict")
     return makeError("unknown GPU precision '" + precision +
                      "' (expected tf32 or strict)");
+  if (stages < 0 || stages > sched::kMaxStages)
+    return makeError("GPU stages " + llvm::Twine(stages) +
+                     " out of range (0 to " + llvm::Twine(sched::kMaxStages) +
+                     ")");
   CudaPipelineOptions options;
   options.chip = arch.str();
   options.tf32 = precision == "tf32";
+  options.stages = stages;
+  options.fuseRows = fuseRows;
   // The toolkit: $CUDA_HOME, $CUDA_PATH, else the one found at build time.
   for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
     if (const char *value = std::getenv(var); value && *value) {

@@ -14,7 +14,6 @@
 #include "compiler/frontend/onnx/ImportModel.h"
 #include "compiler/jit/CpuJit.h"
 #include "compiler/pipeline/Pipelines.h"
-#include "dialects/sched/IR/SchedDialect.h"
 #include "runtime/src/ManifestFormat.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -200,19 +199,12 @@ importModel(mlir::MLIRContext &ctx, StringRef path,
 /// The CUDA pipeline's options from the flags; an error (printed) when the
 /// arch is unknown or the toolkit is missing.
 static std::optional<aicc::CudaPipelineOptions> cudaOptions() {
-  auto options = aicc::makeCudaOptions(gpuArch, gpuPrecision);
+  auto options =
+      aicc::makeCudaOptions(gpuArch, gpuPrecision, gpuStages, gpuFuseRows);
   if (!options) {
     fail(toString(options.takeError()));
     return std::nullopt;
   }
-  if (gpuStages < 0 || gpuStages > aicc::sched::kMaxStages) {
-    fail("--gpu-stages=" + std::to_string(gpuStages) +
-         " is out of range (0 to " + std::to_string(aicc::sched::kMaxStages) +
-         ")");
-    return std::nullopt;
-  }
-  options->stages = gpuStages;
-  options->fuseRows = gpuFuseRows;
   return *options;
 }
 

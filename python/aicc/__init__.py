@@ -198,6 +198,8 @@ def compile(
     opt_level: int = 2,
     gpu_arch: str = "sm_90",
     gpu_precision: str = "tf32",
+    gpu_stages: int = 0,
+    gpu_fuse_rows: bool = False,
     verbose: bool = False,
 ) -> Model:
     """Compiles an ONNX model (a path, serialized bytes or an
@@ -213,6 +215,10 @@ def compile(
         optimized path (kernels, schedules, vector code).
     gpu_arch, gpu_precision: for target="cuda" (sm_75 ... sm_120; "tf32"
         runs f32 matmuls on tensor cores, "strict" keeps f32 math).
+    gpu_stages, gpu_fuse_rows: as ``aicc --gpu-stages`` (large tensor-core
+        matmuls stage their operands in shared memory through up to this
+        many buffers, 0-4) and ``--gpu-fuse-rows`` (softmax, layer norm as
+        one kernel, a warp per row); both experimental, off by default.
     verbose: report each compile stage on stderr (large models take tens
         of seconds).
 
@@ -224,7 +230,7 @@ def compile(
     return Model(
         _compile_impl(
             path, data, name, target, int(threads), int(opt_level), shapes, bound,
-            gpu_arch, gpu_precision, bool(verbose),
+            gpu_arch, gpu_precision, int(gpu_stages), bool(gpu_fuse_rows), bool(verbose),
         )
     )
 

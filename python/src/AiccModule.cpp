@@ -248,6 +248,8 @@ struct CompileOptions {
   std::vector<Bound> bound;
   std::string gpuArch = "sm_90";
   std::string gpuPrecision = "tf32";
+  int64_t gpuStages = 0;
+  bool gpuFuseRows = false;
   bool verbose = false;
 };
 
@@ -542,7 +544,8 @@ std::unique_ptr<Model> compileModel(ModelSourceBytes source,
                         ? hostDescription()
                         : "cpu (reference path: loops, no kernels)";
   } else {
-    auto cuda = aicc::makeCudaOptions(options.gpuArch, options.gpuPrecision);
+    auto cuda = aicc::makeCudaOptions(options.gpuArch, options.gpuPrecision,
+                                      options.gpuStages, options.gpuFuseRows);
     if (!cuda)
       throw Failure("CompileError", llvm::toString(cuda.takeError()));
     auto host = aicc::resolveCpuTarget("cpu", "");
@@ -802,7 +805,7 @@ NB_MODULE(_aicc, m) {
          std::vector<std::pair<std::string, std::vector<int64_t>>> shapes,
          std::vector<std::pair<std::string, nb::object>> bind,
          const std::string &gpuArch, const std::string &gpuPrecision,
-         bool verbose) {
+         int64_t gpuStages, bool gpuFuseRows, bool verbose) {
         ModelSourceBytes source;
         source.name = name;
         if (!path.is_none())
@@ -836,13 +839,15 @@ NB_MODULE(_aicc, m) {
         }
         options.gpuArch = gpuArch;
         options.gpuPrecision = gpuPrecision;
+        options.gpuStages = gpuStages;
+        options.gpuFuseRows = gpuFuseRows;
         options.verbose = verbose;
         nb::gil_scoped_release release;
         return compileModel(std::move(source), std::move(options));
       },
       "path"_a.none(), "data"_a.none(), "name"_a, "target"_a, "threads"_a,
       "opt_level"_a, "input_shapes"_a, "bind"_a, "gpu_arch"_a,
-      "gpu_precision"_a, "verbose"_a);
+      "gpu_precision"_a, "gpu_stages"_a, "gpu_fuse_rows"_a, "verbose"_a);
 
   // For tests: the address a call would hand compiled code for `value`
   // (equal to the caller's buffer when it is taken without a copy).

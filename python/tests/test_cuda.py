@@ -50,6 +50,28 @@ def test_compiles_without_a_gpu(matmul_relu, tmp_path):
     assert strict.device == "cuda sm_90 (strict)"
 
 
+def test_experimental_gpu_options_compile():
+    """gpu_stages: a large f16 matmul stages its operands in shared memory;
+    gpu_fuse_rows: a softmax is one kernel (a warp per row). Both compile
+    without a GPU and say so in their schedules."""
+    rng = np.random.default_rng(12)
+    w = rng.standard_normal((96, 1024)).astype(np.float16)
+    mm = make_model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+                    [tensor("x", TensorProto.FLOAT16, [2048, 96])],
+                    [tensor("y", TensorProto.FLOAT16, [2048, 1024])],
+                    [numpy_helper.from_array(w, "w")])
+    staged = aicc.compile(mm, target="cuda", gpu_stages=3)
+    assert any("stages = 2" in k.schedule for k in staged.kernels)
+    plain = aicc.compile(mm, target="cuda")
+    assert not any("stages =" in k.schedule for k in plain.kernels)
+    softmax = make_model([helper.make_node("Softmax", ["x"], ["y"], axis=-1, name="sm")],
+                         [tensor("x", TensorProto.FLOAT, [64, 1000])],
+                         [tensor("y", TensorProto.FLOAT, [64, 1000])])
+    fused = aicc.compile(softmax, target="cuda", gpu_fuse_rows=True)
+    assert len(fused.kernels) == 1 and "lanes = 32" in fused.kernels[0].schedule
+    assert len(aicc.compile(softmax, target="cuda").kernels) > 1
+
+
 def test_runs_on_a_gpu(matmul_relu):
     model, w = matmul_relu
     m = aicc.compile(model, target="cuda", gpu_precision="strict")

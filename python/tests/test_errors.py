@@ -105,6 +105,7 @@ def test_symbolic_shape_needs_input_shapes():
     (dict(opt_level=7), "opt_level must be"),
     (dict(target="cuda", gpu_arch="sm_1"), "unknown GPU arch 'sm_1'"),
     (dict(target="cuda", gpu_precision="fast"), "unknown GPU precision 'fast'"),
+    (dict(target="cuda", gpu_stages=5), r"GPU stages 5 out of range \(0 to 4\)"),
     (dict(bind={"nope": np.zeros(2)}), "no input named 'nope'"),
     (dict(bind={"x": np.zeros((2, 4))}), "input 'x' expects float32"),
 ])
