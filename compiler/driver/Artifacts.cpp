@@ -205,9 +205,10 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   return llvm::Error::success();
 }
 
-llvm::Expected<CudaPipelineOptions>
-makeCudaOptions(llvm::StringRef arch, llvm::StringRef precision,
-                int64_t stages, bool fuseRows) {
+llvm::Expected<CudaPipelineOptions> makeCudaOptions(llvm::StringRef arch,
+                                                    llvm::StringRef precision,
+                                                    int64_t stages,
+                                                    bool fuseRows) {
   static const char *const arches[] = {"sm_75", "sm_80", "sm_86",  "sm_87",
                                        "sm_89", "sm_90", "sm_100", "sm_120"};
   if (!llvm::is_contained(arches, arch))
