@@ -14,7 +14,8 @@
 #                for rows_bench.py; inputs are
 #                drawn on the GPU machine
 #   mma          the tensor-core sweep (tests/e2e/mma_sweep.py) with its data
-# One device run carries at most 64 MiB: `models` alone is ~60 MiB.
+# One device run carries at most 64 MiB: `models` alone is ~60 MiB. On the
+# GPU machine, `bash run_parts.sh <parts>` runs what was carried.
 #   bench/gpu/make_bundle.sh gemm mma
 #   AICC_GPU_BUNDLE=build/gpu-models bench/gpu/make_bundle.sh models
 set -euo pipefail
@@ -27,7 +28,7 @@ cp build/bin/aicc-run "$B/bin/"
 cp build/lib/libaicc_runtime.so "$B/lib/"
 cp tests/conformance/cuda.py tests/conformance/compare.py tests/e2e/mma_sweep.py \
    bench/gpu/device_run.py bench/gpu/gemm_bench.py bench/gpu/torch_peer.py \
-   bench/gpu/rows_bench.py \
+   bench/gpu/rows_bench.py bench/gpu/run_parts.sh \
    bench/models/build_models.py "$B/"
 for part in "$@"; do
   case "$part" in
