@@ -133,7 +133,9 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     // shorter than a vector, else two vectors with a partial last tile
     // (codegen pads it; odd vector lengths legalize badly: 49 columns as one
     // tile ran at 25 GFLOP/s). Rows: as many as keep the accumulators within
-    // 16 vector registers, at most 8.
+    // 16 vector registers and leave 4 for the right operand's vectors and
+    // the left's broadcasts, at most 8 (AVX2's 16 registers: 6 rows of 2
+    // vectors; 8 spilled: sgemm 1024^3 at 54 GFLOP/s).
     int64_t width = ranges[inner];
     int64_t cols = width % (2 * vw) == 0 ? 2 * vw
                    : width % vw == 0     ? vw
@@ -143,7 +145,9 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     vectorTile[inner] = cols;
     // A partial last row tile is padded like a column one (197 rows:
     // 8-row tiles 70 GFLOP/s, 1-row tiles 19).
-    int64_t rows = std::clamp<int64_t>(16 / regs, 1, 8);
+    int64_t accumulators =
+        std::min<int64_t>(16, std::max<int64_t>(target.vectorRegisters - 4, 1));
+    int64_t rows = std::clamp<int64_t>(accumulators / regs, 1, 8);
     // Rows that 8 does not divide but 7 or 6 does (ResNet-50's 7x7 = 49 and
     // 14x14 = 196 positions) take that many: 49 rows as 6 x 8 + 1 ran the
     // last row's two accumulators latency-bound at half a full tile's time.
@@ -291,7 +295,7 @@ struct CpuDefaultSchedulePass
     : public impl::CpuDefaultSchedulePassBase<CpuDefaultSchedulePass> {
   using Base::Base;
   void runOnOperation() override {
-    CpuTarget target{vectorBits, l1Kb, l2Kb};
+    CpuTarget target{vectorBits, vectorRegisters, l1Kb, l2Kb};
     for (func::FuncOp kernel : getKernels(getOperation())) {
       Operation *root = findKernelRoot(kernel);
       if (!root || root->hasAttr(sched::kScheduleAttr))

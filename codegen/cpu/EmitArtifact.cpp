@@ -83,12 +83,15 @@ llvm::Expected<CpuTargetSpec> resolveCpuTarget(llvm::StringRef target,
   if (!machine)
     return machine.takeError();
   const llvm::MCSubtargetInfo *sti = (*machine)->getMCSubtargetInfo();
-  if (llvm::Triple(spec.triple).isX86())
+  if (llvm::Triple(spec.triple).isX86()) {
     spec.vectorBits = sti->checkFeatures("+avx512f") ? 512
                       : sti->checkFeatures("+avx2")  ? 256
                                                      : 128;
-  else
+    spec.vectorRegisters = spec.vectorBits == 512 ? 32 : 16;
+  } else {
     spec.vectorBits = 128; // NEON
+    spec.vectorRegisters = 32;
+  }
   return spec;
 }
 

@@ -30,6 +30,7 @@ struct CpuTargetSpec {
   std::string triple, cpu, features;
   bool isHost = false;
   int64_t vectorBits = 128;
+  int64_t vectorRegisters = 16; // x86 without AVX-512: 16; else 32
 };
 
 /// Resolves a `-target`/`-mcpu` pair; an error names what is unknown.

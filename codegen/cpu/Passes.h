@@ -24,6 +24,7 @@ namespace aicc {
 /// What the CPU heuristic knows about the target.
 struct CpuTarget {
   int64_t vectorBits = 512;
+  int64_t vectorRegisters = 32;
   int64_t l1Kb = 32;
   int64_t l2Kb = 1024;
 };

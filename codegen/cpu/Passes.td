@@ -58,6 +58,10 @@ def CpuDefaultSchedulePass : Pass<"aicc-cpu-default-schedule",
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
            "width of the target's vector registers in bits">,
+    Option<"vectorRegisters", "vector-registers", "int64_t",
+           /*default=*/"32",
+           "the target's architectural vector registers (x86 without "
+           "AVX-512: 16)">,
     Option<"l1Kb", "l1-kb", "int64_t", /*default=*/"32",
            "L1 data cache per core, KiB">,
     Option<"l2Kb", "l2-kb", "int64_t", /*default=*/"1024",

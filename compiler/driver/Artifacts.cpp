@@ -105,6 +105,7 @@ CpuPipelineOptions cpuPipelineOptionsFor(const CpuTargetSpec &target) {
   CpuPipelineOptions options =
       target.isHost ? detectHostCpu() : CpuPipelineOptions();
   options.vectorBits = target.vectorBits;
+  options.vectorRegisters = target.vectorRegisters;
   return options;
 }
 

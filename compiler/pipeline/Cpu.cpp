@@ -44,6 +44,7 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   // 2. A schedule for every kernel that has none.
   CpuDefaultSchedulePassOptions heuristic;
   heuristic.vectorBits = options.vectorBits;
+  heuristic.vectorRegisters = options.vectorRegisters;
   heuristic.l1Kb = options.l1Kb;
   heuristic.l2Kb = options.l2Kb;
   pm.addPass(createCpuDefaultSchedulePass(heuristic));

@@ -5,6 +5,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 namespace aicc {
 
@@ -43,6 +44,9 @@ CpuPipelineOptions detectHostCpu() {
     options.vectorBits = 256;
   else
     options.vectorBits = 128; // SSE2 on x86-64, NEON on AArch64
+  // x86 has 16 vector registers without AVX-512; AArch64 has 32.
+  bool x86 = llvm::Triple(llvm::sys::getProcessTriple()).isX86();
+  options.vectorRegisters = x86 && options.vectorBits < 512 ? 16 : 32;
   if (int64_t kb = dataCacheKb(1))
     options.l1Kb = kb;
   if (int64_t kb = dataCacheKb(2))

@@ -30,6 +30,9 @@ void buildCpuReferencePipeline(mlir::OpPassManager &pm);
 /// The target facts the optimized CPU pipeline's heuristic uses.
 struct CpuPipelineOptions {
   int64_t vectorBits = 512;
+  /// Architectural vector registers (x86: 32 with AVX-512, else 16;
+  /// AArch64: 32): how many accumulators a register tile may hold.
+  int64_t vectorRegisters = 32;
   int64_t l1Kb = 32;
   int64_t l2Kb = 1024;
 };
