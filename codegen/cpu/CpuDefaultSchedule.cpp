@@ -5,7 +5,8 @@
 // 2. contractions and convolutions (multiply-accumulate roots) get a
 //    register tile on the two innermost output loops: whole vectors of
 //    columns (2, else 1, else the loop if short), up to 8 rows within 16
-//    accumulator registers, a unit reduction step unrolled by 4, and a thread
+//    accumulator registers (12 where the target has 16 vector registers),
+//    a unit reduction step unrolled by 4, and a thread
 //    tile of up to 64 x 256 (a multiple of the register tile; rows that no
 //    multiple divides split into an even number of near-equal tiles);
 // 3. anything else is vectorized along its contiguous loop (the output's
