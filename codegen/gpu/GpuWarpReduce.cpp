@@ -235,17 +235,18 @@ LogicalResult splitRows(RewriterBase &rw, linalg::LinalgOp last) {
     auto from = copy.getSource().getDefiningOp<memref::SubViewOp>();
     auto to = copy.getTarget().getDefiningOp<memref::SubViewOp>();
     if (copy.getSource() == copy.getTarget() ||
-        (from && to && OperationEquivalence::isEquivalentTo(
-                           from, to, OperationEquivalence::Flags::None))) {
+        (from && to &&
+         OperationEquivalence::isEquivalentTo(
+             from, to, OperationEquivalence::Flags::None))) {
       rw.eraseOp(copy);
       continue;
     }
     rw.setInsertionPoint(copy);
     AffineMap id = rw.getMultiDimIdentityMap(type.getRank());
-    FailureOr<Value> source = laneSlice(rw, copy.getLoc(), copy.getSource(),
-                                        id, type.getRank() - 1, *lane);
-    FailureOr<Value> target = laneSlice(rw, copy.getLoc(), copy.getTarget(),
-                                        id, type.getRank() - 1, *lane);
+    FailureOr<Value> source = laneSlice(rw, copy.getLoc(), copy.getSource(), id,
+                                        type.getRank() - 1, *lane);
+    FailureOr<Value> target = laneSlice(rw, copy.getLoc(), copy.getTarget(), id,
+                                        type.getRank() - 1, *lane);
     if (failed(source) || failed(target))
       return failure();
     rw.replaceOpWithNewOp<memref::CopyOp>(copy, *source, *target);
