@@ -246,6 +246,7 @@ private:
   bool staged = false;
   int64_t bm = 0, bn = 0, bk = 0, stages = 0;
   Value warpRow, warpCol, rowBase, colBase;
+  Value threadId; // in the block: (warp row, warp column, lane) linearized
   SmallVector<OpFoldResult> blockSizes;
 };
 
@@ -719,22 +720,13 @@ void WarpTile::copySlice(const Staged &x, Value chunk, Value stageIndex,
   int64_t copies = 1;
   for (int64_t e : grid)
     copies *= e;
-  Value tid = arith::AddIOp::create(
-      rw, loc,
-      arith::MulIOp::create(
-          rw, loc,
-          arith::AddIOp::create(
-              rw, loc, arith::MulIOp::create(rw, loc, warpRow, index(bn / wn)),
-              warpCol),
-          index(kWarpSize)),
-      lane);
   Value kBase = arith::MulIOp::create(rw, loc, chunk, index(bk));
   Value kSize = getValueOrCreateConstantIndexOp(rw, loc, blockSizes[k]);
   std::optional<int64_t> depth = getConstantIntValue(blockSizes[k]);
   bool kFull = depth && *depth % bk == 0;
   int64_t bytes = element.getIntOrFloatBitWidth() / 8;
   for (int64_t first = 0; first < copies; first += threads) {
-    Value idx = add(tid, first);
+    Value idx = add(threadId, first);
     auto emit = [&]() {
       // The copy's place in the slice, innermost dimension last.
       SmallVector<Value> coord(rank, zero);
@@ -871,6 +863,15 @@ FailureOr<scf::ForOp> WarpTile::stagedLoop(ArrayRef<Value> accs) {
   Value slices =
       depth ? index(llvm::divideCeil(*depth, bk))
             : arith::CeilDivSIOp::create(rw, loc, kSize, index(bk)).getResult();
+  threadId = arith::AddIOp::create(
+      rw, loc,
+      arith::MulIOp::create(
+          rw, loc,
+          arith::AddIOp::create(
+              rw, loc, arith::MulIOp::create(rw, loc, warpRow, index(bn / wn)),
+              warpCol),
+          index(kWarpSize)),
+      lane);
   bool async = a->async || b->async;
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(rw.getContext());
   auto issue = [&](Value chunk, Value stageIndex, Value valid) -> Value {
