@@ -1,11 +1,14 @@
 //===- ExpandBf16.cpp - bf16 conversions as integer arithmetic ------------===//
 //
 // Two kinds of bf16 code make LLVM call `__truncsfbf2` on x86 CPUs without
-// AVX512-BF16: a truncation to bf16, and loads and stores of bf16 data
-// (bf16 vectors are not legal types there: split or scalarized, each
-// element goes through f32 and back). The first becomes integer arithmetic
-// on the bits (before the LLVM conversion); the second loads and stores the
-// same bits as i16 (after it).
+// AVX512-BF16: a truncation to bf16, and any bf16 value LLVM has to move
+// (bf16 vectors are not legal types there: loaded, stored, split, carried
+// through a loop or taken apart element by element, each element goes
+// through f32 and back). The first becomes integer arithmetic on the bits
+// (before the LLVM conversion); after it, loads and stores move the same
+// bits as i16, and where a function's bf16 values are only moved (no
+// arithmetic is left after the f32 emulation), every bf16 type in it
+// becomes i16.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +17,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace aicc {
@@ -79,6 +83,76 @@ template <typename LoadOp> struct LoadBits : OpRewritePattern<LoadOp> {
   }
 };
 
+/// Whether `type` is or contains bf16 (a vector, an array, a struct).
+bool containsBf16(Type type) {
+  bool found = false;
+  type.walk([&](Type t) {
+    if (t.isBF16())
+      found = true;
+  });
+  return found;
+}
+
+/// Whether `op` only moves values (or is a function, branch or address
+/// computation): with bf16 in place of i16 it means the same.
+bool onlyMoves(Operation *op) {
+  return isa<LLVM::ExtractElementOp, LLVM::InsertElementOp,
+             LLVM::ExtractValueOp, LLVM::InsertValueOp, LLVM::ShuffleVectorOp,
+             LLVM::PoisonOp, LLVM::UndefOp, LLVM::ZeroOp, LLVM::ConstantOp,
+             LLVM::BitcastOp, LLVM::SelectOp, LLVM::LoadOp, LLVM::StoreOp,
+             LLVM::MaskedLoadOp, LLVM::MaskedStoreOp, LLVM::GEPOp, LLVM::BrOp,
+             LLVM::CondBrOp, LLVM::SwitchOp, LLVM::ReturnOp, LLVM::LLVMFuncOp>(
+      op);
+}
+
+/// Every bf16 type in `func` as i16 (constants keep their bits), where no
+/// op of it does anything with a bf16 value but move it.
+void moveBf16AsBits(LLVM::LLVMFuncOp func) {
+  bool anyBf16 = false, onlyMoved = true;
+  func.walk([&](Operation *op) {
+    bool typed = llvm::any_of(op->getResultTypes(), containsBf16) ||
+                 llvm::any_of(op->getOperandTypes(), containsBf16);
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        typed |= llvm::any_of(block.getArgumentTypes(), containsBf16);
+    if (auto fn = dyn_cast<LLVM::LLVMFuncOp>(op))
+      typed |= containsBf16(fn.getFunctionType());
+    if (auto gep = dyn_cast<LLVM::GEPOp>(op))
+      typed |= containsBf16(gep.getElemType());
+    if (!typed)
+      return;
+    anyBf16 = true;
+    onlyMoved &= onlyMoves(op);
+  });
+  if (!anyBf16 || !onlyMoved)
+    return;
+  MLIRContext *ctx = func.getContext();
+  auto i16 = IntegerType::get(ctx, 16);
+  AttrTypeReplacer replacer;
+  replacer.addReplacement([&](BFloat16Type) -> Type { return i16; });
+  replacer.addReplacement([&](FloatAttr attr) -> std::optional<Attribute> {
+    if (!attr.getType().isBF16())
+      return std::nullopt;
+    return IntegerAttr::get(i16, attr.getValue().bitcastToAPInt());
+  });
+  replacer.addReplacement(
+      [&](DenseFPElementsAttr attr) -> std::optional<Attribute> {
+        if (!attr.getElementType().isBF16())
+          return std::nullopt;
+        return attr.bitcast(i16);
+      });
+  replacer.recursivelyReplaceElementsIn(func, /*replaceAttrs=*/true,
+                                        /*replaceLocs=*/false,
+                                        /*replaceTypes=*/true);
+  // The loads' and stores' casts between bits and bf16 now cast i16 to i16.
+  func.walk([](LLVM::BitcastOp cast) {
+    if (cast.getArg().getType() == cast.getType()) {
+      cast.replaceAllUsesWith(cast.getArg());
+      cast.erase();
+    }
+  });
+}
+
 struct ExpandBf16Pass : public aicc::impl::ExpandBf16PassBase<ExpandBf16Pass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -87,7 +161,8 @@ struct ExpandBf16Pass : public aicc::impl::ExpandBf16PassBase<ExpandBf16Pass> {
                  LoadBits<LLVM::LoadOp>, LoadBits<LLVM::MaskedLoadOp>>(
         &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    getOperation()->walk([](LLVM::LLVMFuncOp func) { moveBf16AsBits(func); });
   }
 };
 } // namespace
