@@ -5,6 +5,59 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ConvToGemmPass : Pass<"aicc-conv-to-gemm"> {
+  let summary = "rewrites 2-D convolutions as im2col + matmul";
+  let description = [{
+    Each `linalg.conv_2d_nchw_fchw` on float tensors with static shapes
+    becomes a copy of the input windows into a [N, C, KH, KW, OH, OW] tensor
+    (a generic whose input map `(n, c, i, j, y, x) -> (n, c, y*sh + i*dh,
+    x*sw + j*dw)` is affine in the loops), viewed as [N, C*KH*KW, OH*OW]
+    (im2col), and a contraction with the filter viewed as [F, C*KH*KW]:
+    `out[n, f, p] += filter[f, k] * cols[n, k, p]`, the filter the left
+    operand (on GPUs the mma A operand, output channels the m loop, output
+    positions the n loop). Other convs use upstream
+    `linalg::rewriteInIm2Col`. The contraction gets the target's GEMM
+    schedule (a CPU GEMM tile, tensor cores on a GPU), which the window form
+    cannot: its maps are not projected permutations. Costs one extra copy
+    of C*KH*KW*OH*OW elements per image, except for 1x1 convolutions with
+    unit strides on float tensors: their input viewed as [N, C, H*W] already
+    is the im2col matrix, so they become the same contraction on views
+    (collapse_shape), with no copy.
+
+    `linalg.conv_2d_nhwc_hwcf` (what `aicc-channels-last` makes) is handled
+    the same way with the operands swapped: windows copied into
+    [N, OH, OW, KH, KW, C] (rows of C contiguous elements) and
+    `out[n, p, f] += cols[n, p, k] * filter[k, f]`, so the filter is the
+    right operand (a constant one becomes panels in aicc-cpu-pack-weights)
+    and output channels are the vector columns.
+
+    An f16 or bf16 conv sums in f32: the contraction extends both factors,
+    accumulates from an f32 zero (or the extended init) and a last
+    elementwise op rounds to the conv's type once, as a 16-bit MatMul does
+    (and onnxruntime; tensor cores take such a contraction, and on CPUs
+    aicc-cpu-widen-operands converts the operands once). The window form
+    summed in the conv's type: an f16 sum over C*KH*KW = 288 terms erred by
+    twice what rounding the f32 sum once does.
+
+    With `taps` (the CPU), depthwise convolutions (the graph lowering's
+    window generic with one channel per group) become a sum over the KH*KW
+    taps of a strided slice of the padded input times the tap's per-channel
+    weight: one elementwise generic whose maps are projections, so it
+    vectorizes along the output row. The taps are added in the window's
+    order, from zero. Pools with at most 25 taps become the same kind of
+    generic. The CPU pipeline lets aicc-form-kernels fuse the slices into
+    that kernel (`absorb-slices`), so they are views, not copies; the GPU
+    pipeline does not absorb slices, so it keeps the window forms.
+  }];
+  let options = [
+    Option<"taps", "taps", "bool", /*default=*/"true",
+           "depthwise convs and small pools as sums over their taps">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def LowerMemRefCopyPass : Pass<"aicc-lower-memref-copy"> {
   let summary = "rewrites memref.copy as linalg.copy";
   let description = [{

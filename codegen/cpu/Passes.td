@@ -5,43 +5,6 @@
 
 include "mlir/Pass/PassBase.td"
 
-def CpuConvToIm2colPass : Pass<"aicc-cpu-conv-to-im2col"> {
-  let summary = "rewrites 2-D convolutions as im2col + matmul";
-  let description = [{
-    Each `linalg.conv_2d_nchw_fchw` on float tensors with static shapes
-    becomes a copy of the input windows into a [N, C, KH, KW, OH, OW] tensor
-    (a generic whose input map `(n, c, i, j, y, x) -> (n, c, y*sh + i*dh,
-    x*sw + j*dw)` is affine in the loops), viewed as [N, C*KH*KW, OH*OW]
-    (im2col), and a contraction with the filter viewed as [F, C*KH*KW];
-    other convs use upstream `linalg::rewriteInIm2Col`. The
-    contraction gets the CPU's GEMM schedule (filter rows broadcast, im2col
-    rows as vectors), which the window form cannot: its maps are not
-    projected permutations, so it does not vectorize. Costs one extra copy
-    of C*KH*KW*OH*OW elements per image, except for 1x1 convolutions with
-    unit strides on float tensors: their input viewed as [N, C, H*W] already
-    is the im2col matrix, so they become the same contraction on views
-    (collapse_shape), with no copy.
-
-    `linalg.conv_2d_nhwc_hwcf` (what `aicc-channels-last` makes) is handled
-    the same way with the operands swapped: windows copied into
-    [N, OH, OW, KH, KW, C] (rows of C contiguous elements) and
-    `out[n, p, f] += cols[n, p, k] * filter[k, f]`, so the filter is the
-    right operand (a constant one becomes panels in aicc-cpu-pack-weights)
-    and output channels are the vector columns.
-
-    Depthwise convolutions (the graph lowering's window generic with one
-    channel per group) become a sum over the KH*KW taps of a strided slice
-    of the padded input times the tap's per-channel weight: one elementwise
-    generic whose maps are projections, so it vectorizes along the output
-    row. The taps are added in the window's order, from zero. The CPU
-    pipeline lets aicc-form-kernels fuse the slices into that kernel
-    (`absorb-slices`), so they are views, not copies.
-  }];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::linalg::LinalgDialect",
-                           "::mlir::tensor::TensorDialect"];
-}
-
 def CpuDefaultSchedulePass : Pass<"aicc-cpu-default-schedule",
                                   "::mlir::ModuleOp"> {
   let summary = "gives every kernel without a schedule the CPU heuristic's";

@@ -33,7 +33,7 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   // elementwise chains fused →
   //    constant GEMM operands as panels → kernels.
   buildGraphToLinalgPipeline(pm, /*channelsLast=*/true);
-  pm.addPass(createCpuConvToIm2colPass());
+  pm.addPass(createConvToGemmPass());
   addFormKernelsPasses(pm, /*forCpu=*/true, [&](OpPassManager &nested) {
     nested.addPass(createCpuWidenOperandsPass());
     CpuPackWeightsPassOptions pack;

@@ -253,3 +253,49 @@ def test_half_precision_matmul_accumulates_in_f32(dtype, weights):
     scale = np.abs(a.astype(np.float64)) @ np.abs(b.astype(np.float64))
     err = np.abs(y.astype(np.float64) - exact)
     assert np.all(err <= ulp * np.abs(exact) + 1e-6 * scale), float(np.max(err))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision_conv_accumulates_in_f32(dtype):
+    # A 3x3 conv over 64 channels (576 products per output) is a GEMM that
+    # sums in f32 and rounds once, like MatMul: within one unit in the last
+    # place of the exact result.
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    np_type = np.float16 if dtype == "float16" else ml_dtypes.bfloat16
+    onnx_type = TensorProto.FLOAT16 if dtype == "float16" else TensorProto.BFLOAT16
+    ulp = 2.0**-10 if dtype == "float16" else 2.0**-7
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((1, 64, 10, 10)).astype(np_type)
+    w = rng.standard_normal((16, 64, 3, 3)).astype(np_type)
+    model = make_model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], name="conv")],
+        [tensor("x", onnx_type, [1, 64, 10, 10])], [tensor("y", onnx_type, [1, 16, 10, 10])],
+        [helper.make_tensor("w", onnx_type, w.shape, w.tobytes(), raw=True)])
+    y = aicc.compile(model)(x)
+    assert y.dtype == np_type
+    padded = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (1, 1), (1, 1)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(2, 3))
+    exact = np.einsum("nchwij,fcij->nfhw", windows, w.astype(np.float64))
+    scale = np.einsum("nchwij,fcij->nfhw", np.abs(windows), np.abs(w.astype(np.float64)))
+    err = np.abs(y.astype(np.float64) - exact)
+    assert np.all(err <= ulp * np.abs(exact) + 1e-6 * scale), float(np.max(err))
+
+
+def test_bfloat16_reductions():
+    # Reductions over bf16 vectors carried through a loop (LLVM used to
+    # convert them through f32 with __truncsfbf2, which the JIT lacks on
+    # CPUs without AVX512-BF16). Each step's sum is rounded to bf16.
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    bf16 = TensorProto.BFLOAT16
+    model = make_model(
+        [helper.make_node("ReduceSum", ["x", "axes"], ["s"], keepdims=0, name="sum"),
+         helper.make_node("GlobalAveragePool", ["x"], ["p"], name="pool")],
+        [tensor("x", bf16, [1, 8, 5, 5])],
+        [tensor("s", bf16, [1, 8]), tensor("p", bf16, [1, 8, 1, 1])],
+        [helper.make_tensor("axes", TensorProto.INT64, [2], [2, 3])])
+    x = np.random.default_rng(5).standard_normal((1, 8, 5, 5)).astype(ml_dtypes.bfloat16)
+    s, p = aicc.compile(model)(x)
+    f = x.astype(np.float64)
+    bound = 25 * 2.0**-8 * np.abs(f).sum((2, 3))
+    assert np.all(np.abs(s.astype(np.float64) - f.sum((2, 3))) <= bound)
+    assert np.all(np.abs(p.astype(np.float64)[..., 0, 0] - f.mean((2, 3))) <= bound / 25)

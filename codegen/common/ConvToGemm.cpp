@@ -1,6 +1,6 @@
-//===- CpuConvToIm2col.cpp - 2-D convolutions as im2col + matmul ----------===//
+//===- ConvToGemm.cpp - 2-D convolutions as im2col + matmul ---------------===//
 
-#include "codegen/cpu/Passes.h"
+#include "codegen/common/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -12,8 +12,8 @@
 #include "mlir/IR/PatternMatch.h"
 
 namespace aicc {
-#define GEN_PASS_DEF_CPUCONVTOIM2COLPASS
-#include "codegen/cpu/Passes.h.inc"
+#define GEN_PASS_DEF_CONVTOGEMMPASS
+#include "codegen/common/Passes.h.inc"
 } // namespace aicc
 
 using namespace mlir;
@@ -40,22 +40,71 @@ Value copyWindows(RewriterBase &rewriter, Location loc, Value input,
       .getResult(0);
 }
 
-/// init + sum_k lhs * rhs as a float generic over (n, i, j, k) with `maps`.
+/// init + sum_k lhs * rhs as a float generic over (n, i, j, k) with `maps`;
+/// the factors extended to `init`'s element type where theirs is narrower.
 Value contract(RewriterBase &rewriter, Location loc, Value lhs, Value rhs,
                Value init, ArrayRef<AffineMap> maps) {
   using utils::IteratorType;
   SmallVector<IteratorType> iterators = {
       IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
       IteratorType::reduction};
+  Type accType = getElementTypeOrSelf(init.getType());
   return linalg::GenericOp::create(
              rewriter, loc, init.getType(), ValueRange{lhs, rhs},
              ValueRange{init}, maps, iterators,
-             [](OpBuilder &b, Location loc, ValueRange args) {
-               Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               SmallVector<Value> factors(args.take_front(2));
+               for (Value &f : factors)
+                 if (f.getType() != accType)
+                   f = arith::ExtFOp::create(b, loc, accType, f);
+               Value product =
+                   arith::MulFOp::create(b, loc, factors[0], factors[1]);
                Value sum = arith::AddFOp::create(b, loc, product, args[2]);
                linalg::YieldOp::create(b, loc, sum);
              })
       .getResult(0);
+}
+
+/// `value` with every element converted to `element` by `convert` (one
+/// elementwise generic).
+Value convertElements(
+    RewriterBase &rewriter, Location loc, Value value, Type element,
+    function_ref<Value(OpBuilder &, Location, Value)> convert) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Value empty =
+      tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
+  AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
+  return linalg::GenericOp::create(
+             rewriter, loc, empty.getType(), ValueRange{value},
+             ValueRange{empty}, SmallVector<AffineMap>{identity, identity},
+             SmallVector<utils::IteratorType>(type.getRank(),
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc, convert(b, loc, args[0]));
+             })
+      .getResult(0);
+}
+
+/// `init` as an f32 accumulator: a fill of the same constant in f32, or the
+/// init extended.
+Value widenInit(RewriterBase &rewriter, Location loc, Value init) {
+  Type f32 = rewriter.getF32Type();
+  auto type = cast<RankedTensorType>(init.getType());
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    FloatAttr value;
+    if (matchPattern(fill.getInputs()[0], m_Constant(&value))) {
+      Value zero = arith::ConstantOp::create(
+          rewriter, loc, f32,
+          rewriter.getFloatAttr(f32, value.getValue().convertToDouble()));
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, type.getShape(), f32);
+      return linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    }
+  }
+  return convertElements(rewriter, loc, init, f32,
+                         [&](OpBuilder &b, Location loc, Value v) -> Value {
+                           return arith::ExtFOp::create(b, loc, f32, v);
+                         });
 }
 
 /// The static float operands of a conv, or failure.
@@ -163,6 +212,11 @@ FailureOr<Value> rewriteConvAsGemm(RewriterBase &rewriter,
             : SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}};
     cols = collapse(copyWindows(rewriter, loc, input, inMap, shape), groups);
   }
+  // 16-bit convs sum in f32.
+  Type element = initType.getElementType();
+  bool widen = element.isF16() || element.isBF16();
+  if (widen)
+    init = widenInit(rewriter, loc, init);
   // Loops (n, p, f, k) or (n, f, p, k).
   AffineExpr n, p, f, k;
   Value gemm;
@@ -181,6 +235,11 @@ FailureOr<Value> rewriteConvAsGemm(RewriterBase &rewriter,
                      AffineMap::get(4, 0, {n, k, p}, ctx),
                      AffineMap::get(4, 0, {n, f, p}, ctx)});
   }
+  if (widen)
+    gemm = convertElements(rewriter, loc, gemm, element,
+                           [&](OpBuilder &b, Location loc, Value v) -> Value {
+                             return arith::TruncFOp::create(b, loc, element, v);
+                           });
   return tensor::ExpandShapeOp::create(rewriter, loc, initType, gemm,
                                        spatialGroups)
       .getResult();
@@ -591,8 +650,8 @@ FailureOr<Value> rewritePoolAsTaps(RewriterBase &rewriter,
       .getResult(0);
 }
 
-struct CpuConvToIm2colPass
-    : public impl::CpuConvToIm2colPassBase<CpuConvToIm2colPass> {
+struct ConvToGemmPass : public impl::ConvToGemmPassBase<ConvToGemmPass> {
+  using Base::Base;
   void runOnOperation() override {
     SmallVector<Operation *> candidates;
     getOperation()->walk([&](Operation *op) {
@@ -605,6 +664,8 @@ struct CpuConvToIm2colPass
       rewriter.setInsertionPoint(op);
       FailureOr<Value> rewritten = failure();
       if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+        if (!taps)
+          continue;
         rewritten = rewriteDepthwiseConv(rewriter, generic);
         if (failed(rewritten))
           rewritten = rewriteDepthwiseConvNhwc(rewriter, generic);

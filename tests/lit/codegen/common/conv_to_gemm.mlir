@@ -1,4 +1,4 @@
-// RUN: aicc-opt %s -aicc-cpu-conv-to-im2col | FileCheck %s
+// RUN: aicc-opt %s -aicc-conv-to-gemm | FileCheck %s
 
 // A 3x3 conv: the input windows are copied into [N, C, KH, KW, OH, OW] by
 // a generic whose input map is affine in its loops (no div/mod), viewed as
