@@ -108,12 +108,20 @@ static constexpr int64_t kBlockWarps = 2;
 std::optional<MmaLoops> findMmaLoops(linalg::LinalgOp op) {
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
-  if (failed(dims) || dims->k.size() != 1)
+  if (failed(dims) || dims->k.size() != 1 || op.getNumDpsInits() != 1)
     return std::nullopt;
-  // Of several m (n) loops, all but one must have a single iteration (a
-  // [1, 128, 768] activation times a weight has two m loops).
+  // The tile's n loop is the output's innermost, its m loop the next one
+  // out; other m and n loops go one iteration per tile, like batch loops (a
+  // [4, 128, 768] activation times a weight has two m loops, a convolution
+  // of 2 images as a GEMM two n loops). Where the output's innermost loops
+  // are not m and n, the one m (n) loop with more than one iteration.
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  auto only = [&](ArrayRef<unsigned> loops) -> std::optional<int64_t> {
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  auto pick = [&](ArrayRef<unsigned> loops,
+                  unsigned which) -> std::optional<int64_t> {
+    int64_t preferred = resultLoop(out, which);
+    if (preferred >= 0 && llvm::is_contained(loops, preferred))
+      return preferred;
     std::optional<int64_t> found;
     for (unsigned loop : loops)
       if (ranges[loop] != 1) {
@@ -125,7 +133,7 @@ std::optional<MmaLoops> findMmaLoops(linalg::LinalgOp op) {
       found = loops.back();
     return found;
   };
-  std::optional<int64_t> m = only(dims->m), n = only(dims->n);
+  std::optional<int64_t> m = pick(dims->m, 1), n = pick(dims->n, 0);
   if (!m || !n)
     return std::nullopt;
   return MmaLoops{*m, *n, static_cast<int64_t>(dims->k[0])};

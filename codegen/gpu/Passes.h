@@ -64,7 +64,8 @@ mlir::FailureOr<sched::ScheduleAttr> pickGpuSchedule(mlir::Operation *root,
                                                      int64_t maxThreads);
 
 /// The loops of a contraction that an mma tile spans: its m, n and k loops
-/// (other m or n loops, like batch loops, have one iteration).
+/// (the output's two innermost loops where those are an m and an n loop;
+/// other m and n loops, like batch loops, go one iteration per tile).
 struct MmaLoops {
   int64_t m, n, k;
 };

@@ -44,11 +44,17 @@ bool CudaPipelineOptions::hasTensorCores() const {
 
 void buildCudaKernelsPipeline(OpPassManager &pm,
                               const CudaPipelineOptions &options) {
-  // 1. Graph → linalg → fused elementwise chains → kernels, as on CPUs.
-  //    Convolutions stay in window form (a thread per output element reads
-  //    its window; im2col's gather maps do not tile). With `fuseRows`,
-  //    softmax and layer norm are one kernel each (a warp per row).
+  // 1. Graph → linalg → convolutions as GEMMs → fused elementwise chains →
+  //    kernels, as on CPUs. 2-D convs stay channels first: the filter is
+  //    the GEMM's left operand, output positions its columns, so tensor
+  //    cores take them (16-bit ones summed in f32); the window copy is an
+  //    elementwise kernel of its own. Depthwise convs and pools keep their
+  //    window form (a thread per output element). With `fuseRows`, softmax
+  //    and layer norm are one kernel each (a warp per row).
   buildGraphToLinalgPipeline(pm);
+  ConvToGemmPassOptions convs;
+  convs.taps = false;
+  pm.addPass(createConvToGemmPass(convs));
   addFormKernelsPasses(pm, /*forCpu=*/false, /*beforeForming=*/nullptr,
                        options.fuseRows);
   // 2. A GPU schedule for every kernel that has none.

@@ -8,6 +8,9 @@ f16 and bf16 operands (m16n8k16, f32 accumulation, also under
 matmuls with --gpu-stages (operands staged in shared memory: cp.async,
 partial blocks, short last k slices, unaligned rows); softmax, layer norm
 and log-softmax with --gpu-fuse-rows (one kernel, a warp per row);
+convolutions as GEMMs (im2col, or the input itself for 1x1 ones: tf32,
+f16, bf16, batches of images, strides, a 7x7 stem, staged, strict f32 on
+the CUDA cores); a batch of activations times a weight;
 reductions split across a warp's lanes (sum, max, sum of squares with a
 fused producer, lengths that 32 does not divide, softmax, layer norm).
 
@@ -58,6 +61,17 @@ def from_bf16_bits(bits):
 def to_float(a):
     """An array as stored (bf16 as uint16 bits) in float64."""
     return (from_bf16_bits(a) if a.dtype == np.uint16 else a).astype(np.float64)
+
+
+def conv(x, w, stride=1, pad=0):
+    """The reference 2-D convolution (NCHW, FCHW) in float64."""
+    x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    kh, kw = w.shape[2:]
+    windows = np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(2, 3))
+    return np.einsum("nchwij,fcij->nfhw", windows[:, :, ::stride, ::stride], w)
+
+
+REFERENCE_NAMES = {"np": np, "conv": conv}
 
 
 def build_cases():
@@ -136,7 +150,15 @@ def build_cases():
                  [("p", p), ("v", v)], "y", []),
            {"p": p, "v": v}, {}, "np.transpose(p @ v, (0, 2, 1, 3))",
            "np.transpose(p @ v, (0, 2, 1, 3))", [], "mma")
+    # A batch of activations times a weight: two m loops with more than one
+    # iteration (the rows of each activation form the tile's m loop).
+    a, b = arr(3, 40, 64), arr(64, 48)
+    yield ("batch_activations_3x40x48x64",
+           model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+                 [("a", a)], "y", [("b", b)]),
+           {"a": a}, {"b": b}, "a @ b", "a @ b", [], "mma")
     yield from half_cases(TensorProto, helper, model, arr)
+    yield from conv_cases(TensorProto, helper, model, arr)
     yield from staged_cases(TensorProto, helper, model, arr)
     yield from reduction_cases(helper, model, arr)
     yield from row_cases(helper, model, arr)
@@ -177,6 +199,52 @@ def half_cases(TensorProto, helper, model, arr):
                      [("q", q), ("kt", kt)], "y", [], elem),
                {"q": q, "kt": kt}, {}, "q @ kt", "q @ kt", ["--gpu-precision=strict"], "mma",
                dtype)
+
+
+def conv_cases(TensorProto, helper, model, arr):
+    """Convolutions, which the CUDA pipeline rewrites as GEMMs (the filter
+    [F, C*KH*KW] times the input's windows [N, C*KH*KW, OH*OW]): 3x3 with
+    padding, bias and relu; 1x1 on the input itself with 2 images (a second
+    n loop) and partial tiles; 1x1 with stride 2 (a window copy); the 7x7
+    stride-2 stem (K = 147); f16 and bf16 (summed in f32); staged; strict
+    f32 (no tensor cores)."""
+    types = {"float16": (TensorProto.FLOAT16, lambda a: a.astype(np.float16)),
+             "bfloat16": (TensorProto.BFLOAT16, to_bf16_bits),
+             "float32": (TensorProto.FLOAT, lambda a: a)}
+
+    def case(name, dtype, xs, ws, stride, pad, bias, flags=(), expect="mma"):
+        elem, cast = types[dtype]
+        x, w = cast(arr(*xs)), cast(arr(*ws))
+        inits = [("w", w)]
+        nodes = [helper.make_node("Conv", ["x", "w"] + (["b"] if bias else []),
+                                  ["c" if bias else "y"], strides=[stride] * 2,
+                                  pads=[pad] * 4, name="conv")]
+        ref = scale = f"conv(x, w, {stride}, {pad})"
+        if bias:
+            b = cast(arr(ws[0]))
+            inits.append(("b", b))
+            nodes.append(helper.make_node("Relu", ["c"], ["y"], name="relu"))
+            ref = f"np.maximum({ref} + b[:, None, None], 0)"
+            scale += " + np.abs(b)[:, None, None]"
+        weights = dict(inits)
+        return (name, model(nodes, [("x", x)], "y", inits, elem), {"x": x}, weights, ref,
+                scale, list(flags), expect, dtype)
+    yield case("conv3x3_bias_relu_1x64x28x28", "float32", (1, 64, 28, 28), (64, 64, 3, 3),
+               1, 1, True)
+    yield case("conv1x1_2x96x14x14_to_40", "float32", (2, 96, 14, 14), (40, 96, 1, 1), 1, 0,
+               False)
+    yield case("conv1x1_stride2_1x64x28x28", "float32", (1, 64, 28, 28), (128, 64, 1, 1),
+               2, 0, False)
+    yield case("conv7x7_stride2_stem_1x3x64x64", "float32", (1, 3, 64, 64), (32, 3, 7, 7),
+               2, 3, True)
+    yield case("f16_conv3x3_bias_relu_2x32x20x20", "float16", (2, 32, 20, 20),
+               (48, 32, 3, 3), 1, 1, True)
+    yield case("bf16_conv1x1_1x64x16x16", "bfloat16", (1, 64, 16, 16), (80, 64, 1, 1), 1, 0,
+               False)
+    yield case("staged_conv1x1_2x64x56x56_to_256", "float32", (2, 64, 56, 56),
+               (256, 64, 1, 1), 1, 0, False, ["--gpu-stages=3"], "staged")
+    yield case("conv3x3_1x16x12x12_strict", "float32", (1, 16, 12, 12), (24, 16, 3, 3), 1, 1,
+               False, ["--gpu-precision=strict"], "")
 
 
 def staged_cases(TensorProto, helper, model, arr):
@@ -325,7 +393,7 @@ def cmd_compile(args):
                                            else STRICT_BOUND)
         entry = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
                  "ref": ref, "scale": scale, "bound": bound, "uses": expect, "dtype": dtype}
-        if (dtype != "float32" or expect == "rows") and not check_on_cpu(args.aicc, d, name, entry, inputs, weights,
+        if (dtype != "float32" or expect == "rows" or "conv" in name) and not check_on_cpu(args.aicc, d, name, entry, inputs, weights,
                                                    d / "model.onnx"):
             bad += 1
             continue
@@ -339,8 +407,8 @@ def cmd_compile(args):
 def check(name, e, arrays, got):
     """Compares an output with the float64 reference; prints one line."""
     f64 = {n: to_float(a) for n, a in arrays.items()}
-    ref = eval(e["ref"], {"np": np}, f64)
-    scale = np.abs(eval(e["scale"], {"np": np}, {n: np.abs(a) for n, a in f64.items()}))
+    ref = eval(e["ref"], REFERENCE_NAMES, f64)
+    scale = np.abs(eval(e["scale"], REFERENCE_NAMES, {n: np.abs(a) for n, a in f64.items()}))
     if got.shape != ref.shape:
         print(f"  {name}: FAILED shape {got.shape}, expected {ref.shape}")
         return False
@@ -356,7 +424,7 @@ def check(name, e, arrays, got):
 
 
 def check_on_cpu(aicc, d, name, e, inputs, weights, onnx_path):
-    """Runs a half-precision or row case on the CPU (aicc run -O2) against
+    """Runs a half-precision, row or conv case on the CPU (aicc run -O2) against
     the same reference and bound: checks the f32-accumulating lowering and
     the sweep's own reference and bound without a GPU."""
     with tempfile.TemporaryDirectory() as out:
