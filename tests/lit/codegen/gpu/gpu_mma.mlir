@@ -233,3 +233,36 @@ func.func private @f16_acc_kernel(%x: tensor<64x64xf16>, %w: tensor<64x64xf16>, 
   %0 = linalg.matmul ins(%x, %w : tensor<64x64xf16>, tensor<64x64xf16>) outs(%c : tensor<64x64xf16>) -> tensor<64x64xf16>
   return %0 : tensor<64x64xf16>
 }
+
+// -----
+
+// A convolution of 2 images as a GEMM (aicc-conv-to-gemm): the filter
+// [F, C*KH*KW] times the windows [N, C*KH*KW, OH*OW]. The images are a
+// second n loop; the tile's n loop is the output's innermost (positions),
+// its m loop the next (channels), and each tile takes one image, like a
+// batch loop.
+#conv_lhs = affine_map<(n, f, p, k) -> (f, k)>
+#conv_rhs = affine_map<(n, f, p, k) -> (n, k, p)>
+#conv_out = affine_map<(n, f, p, k) -> (n, f, p)>
+// SCHED-LABEL: func.func private @conv_gemm_kernel
+// SCHED: thread_tile = [1, 32, 32, 0], vector_tile = [1, 16, 16, 8], {{.*}} mma = "m16n8k8_tf32">
+// TILE-LABEL: func.func private @conv_gemm_kernel
+// TILE: scf.forall ({{.*}}) = (0, 0, 0) to (2, 48, 100) step (1, 16, 16)
+// TILE: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<16x72xf32>, tensor<1x72x?xf32>) {{.*}}aicc.gpu_mma = array<i64: 16, 16, 1, 2, 3>
+// MMA-LABEL: func.func private @conv_gemm_kernel
+// MMA: %[[COLS:.*]] = memref.subview %{{.*}}[%{{.*}}, 0, %{{.*}}] [1, 72, %{{.*}}] [1, 1, 1] : memref<2x72x100xf32> to memref<1x72x?xf32, strided<[7200, 100, 1], offset: ?>>
+// MMA: memref.load %[[COLS]][%c0, %{{.*}}, %{{.*}}]
+// MMA: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 8], tf32Enabled}
+func.func private @conv_gemm_kernel(%w: tensor<48x72xf32>, %cols: tensor<2x72x100xf32>) -> tensor<2x48x100xf32> attributes {aicc.kernel} {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<2x48x100xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<2x48x100xf32>) -> tensor<2x48x100xf32>
+  %0 = linalg.generic {indexing_maps = [#conv_lhs, #conv_rhs, #conv_out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %cols : tensor<48x72xf32>, tensor<2x72x100xf32>) outs(%init : tensor<2x48x100xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %p, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<2x48x100xf32>
+  return %0 : tensor<2x48x100xf32>
+}
