@@ -14,10 +14,17 @@
 #                for rows_bench.py; inputs are
 #                drawn on the GPU machine
 #   mma          the tensor-core sweep (tests/e2e/mma_sweep.py) with its data
+#   large        ResNet-50 and ViT-B/16 artifacts (tf32; ~140 MB, more than a
+#                device call carries): split into pieces of at most 56 MiB,
+#                one per folder $B-piece1, $B-piece2, ... (needs build/models)
 # One device run carries at most 64 MiB: `models` alone is ~60 MiB. On the
 # GPU machine, `bash run_parts.sh <parts>` runs what was carried.
 #   bench/gpu/make_bundle.sh gemm mma
 #   AICC_GPU_BUNDLE=build/gpu-models bench/gpu/make_bundle.sh models
+#   AICC_GPU_BUNDLE=build/gpu-large bench/gpu/make_bundle.sh large
+#     carry build/gpu-large and build/gpu-large-piece1 in one call, each
+#     other piece folder in a call of its own, then there
+#     `cd build/gpu-large && bash run_parts.sh large` joins and runs them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${AICC_GPU_BUNDLE:-build/gpu}  # where to build it
@@ -28,7 +35,7 @@ cp build/bin/aicc-run "$B/bin/"
 cp build/lib/libaicc_runtime.so "$B/lib/"
 cp tests/conformance/cuda.py tests/conformance/compare.py tests/e2e/mma_sweep.py \
    bench/gpu/device_run.py bench/gpu/gemm_bench.py bench/gpu/torch_peer.py \
-   bench/gpu/rows_bench.py bench/gpu/run_parts.sh \
+   bench/gpu/rows_bench.py bench/gpu/run_parts.sh bench/gpu/join_pieces.sh \
    bench/models/build_models.py "$B/"
 for part in "$@"; do
   case "$part" in
@@ -68,7 +75,20 @@ for part in "$@"; do
       done ;;
     mma)
       "$PY" tests/e2e/mma_sweep.py compile --aicc "$AICC" --bundle "$B/mma" ;;
-    *) echo "unknown part '$part' (conformance, models, gemm, mma)" >&2; exit 1 ;;
+    large)
+      rm -rf "$B/models" "$B"-piece* && mkdir -p "$B/models"
+      for m in resnet50 vit_b16; do
+        "$AICC" "build/models/$m.onnx" -target=cuda -o "$B/models/$m.aicc"
+        split -b 56m -d "$B/models/$m.aicc" "$B/models/$m.aicc.piece"
+        rm "$B/models/$m.aicc"
+      done
+      i=0
+      for piece in "$B"/models/*.piece*; do
+        i=$((i + 1))
+        mkdir -p "$B-piece$i/models" && mv "$piece" "$B-piece$i/models/"
+      done
+      du -sh "$B"-piece* ;;
+    *) echo "unknown part '$part' (conformance, models, gemm, mma, large)" >&2; exit 1 ;;
   esac
 done
 du -sh "$B"/* | sort -h | tail -6

@@ -7,6 +7,7 @@
 #   bash run_parts.sh mma gemm        # sweep, then GEMM and row benches
 #   bash run_parts.sh conformance     # node tests
 #   bash run_parts.sh models          # MobileNetV2, BERT-base vs PyTorch
+#   bash run_parts.sh large           # ResNet-50, ViT-B/16 (pieces joined)
 # Prints each part's last lines; exits non-zero if any part failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -32,7 +33,14 @@ for part in "$@"; do
     models)
       run models python3 device_run.py --out "$OUT/models.json" --no-conformance \
         --torch-compile ;;
-    *) echo "unknown part '$part' (mma, gemm, conformance, models)"; status=1 ;;
+    large)
+      if bash join_pieces.sh; then
+        run large python3 device_run.py --out "$OUT/large.json" --no-conformance \
+          --torch-compile
+      else
+        status=1
+      fi ;;
+    *) echo "unknown part '$part' (mma, gemm, conformance, models, large)"; status=1 ;;
   esac
 done
 exit $status
