@@ -16,7 +16,9 @@
 #   mma          the tensor-core sweep (tests/e2e/mma_sweep.py) with its data
 #   large        ResNet-50 and ViT-B/16 artifacts (tf32; ~140 MB, more than a
 #                device call carries): split into pieces of at most 56 MiB,
-#                one per folder $B-piece1, $B-piece2, ... (needs build/models)
+#                one per folder $B-piece1, $B-piece2, ...
+#   batch32      the same for ResNet-50 and BERT-base at batch 32 (~130 MB);
+#                use another bundle folder than `large`'s
 # One device run carries at most 64 MiB: `models` alone is ~60 MiB. On the
 # GPU machine, `bash run_parts.sh <parts>` runs what was carried.
 #   bench/gpu/make_bundle.sh gemm mma
@@ -24,13 +26,32 @@
 #   AICC_GPU_BUNDLE=build/gpu-large bench/gpu/make_bundle.sh large
 #     carry build/gpu-large and build/gpu-large-piece1 in one call, each
 #     other piece folder in a call of its own, then there
-#     `cd build/gpu-large && bash run_parts.sh large` joins and runs them.
+#     `cd build/gpu-large && bash run_parts.sh large` joins and runs them
+#     (AICC_GPU_BUNDLE=build/gpu-b32 ... batch32: the same with gpu-b32).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${AICC_GPU_BUNDLE:-build/gpu}  # where to build it
 PY=.venv/bin/python
 AICC=build/bin/aicc
 mkdir -p "$B/bin" "$B/lib"
+# Artifacts of the bench models named, split into pieces of at most 56 MiB,
+# one piece per folder $B-piece1, $B-piece2, ... (run_parts.sh's `large`
+# joins them on the GPU machine).
+pieces() {
+  rm -rf "$B/models" "$B"-piece* && mkdir -p "$B/models"
+  "$PY" bench/models/build_models.py build/models --only "$(IFS=,; echo "$*")"
+  for m in "$@"; do
+    "$AICC" "build/models/$m.onnx" -target=cuda -o "$B/models/$m.aicc"
+    split -b 56m -d "$B/models/$m.aicc" "$B/models/$m.aicc.piece"
+    rm "$B/models/$m.aicc"
+  done
+  local i=0 piece
+  for piece in "$B"/models/*.piece*; do
+    i=$((i + 1))
+    mkdir -p "$B-piece$i/models" && mv "$piece" "$B-piece$i/models/"
+  done
+  du -sh "$B"-piece*
+}
 cp build/bin/aicc-run "$B/bin/"
 cp build/lib/libaicc_runtime.so "$B/lib/"
 cp tests/conformance/cuda.py tests/conformance/compare.py tests/e2e/mma_sweep.py \
@@ -75,20 +96,9 @@ for part in "$@"; do
       done ;;
     mma)
       "$PY" tests/e2e/mma_sweep.py compile --aicc "$AICC" --bundle "$B/mma" ;;
-    large)
-      rm -rf "$B/models" "$B"-piece* && mkdir -p "$B/models"
-      for m in resnet50 vit_b16; do
-        "$AICC" "build/models/$m.onnx" -target=cuda -o "$B/models/$m.aicc"
-        split -b 56m -d "$B/models/$m.aicc" "$B/models/$m.aicc.piece"
-        rm "$B/models/$m.aicc"
-      done
-      i=0
-      for piece in "$B"/models/*.piece*; do
-        i=$((i + 1))
-        mkdir -p "$B-piece$i/models" && mv "$piece" "$B-piece$i/models/"
-      done
-      du -sh "$B"-piece* ;;
-    *) echo "unknown part '$part' (conformance, models, gemm, mma, large)" >&2; exit 1 ;;
+    large) pieces resnet50 vit_b16 ;;
+    batch32) pieces resnet50_b32 bert_base_b32 ;;
+    *) echo "unknown part '$part' (conformance, models, gemm, mma, large, batch32)" >&2; exit 1 ;;
   esac
 done
 du -sh "$B"/* | sort -h | tail -6

@@ -7,7 +7,8 @@
 #   bash run_parts.sh mma gemm        # sweep, then GEMM and row benches
 #   bash run_parts.sh conformance     # node tests
 #   bash run_parts.sh models          # MobileNetV2, BERT-base vs PyTorch
-#   bash run_parts.sh large           # ResNet-50, ViT-B/16 (pieces joined)
+#   bash run_parts.sh large           # ResNet-50, ViT-B/16 or the batch32
+#                                     # part's models (pieces joined)
 # Prints each part's last lines; exits non-zero if any part failed.
 set -uo pipefail
 cd "$(dirname "$0")"

@@ -4,6 +4,9 @@ committed (they are large); bench/run.py models builds them under build/.
 
     build_models.py OUT_DIR [--only resnet50,mobilenetv2,bert_base,vit_b16]
 
+resnet50_b32 and bert_base_b32 are the same models (same weights) at batch
+32, for the GPU benchmarks; only what is named is built by default.
+
 - resnet50:    ResNet-50 v1.5, 1x3x224x224 -> 1x1000 (Conv+BN+Relu, MaxPool,
                bottlenecks [3, 4, 6, 3], GlobalAveragePool, Gemm).
 - mobilenetv2: MobileNetV2 1.0, 1x3x224x224 -> 1x1000 (depthwise convs, Clip
@@ -94,7 +97,7 @@ class Graph:
         return self.weight([len(values)], value=np.array(values, np.int64))
 
 
-def resnet50():
+def resnet50(batch=1):
     g = Graph(50)
     x = g.conv_bn("x", 3, 64, 7, stride=2)
     x = g.op("MaxPool", [x], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
@@ -110,7 +113,8 @@ def resnet50():
             cin = width * 4
     x = g.op("Flatten", [g.op("GlobalAveragePool", [x])])
     x = g.op("Gemm", [x, g.weight([1000, 2048]), g.weight([1000], scale=0.01)], transB=1)
-    return g.model("resnet50", [("x", [1, 3, 224, 224])], x, [1, 1000])
+    name = "resnet50" if batch == 1 else f"resnet50_b{batch}"
+    return g.model(name, [("x", [batch, 3, 224, 224])], x, [batch, 1000])
 
 
 def mobilenetv2():
@@ -133,7 +137,7 @@ def mobilenetv2():
     return g.model("mobilenetv2", [("x", [1, 3, 224, 224])], x, [1, 1000])
 
 
-def encoder_layer(g, x, seq, dim, heads, ffn, weights, pre_norm):
+def encoder_layer(g, x, seq, dim, heads, ffn, weights, pre_norm, batch=1):
     """One transformer encoder layer; `weights` caches the shared weights."""
     if not weights:
         weights.update({k: g.weight([dim, dim]) for k in ("q", "k", "v", "o")})
@@ -144,8 +148,8 @@ def encoder_layer(g, x, seq, dim, heads, ffn, weights, pre_norm):
                        ln1_b=g.weight([dim], value=np.zeros(dim, np.float32)),
                        ln2_s=g.weight([dim], value=np.ones(dim, np.float32)),
                        ln2_b=g.weight([dim], value=np.zeros(dim, np.float32)),
-                       split=g.shape_const([1, seq, heads, dim // heads]),
-                       merge=g.shape_const([1, seq, dim]),
+                       split=g.shape_const([batch, seq, heads, dim // heads]),
+                       merge=g.shape_const([batch, seq, dim]),
                        scale=g.weight([], value=np.float32(1 / np.sqrt(dim // heads))))
     w = weights
 
@@ -177,12 +181,13 @@ def encoder_layer(g, x, seq, dim, heads, ffn, weights, pre_norm):
     return x
 
 
-def bert_base():
+def bert_base(batch=1):
     g = Graph(768)
     x, weights = "hidden", {}
     for _ in range(12):
-        x = encoder_layer(g, x, 128, 768, 12, 3072, weights, pre_norm=False)
-    return g.model("bert_base", [("hidden", [1, 128, 768])], x, [1, 128, 768])
+        x = encoder_layer(g, x, 128, 768, 12, 3072, weights, pre_norm=False, batch=batch)
+    name = "bert_base" if batch == 1 else f"bert_base_b{batch}"
+    return g.model(name, [("hidden", [batch, 128, 768])], x, [batch, 128, 768])
 
 
 def vit_b16():
@@ -203,7 +208,9 @@ def vit_b16():
 
 
 MODELS = {"resnet50": resnet50, "mobilenetv2": mobilenetv2, "bert_base": bert_base,
-          "vit_b16": vit_b16}
+          "vit_b16": vit_b16, "resnet50_b32": lambda: resnet50(32),
+          "bert_base_b32": lambda: bert_base(32)}
+DEFAULT = ["resnet50", "mobilenetv2", "bert_base", "vit_b16"]
 
 
 def main():
@@ -213,7 +220,7 @@ def main():
     ap.add_argument("--only", help="comma-separated subset of " + ",".join(MODELS))
     args = ap.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
-    for name in (args.only.split(",") if args.only else MODELS):
+    for name in (args.only.split(",") if args.only else DEFAULT):
         path = os.path.join(args.out_dir, f"{name}.onnx")
         if os.path.exists(path):
             print(f"{path}: exists")
