@@ -65,13 +65,16 @@ static int64_t pickMultiple(int64_t range, int64_t step, int64_t limit) {
 }
 
 /// Rows of a GEMM's thread tile: pickMultiple's, unless no multiple of
-/// `step` up to `limit` divides `range`; then an even number of near-equal
-/// tiles. Threads take contiguous runs of tiles: 197 rows in tiles of 64
-/// (64, 64, 64, 5) gave one of two threads 128 rows and the other 69; in
-/// tiles of 56 (56, 56, 56, 29) they get 112 and 85.
+/// `step` from `limit` / 2 up to `limit` divides `range`; then an even
+/// number of near-equal tiles. Threads take contiguous runs of tiles: 197
+/// rows in tiles of 64 (64, 64, 64, 5) gave one of two threads 128 rows and
+/// the other 69; in tiles of 56 (56, 56, 56, 29) they get 112 and 85. A
+/// thread tile reads its column panels once per row tile, so few rows read
+/// them more often: 196x256x2304 in 4-row register tiles as thread tiles of
+/// 7 x 28 rows ran at 78 GFLOP/s, as 52, 52, 52, 40 at 89-93 (AVX2).
 static int64_t pickRowTile(int64_t range, int64_t step, int64_t limit) {
   int64_t tile = pickMultiple(range, step, limit);
-  if (range % tile == 0)
+  if (range % tile == 0 && 2 * tile >= std::min(limit, range))
     return tile;
   int64_t tiles = llvm::divideCeil(range, limit);
   tiles += tiles % 2;
@@ -134,9 +137,12 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     // shorter than a vector, else two vectors with a partial last tile
     // (codegen pads it; odd vector lengths legalize badly: 49 columns as one
     // tile ran at 25 GFLOP/s). Rows: as many as keep the accumulators within
-    // 16 vector registers and leave 4 for the right operand's vectors and
-    // the left's broadcasts, at most 8 (AVX2's 16 registers: 6 rows of 2
-    // vectors; 8 spilled: sgemm 1024^3 at 54 GFLOP/s).
+    // 16 vector registers and half of the target's, at most 8: AVX-512's 32
+    // registers 8 rows of 2 vectors; AVX2's 16 registers 4 rows (8 spilled:
+    // sgemm 1024^3 at 54 GFLOP/s; 6 rows, 12 accumulators, ran BERT's
+    // M = 128 GEMMs at 72-80 GFLOP/s, 4 rows at 90-95, and 1024^3 at 88
+    // -> 94; BERT-base 0.92x -> 1.16x onnxruntime, ResNet-50 0.95x ->
+    // 0.97x, one thread on an AVX2-only EPYC).
     int64_t width = ranges[inner];
     int64_t cols = width % (2 * vw) == 0 ? 2 * vw
                    : width % vw == 0     ? vw
@@ -147,7 +153,7 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     // A partial last row tile is padded like a column one (197 rows:
     // 8-row tiles 70 GFLOP/s, 1-row tiles 19).
     int64_t accumulators =
-        std::min<int64_t>(16, std::max<int64_t>(target.vectorRegisters - 4, 1));
+        std::min<int64_t>(16, std::max<int64_t>(target.vectorRegisters / 2, 1));
     int64_t rows = std::clamp<int64_t>(accumulators / regs, 1, 8);
     // Rows that 8 does not divide but 7 or 6 does (ResNet-50's 7x7 = 49 and
     // 14x14 = 196 positions) take that many: 49 rows as 6 x 8 + 1 ran the

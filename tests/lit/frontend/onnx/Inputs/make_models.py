@@ -65,6 +65,12 @@ save("deep", [
     helper.make_node("MatMul", ["x", "w"], ["h"], name="deep_mm"),
     helper.make_node("Relu", ["h"], ["y"], name="deep_act"),
 ], [vi("x", F, [128, 4001]), vi("w", F, [4001, 250])], [vi("y", F, [128, 250])])
+# The same with 130 rows: no multiple of the register tile's rows divides
+# them, so the last thread tile is smaller and its scratch size dynamic.
+save("deep_ragged", [
+    helper.make_node("MatMul", ["x", "w"], ["h"], name="deep_mm"),
+    helper.make_node("Relu", ["h"], ["y"], name="deep_act"),
+], [vi("x", F, [130, 4001]), vi("w", F, [4001, 250])], [vi("y", F, [130, 250])])
 
 # Typed-field initializers (no raw_data) of several dtypes, and a Constant node.
 save("typed_fields", [
