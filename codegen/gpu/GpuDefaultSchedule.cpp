@@ -100,7 +100,6 @@ FailureOr<sched::ScheduleAttr> pickGpuSchedule(Operation *root,
 /// either way; 16x8 tiles, 2x more warps, were no faster) do not change.
 static constexpr std::pair<int64_t, int64_t> kWarpTiles[] = {
     {64, 32}, {32, 32}, {32, 16}, {16, 16}};
-static constexpr int64_t kMinWarps = 2048;
 /// Warps per block along each output loop (no shared memory yet: the block
 /// only groups warps that share rows or columns in one SM's L1).
 static constexpr int64_t kBlockWarps = 2;
@@ -205,7 +204,7 @@ FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32,
     tile = {wm, wn};
     int64_t warps = batch * llvm::divideCeil(ranges[m], wm) *
                     llvm::divideCeil(ranges[n], wn);
-    if (warps >= kMinWarps)
+    if (warps >= kMinMmaWarps)
       break;
   }
   int64_t numLoops = ranges.size();

@@ -94,6 +94,11 @@ mlir::FailureOr<mlir::Value> addLaneLoop(mlir::RewriterBase &rw,
 mlir::FailureOr<sched::ScheduleAttr>
 pickMmaSchedule(mlir::Operation *root, bool tf32, int64_t stages = 0);
 
+/// Warps of a tensor-core matmul that keep an H100 (132 SMs) busy: the
+/// heuristic takes the largest warp tile that gives this many, and
+/// aicc-gpu-split-k splits the reduction of matmuls that give fewer.
+inline constexpr int64_t kMinMmaWarps = 2048;
+
 /// Static shared memory per block (without the opt-in to more).
 inline constexpr int64_t kMaxSharedBytes = 48 * 1024;
 /// At most how much shared memory a staged mma block of `bm` x `bn` with k

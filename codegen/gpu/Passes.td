@@ -53,6 +53,31 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
   let dependentDialects = ["::aicc::sched::SchedDialect"];
 }
 
+def GpuSplitKPass : Pass<"aicc-gpu-split-k", "::mlir::ModuleOp"> {
+  let summary = "splits the reduction of tensor-core matmuls too small to "
+                "fill the GPU";
+  let description = [{
+    Runs on linalg before kernels are formed. A matmul that gets a
+    tensor-core schedule (see aicc-gpu-default-schedule) but, even in the
+    smallest warp tiles (16x16), gives the GPU fewer than 2048 warps (BERT's
+    128 x 768 x 3072 at batch 1: 384) has its reduction split S ways
+    (upstream `linalg::splitReduction`): a matmul with one more parallel
+    loop, outermost in its result, `partial[s, .., m, n]` over K / S of k
+    (from a zero fill, so it can be staged), then a reduction over the S
+    partials into the original accumulator, which takes the epilogue. S is
+    the smallest power of two that gives 2048 warps, at most 16, dividing
+    K and leaving at least 256 of it per split. The partials cost S x M x N
+    floats written and read once.
+  }];
+  let options = [
+    Option<"tf32", "tf32", "bool", /*default=*/"true",
+           "f32 matmuls run on tensor cores (as tf32) and split too">,
+  ];
+  let dependentDialects = ["::aicc::sched::SchedDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def GpuTileAndDistributePass : Pass<"aicc-gpu-tile-and-distribute",
                                     "::mlir::func::FuncOp"> {
   let summary = "tiles each kernel by its schedule into block and thread "

@@ -206,10 +206,9 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   return llvm::Error::success();
 }
 
-llvm::Expected<CudaPipelineOptions> makeCudaOptions(llvm::StringRef arch,
-                                                    llvm::StringRef precision,
-                                                    int64_t stages,
-                                                    bool fuseRows) {
+llvm::Expected<CudaPipelineOptions>
+makeCudaOptions(llvm::StringRef arch, llvm::StringRef precision, int64_t stages,
+                bool fuseRows, bool splitK) {
   static const char *const arches[] = {"sm_75", "sm_80", "sm_86",  "sm_87",
                                        "sm_89", "sm_90", "sm_100", "sm_120"};
   if (!llvm::is_contained(arches, arch))
@@ -228,6 +227,7 @@ llvm::Expected<CudaPipelineOptions> makeCudaOptions(llvm::StringRef arch,
   options.tf32 = precision == "tf32";
   options.stages = stages;
   options.fuseRows = fuseRows;
+  options.splitK = splitK;
   // The toolkit: $CUDA_HOME, $CUDA_PATH, else the one found at build time.
   for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
     if (const char *value = std::getenv(var); value && *value) {

@@ -50,13 +50,12 @@ mlir::Type elementTypeOf(mlir::MLIRContext &ctx, aicc_dtype dtype);
 
 /// The CUDA pipeline's options for `arch` (sm_80, ...) and `precision`
 /// (tf32 or strict), `stages` shared-memory buffers for large tensor-core
-/// matmuls (0-4) and `fuseRows`; the toolkit is $CUDA_HOME, $CUDA_PATH or
-/// the one found when aicc was built. An error names a bad value or the
-/// missing toolkit.
-llvm::Expected<CudaPipelineOptions> makeCudaOptions(llvm::StringRef arch,
-                                                    llvm::StringRef precision,
-                                                    int64_t stages = 0,
-                                                    bool fuseRows = false);
+/// matmuls (0-4), `fuseRows` and `splitK`; the toolkit is $CUDA_HOME,
+/// $CUDA_PATH or the one found when aicc was built. An error names a bad value
+/// or the missing toolkit.
+llvm::Expected<CudaPipelineOptions>
+makeCudaOptions(llvm::StringRef arch, llvm::StringRef precision,
+                int64_t stages = 0, bool fuseRows = false, bool splitK = false);
 
 /// True when `path` starts like a shared object (an artifact to run).
 bool looksLikeArtifact(llvm::StringRef path);

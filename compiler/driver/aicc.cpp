@@ -78,6 +78,12 @@ static cl::opt<bool> gpuFuseRows(
              "off: a kernel per reduction and elementwise group). "
              "Experimental: not yet run on a GPU"),
     cl::init(false), cl::cat(aiccCategory));
+static cl::opt<bool> gpuSplitK(
+    "gpu-split-k",
+    cl::desc("Tensor-core matmuls too small to give the GPU 2048 warps split "
+             "their reduction up to 16 ways (a second kernel sums the "
+             "partials; default off). Experimental: not yet run on a GPU"),
+    cl::init(false), cl::cat(aiccCategory));
 static cl::list<std::string> bindInputs(
     "bind",
     cl::desc("Compile for this input's value (name=file.npy|.pb), as `aicc "
@@ -199,8 +205,8 @@ importModel(mlir::MLIRContext &ctx, StringRef path,
 /// The CUDA pipeline's options from the flags; an error (printed) when the
 /// arch is unknown or the toolkit is missing.
 static std::optional<aicc::CudaPipelineOptions> cudaOptions() {
-  auto options =
-      aicc::makeCudaOptions(gpuArch, gpuPrecision, gpuStages, gpuFuseRows);
+  auto options = aicc::makeCudaOptions(gpuArch, gpuPrecision, gpuStages,
+                                       gpuFuseRows, gpuSplitK);
   if (!options) {
     fail(toString(options.takeError()));
     return std::nullopt;

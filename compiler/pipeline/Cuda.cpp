@@ -49,12 +49,19 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
   //    the GEMM's left operand, output positions its columns, so tensor
   //    cores take them (16-bit ones summed in f32); the window copy is an
   //    elementwise kernel of its own. Depthwise convs and pools keep their
-  //    window form (a thread per output element). With `fuseRows`, softmax
-  //    and layer norm are one kernel each (a warp per row).
+  //    window form (a thread per output element). With `splitK`, tensor-core
+  //    matmuls too small to fill the GPU split their reduction (a second
+  //    kernel sums the partials and runs the epilogue). With `fuseRows`,
+  //    softmax and layer norm are one kernel each (a warp per row).
   buildGraphToLinalgPipeline(pm);
   ConvToGemmPassOptions convs;
   convs.taps = false;
   pm.addPass(createConvToGemmPass(convs));
+  if (options.splitK && options.hasTensorCores()) {
+    GpuSplitKPassOptions split;
+    split.tf32 = options.tf32;
+    pm.addPass(createGpuSplitKPass(split));
+  }
   addFormKernelsPasses(pm, /*forCpu=*/false, /*beforeForming=*/nullptr,
                        options.fuseRows);
   // 2. A GPU schedule for every kernel that has none.

@@ -75,6 +75,10 @@ struct CudaPipelineOptions {
   /// as one kernel, a warp per row (`--gpu-fuse-rows`); false: a kernel per
   /// reduction and elementwise group.
   bool fuseRows = false;
+  /// With tensor cores: matmuls too small to fill the GPU split their
+  /// reduction (`--gpu-split-k`, aicc-gpu-split-k); false: each warp walks
+  /// the whole reduction.
+  bool splitK = false;
 
   /// Whether the chip has the tensor cores aicc uses (mma.sync on f16,
   /// bf16 and tf32: sm_80 and newer).

@@ -250,6 +250,7 @@ struct CompileOptions {
   std::string gpuPrecision = "tf32";
   int64_t gpuStages = 0;
   bool gpuFuseRows = false;
+  bool gpuSplitK = false;
   bool verbose = false;
 };
 
@@ -545,7 +546,8 @@ std::unique_ptr<Model> compileModel(ModelSourceBytes source,
                         : "cpu (reference path: loops, no kernels)";
   } else {
     auto cuda = aicc::makeCudaOptions(options.gpuArch, options.gpuPrecision,
-                                      options.gpuStages, options.gpuFuseRows);
+                                      options.gpuStages, options.gpuFuseRows,
+                                      options.gpuSplitK);
     if (!cuda)
       throw Failure("CompileError", llvm::toString(cuda.takeError()));
     auto host = aicc::resolveCpuTarget("cpu", "");
@@ -805,7 +807,7 @@ NB_MODULE(_aicc, m) {
          std::vector<std::pair<std::string, std::vector<int64_t>>> shapes,
          std::vector<std::pair<std::string, nb::object>> bind,
          const std::string &gpuArch, const std::string &gpuPrecision,
-         int64_t gpuStages, bool gpuFuseRows, bool verbose) {
+         int64_t gpuStages, bool gpuFuseRows, bool gpuSplitK, bool verbose) {
         ModelSourceBytes source;
         source.name = name;
         if (!path.is_none())
@@ -841,13 +843,15 @@ NB_MODULE(_aicc, m) {
         options.gpuPrecision = gpuPrecision;
         options.gpuStages = gpuStages;
         options.gpuFuseRows = gpuFuseRows;
+        options.gpuSplitK = gpuSplitK;
         options.verbose = verbose;
         nb::gil_scoped_release release;
         return compileModel(std::move(source), std::move(options));
       },
       "path"_a.none(), "data"_a.none(), "name"_a, "target"_a, "threads"_a,
       "opt_level"_a, "input_shapes"_a, "bind"_a, "gpu_arch"_a,
-      "gpu_precision"_a, "gpu_stages"_a, "gpu_fuse_rows"_a, "verbose"_a);
+      "gpu_precision"_a, "gpu_stages"_a, "gpu_fuse_rows"_a, "gpu_split_k"_a,
+      "verbose"_a);
 
   // For tests: the address a call would hand compiled code for `value`
   // (equal to the caller's buffer when it is taken without a copy).

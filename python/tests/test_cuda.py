@@ -72,6 +72,25 @@ def test_experimental_gpu_options_compile():
     assert len(aicc.compile(softmax, target="cuda").kernels) > 1
 
 
+def test_split_k_compiles():
+    """gpu_split_k: a 64 x 128 matmul with K = 2048 (32 warps of 16x16)
+    becomes a tensor-core matmul into 8 partial results and a kernel that
+    sums them; without it, one kernel."""
+    rng = np.random.default_rng(13)
+    w = rng.standard_normal((2048, 128)).astype(np.float32)
+    mm = make_model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+                    [tensor("x", TensorProto.FLOAT, [64, 2048])],
+                    [tensor("y", TensorProto.FLOAT, [64, 128])],
+                    [numpy_helper.from_array(w, "w")])
+    split = aicc.compile(mm, target="cuda", gpu_split_k=True)
+    assert len(split.kernels) == 2
+    assert 'mma = "m16n8k8_tf32"' in split.kernels[0].schedule
+    assert len(aicc.compile(mm, target="cuda").kernels) == 1
+    # Strict f32 math has no tensor-core matmul to split.
+    assert len(aicc.compile(mm, target="cuda", gpu_split_k=True,
+                            gpu_precision="strict").kernels) == 1
+
+
 def test_runs_on_a_gpu(matmul_relu):
     model, w = matmul_relu
     m = aicc.compile(model, target="cuda", gpu_precision="strict")

@@ -10,7 +10,9 @@ partial blocks, short last k slices, unaligned rows); softmax, layer norm
 and log-softmax with --gpu-fuse-rows (one kernel, a warp per row);
 convolutions as GEMMs (im2col, or the input itself for 1x1 ones: tf32,
 f16, bf16, batches of images, strides, a 7x7 stem, staged, strict f32 on
-the CUDA cores); a batch of activations times a weight;
+the CUDA cores); a batch of activations times a weight; matmuls too small
+to fill the GPU with --gpu-split-k (the reduction split, a second kernel
+summing the partials with the epilogue);
 reductions split across a warp's lanes (sum, max, sum of squares with a
 fused producer, lengths that 32 does not divide, softmax, layer norm).
 
@@ -160,6 +162,7 @@ def build_cases():
     yield from half_cases(TensorProto, helper, model, arr)
     yield from conv_cases(TensorProto, helper, model, arr)
     yield from staged_cases(TensorProto, helper, model, arr)
+    yield from split_k_cases(TensorProto, helper, model, arr)
     yield from reduction_cases(helper, model, arr)
     yield from row_cases(helper, model, arr)
     # Strict f32: no tensor cores.
@@ -295,6 +298,28 @@ def staged_cases(TensorProto, helper, model, arr):
            "bfloat16")
 
 
+def split_k_cases(TensorProto, helper, model, arr):
+    """--gpu-split-k: matmuls whose 16x16 warp tiles give the GPU fewer
+    than 2048 warps split their reduction (tf32 with a bias: 8 ways; f16:
+    16 ways of 256; bf16 also staged: the partial matmul has 128 blocks)."""
+    types = {"float16": (TensorProto.FLOAT16, lambda a: a.astype(np.float16)),
+             "bfloat16": (TensorProto.BFLOAT16, to_bf16_bits),
+             "float32": (TensorProto.FLOAT, lambda a: a)}
+
+    def case(tag, dtype, m, n, k, flags):
+        elem, cast = types[dtype]
+        a, b, bias = cast(arr(m, k)), cast(arr(k, n)), cast(arr(n))
+        return (f"split_k_{tag}_{m}x{n}x{k}_bias",
+                model([helper.make_node("MatMul", ["a", "b"], ["p"], name="mm"),
+                       helper.make_node("Add", ["p", "bias"], ["y"], name="add")],
+                      [("a", a)], "y", [("b", b), ("bias", bias)], elem),
+                {"a": a}, {"b": b, "bias": bias}, "a @ b + bias", "a @ b + np.abs(bias)",
+                ["--gpu-split-k"] + flags, "splitk", dtype)
+    yield case("tf32", "float32", 64, 128, 2048, [])
+    yield case("f16", "float16", 32, 128, 4096, [])
+    yield case("bf16_staged", "bfloat16", 128, 512, 2048, ["--gpu-stages=3"])
+
+
 def row_cases(helper, model, arr):
     """--gpu-fuse-rows: softmax, layer norm and log-softmax (a per-row op,
     log of the sum, between two reductions) as one kernel, a warp per row;
@@ -378,7 +403,9 @@ def cmd_compile(args):
                 "lanes": "lanes = 32" in kernels.stdout,
                 "staged": re.search(r"stages = [1-9]", kernels.stdout) is not None,
                 "rows": "aicc.row_kernel" in kernels.stdout and "lanes = 32" in kernels.stdout
-                        and kernels.stdout.count("func.func private") == 1}
+                        and kernels.stdout.count("func.func private") == 1,
+                "splitk": 'mma = "m16n8k' in kernels.stdout and
+                          'iterator_types = ["reduction", "parallel"' in kernels.stdout}
         ok = uses[expect] if expect else not uses["mma"]
         proc = subprocess.run(base + ["-o", str(d / "model.aicc")], capture_output=True, text=True)
         if kernels.returncode or proc.returncode or not ok:
@@ -389,11 +416,11 @@ def cmd_compile(args):
             continue
         for n, a in {**inputs, **weights}.items():
             np.save(d / f"{n}.npy", a)
-        bound = HALF_BOUNDS.get(dtype) or (TF32_BOUND if expect in ("mma", "staged")
+        bound = HALF_BOUNDS.get(dtype) or (TF32_BOUND if expect in ("mma", "staged", "splitk")
                                            else STRICT_BOUND)
         entry = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
                  "ref": ref, "scale": scale, "bound": bound, "uses": expect, "dtype": dtype}
-        if (dtype != "float32" or expect == "rows" or "conv" in name) and not check_on_cpu(args.aicc, d, name, entry, inputs, weights,
+        if (dtype != "float32" or expect in ("rows", "splitk") or "conv" in name) and not check_on_cpu(args.aicc, d, name, entry, inputs, weights,
                                                    d / "model.onnx"):
             bad += 1
             continue
