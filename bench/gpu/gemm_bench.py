@@ -3,11 +3,13 @@
 
     python3 gemm_bench.py --out gemm.json
 
-For each gemm/gemm_MxNxK[_f16|_bf16][_strict|_staged].aicc
+For each gemm/gemm_MxNxK[_f16|_bf16][_strict|_staged|_splitk].aicc
 (bench/gpu/make_gemm_models.py, compiled with -target=cuda: f32 on tf32
 tensor cores by default, `_strict` with --gpu-precision=strict, f16 and
 bf16 on m16n8k16 tensor cores; `_staged` with --gpu-stages=3, operands
-staged in shared memory), inputs are drawn here (fixed seed; bf16
+staged in shared memory; `_splitk` with --gpu-split-k, the reduction
+split and the partials summed by a second kernel: its time counts both),
+inputs are drawn here (fixed seed; bf16
 travels as uint16 bits) and the output checked against a float64 numpy
 product of the same inputs (max error relative to max |ref|).
 The aicc kernel time comes from the runtime's profile: CUDA events around
@@ -75,7 +77,7 @@ def main():
     for artifact in sorted((HERE / "gemm").glob("gemm_*.aicc")):
         m, n, k = map(int, artifact.stem.split("_")[1].split("x"))
         tags = artifact.stem.split("_")[2:]
-        strict, staged = "strict" in tags, "staged" in tags
+        strict, staged, splitk = "strict" in tags, "staged" in tags, "splitk" in tags
         dtype = "float16" if "f16" in tags else "bfloat16" if "bf16" in tags else "float32"
         a_path, b_path = work / f"a_{m}x{k}_{dtype}.npy", work / f"b_{k}x{n}_{dtype}.npy"
         for path, shape in [(a_path, (m, k)), (b_path, (k, n))]:
@@ -91,7 +93,7 @@ def main():
         precision = dtype if dtype != "float32" else "strict" if strict else "tf32"
         if proc.returncode != 0:
             rows.append({"shape": shape, "precision": precision, "staged": staged,
-                         "error": proc.stderr.strip()[-300:]})
+                         "split_k": splitk, "error": proc.stderr.strip()[-300:]})
             print(rows[-1], flush=True)
             continue
         kernel_ms = 0.0
@@ -105,7 +107,7 @@ def main():
         err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
         flops = 2.0 * m * n * k
         row = {"shape": shape, "precision": precision, "staged": staged,
-               "aicc_kernel_ms": kernel_ms, "aicc_end_to_end_ms": end_to_end,
+               "split_k": splitk, "aicc_kernel_ms": kernel_ms, "aicc_end_to_end_ms": end_to_end,
                "aicc_tflops": flops / kernel_ms / 1e9, "max_rel_err": err}
         if dtype == "float32":
             f32, tf32 = torch_ms(m, n, k, False), torch_ms(m, n, k, True)

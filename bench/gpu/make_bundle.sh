@@ -8,7 +8,8 @@
 #                onnxruntime reference and the PyTorch peers
 #                (needs build/models: .venv/bin/python bench/models/build_models.py)
 #   gemm         single-MatMul artifacts (f32: tf32 and strict; f16; bf16;
-#                each also with --gpu-stages=3 where that stages it) for
+#                each also with --gpu-stages=3 where that stages it and
+#                with --gpu-split-k where that splits it) for
 #                gemm_bench.py,
 #                softmax/layer-norm artifacts (default and --gpu-fuse-rows)
 #                for rows_bench.py; inputs are
@@ -81,6 +82,11 @@ for part in "$@"; do
         # heuristic stages this shape, to time against the default.
         if "$AICC" "$f" -target=cuda --gpu-stages=3 --emit=kernels | grep -q "stages = "; then
           "$AICC" "$f" -target=cuda --gpu-stages=3 -o "$B/gemm/${n}_staged.aicc"
+        fi
+        # The reduction split (--gpu-split-k), where this shape splits.
+        if "$AICC" "$f" -target=cuda --gpu-split-k --emit=kernels |
+            grep -q 'iterator_types = \["reduction", "parallel"'; then
+          "$AICC" "$f" -target=cuda --gpu-split-k -o "$B/gemm/${n}_splitk.aicc"
         fi
         case "$n" in
           *_f16|*_bf16) ;; # 16-bit matmuls run on tensor cores either way
