@@ -29,10 +29,11 @@ namespace aicc {
 
 void buildCpuKernelsPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
-  // 1. Graph → linalg (2-D convs channels last) → convolutions as GEMMs →
+  // 1. Graph → linalg (2-D convs channels last unless a test asks for the
+  // GPU's channels-first form) → convolutions as GEMMs →
   // elementwise chains fused →
   //    constant GEMM operands as panels → kernels.
-  buildGraphToLinalgPipeline(pm, /*channelsLast=*/true);
+  buildGraphToLinalgPipeline(pm, options.channelsLast);
   pm.addPass(createConvToGemmPass());
   addFormKernelsPasses(pm, /*forCpu=*/true, [&](OpPassManager &nested) {
     nested.addPass(createCpuWidenOperandsPass());

@@ -2,7 +2,10 @@
 
 #include "compiler/pipeline/Pipelines.h"
 
+#include <cstdlib>
+
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
@@ -51,6 +54,9 @@ CpuPipelineOptions detectHostCpu() {
     options.l1Kb = kb;
   if (int64_t kb = dataCacheKb(2))
     options.l2Kb = kb;
+  // For tests: compile convs the way the CUDA pipeline does.
+  if (const char *value = std::getenv("AICC_CPU_CHANNELS_FIRST"))
+    options.channelsLast = llvm::StringRef(value) != "1";
   return options;
 }
 

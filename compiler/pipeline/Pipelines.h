@@ -35,6 +35,11 @@ struct CpuPipelineOptions {
   int64_t vectorRegisters = 32;
   int64_t l1Kb = 32;
   int64_t l2Kb = 1024;
+  /// 2-D convs and their neighbours in NHWC (faster on CPUs). false: they
+  /// stay NCHW and become the channels-first GEMM the CUDA pipeline runs,
+  /// which checks that form on a CPU (`AICC_CPU_CHANNELS_FIRST=1` in the
+  /// environment of a host compile, for tests).
+  bool channelsLast = true;
 };
 
 /// graph → linalg → fused, outlined kernels, each with a schedule (what

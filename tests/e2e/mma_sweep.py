@@ -36,6 +36,7 @@ travel as their uint16 bits (aicc-run's convention).
 """
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -451,19 +452,30 @@ def check(name, e, arrays, got):
 
 
 def check_on_cpu(aicc, d, name, e, inputs, weights, onnx_path):
-    """Runs a half-precision, row or conv case on the CPU (aicc run -O2) against
-    the same reference and bound: checks the f32-accumulating lowering and
-    the sweep's own reference and bound without a GPU."""
-    with tempfile.TemporaryDirectory() as out:
-        cmd = [aicc, "run", "-O2", str(onnx_path), "--output-dir", out]
-        for n in inputs:
-            cmd += ["--input", f"{n}={d / (n + '.npy')}"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode:
-            print(f"  {name} (CPU): FAILED rc {proc.returncode}: {proc.stderr.strip()[-300:]}")
-            return False
-        got = to_float(np.load(Path(out) / "y.npy"))
-    return check(f"{name} (CPU)", e, {**inputs, **weights}, got)
+    """Runs a half-precision, row, split-K or conv case on the CPU (aicc run
+    -O2) against the same reference and bound: checks the f32-accumulating
+    lowering and the sweep's own reference and bound without a GPU. Conv
+    cases run a second time channels first (AICC_CPU_CHANNELS_FIRST=1):
+    the NCHW im2col GEMM that the CUDA pipeline gives the tensor cores."""
+    runs = [("CPU", {})]
+    if "conv" in name:
+        runs.append(("CPU, channels first", {"AICC_CPU_CHANNELS_FIRST": "1"}))
+    ok = True
+    for label, env in runs:
+        with tempfile.TemporaryDirectory() as out:
+            cmd = [aicc, "run", "-O2", str(onnx_path), "--output-dir", out]
+            for n in inputs:
+                cmd += ["--input", f"{n}={d / (n + '.npy')}"]
+            proc = subprocess.run(cmd, capture_output=True, text=True,
+                                  env={**os.environ, **env})
+            if proc.returncode:
+                print(f"  {name} ({label}): FAILED rc {proc.returncode}: "
+                      f"{proc.stderr.strip()[-300:]}")
+                ok = False
+                continue
+            got = to_float(np.load(Path(out) / "y.npy"))
+        ok &= check(f"{name} ({label})", e, {**inputs, **weights}, got)
+    return ok
 
 
 def cmd_run(args):
