@@ -10,6 +10,7 @@
 
 #include "codegen/common/Passes.h"
 #include "codegen/cpu/Passes.h"
+#include "codegen/gpu/Passes.h"
 #include "compiler/partition/Passes.h"
 #include "compiler/pipeline/Pipelines.h"
 #include "compiler/pipeline/Stages.h"
@@ -35,6 +36,8 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   //    constant GEMM operands as panels → kernels.
   buildGraphToLinalgPipeline(pm, options.channelsLast);
   pm.addPass(createConvToGemmPass());
+  if (options.splitK)
+    pm.addPass(createGpuSplitKPass());
   addFormKernelsPasses(pm, /*forCpu=*/true, [&](OpPassManager &nested) {
     nested.addPass(createCpuWidenOperandsPass());
     CpuPackWeightsPassOptions pack;

@@ -54,9 +54,12 @@ CpuPipelineOptions detectHostCpu() {
     options.l1Kb = kb;
   if (int64_t kb = dataCacheKb(2))
     options.l2Kb = kb;
-  // For tests: compile convs the way the CUDA pipeline does.
+  // For tests: compile convs and split matmuls the way the CUDA pipeline
+  // does.
   if (const char *value = std::getenv("AICC_CPU_CHANNELS_FIRST"))
     options.channelsLast = llvm::StringRef(value) != "1";
+  if (const char *value = std::getenv("AICC_CPU_SPLIT_K"))
+    options.splitK = llvm::StringRef(value) == "1";
   return options;
 }
 

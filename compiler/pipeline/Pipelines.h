@@ -40,6 +40,10 @@ struct CpuPipelineOptions {
   /// which checks that form on a CPU (`AICC_CPU_CHANNELS_FIRST=1` in the
   /// environment of a host compile, for tests).
   bool channelsLast = true;
+  /// For tests: split the reduction of matmuls as aicc-gpu-split-k does on
+  /// a GPU (`AICC_CPU_SPLIT_K=1`), so that form's numerics are checked on a
+  /// CPU.
+  bool splitK = false;
 };
 
 /// graph → linalg → fused, outlined kernels, each with a schedule (what

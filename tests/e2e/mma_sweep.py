@@ -456,10 +456,13 @@ def check_on_cpu(aicc, d, name, e, inputs, weights, onnx_path):
     -O2) against the same reference and bound: checks the f32-accumulating
     lowering and the sweep's own reference and bound without a GPU. Conv
     cases run a second time channels first (AICC_CPU_CHANNELS_FIRST=1):
-    the NCHW im2col GEMM that the CUDA pipeline gives the tensor cores."""
+    the NCHW im2col GEMM that the CUDA pipeline gives the tensor cores;
+    split-K cases with the reduction split (AICC_CPU_SPLIT_K=1)."""
     runs = [("CPU", {})]
     if "conv" in name:
         runs.append(("CPU, channels first", {"AICC_CPU_CHANNELS_FIRST": "1"}))
+    if e["uses"] == "splitk":
+        runs.append(("CPU, split", {"AICC_CPU_SPLIT_K": "1"}))
     ok = True
     for label, env in runs:
         with tempfile.TemporaryDirectory() as out:
