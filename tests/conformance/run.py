@@ -144,7 +144,10 @@ def main():
     ap.add_argument("--status-md")
     ap.add_argument("--check-baseline", action="store_true",
                     help="fail if a suite passes fewer tests than baseline.json")
-    ap.add_argument("--filter", help="only tests whose name contains this")
+    ap.add_argument("--filter", action="append",
+                    help="only tests whose name contains this (repeatable: any of them)")
+    ap.add_argument("--no-failures", action="store_true",
+                    help="fail if any test fails (for a filtered run)")
     ap.add_argument("--opt-level", type=int, default=2, choices=(0, 2),
                     help="0: the reference path; 2: kernels, schedules, vectors (default)")
     args = ap.parse_args()
@@ -158,7 +161,7 @@ def main():
                   "install libonnx-testdata (scripts/setup.sh)", file=sys.stderr)
             return 2
         if args.filter:
-            tests = [t for t in tests if args.filter in t.name]
+            tests = [t for t in tests if any(f in t.name for f in args.filter)]
         results = {}
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             futures = {pool.submit(run_test, args.aicc, t, args.opt_level): t.name for t in tests}
@@ -195,6 +198,9 @@ def main():
              for k in ("passed", "failed", "unsupported", "total")}
     print(f"conformance cpu -O{args.opt_level}: {total['passed']} passed, {total['failed']} failed, "
           f"{total['unsupported']} unsupported of {total['total']}")
+    if args.no_failures and total["failed"]:
+        print(f"error: {total['failed']} tests failed", file=sys.stderr)
+        rc = 1
     return rc
 
 

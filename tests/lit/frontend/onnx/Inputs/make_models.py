@@ -187,3 +187,17 @@ save("huge_range", [helper.make_node("Range", ["s", "l", "d"], ["y"], name="huge
      [numpy_helper.from_array(np.array(0, np.float32), "s"),
       numpy_helper.from_array(np.array(1e12, np.float32), "l"),
       numpy_helper.from_array(np.array(1, np.float32), "d")])
+
+# A 3x3 conv with bias and a deep matmul with a constant weight: the forms
+# the CUDA pipeline gives them (channels-first im2col GEMM, split-K) are
+# checked on the CPU through AICC_CPU_CHANNELS_FIRST / AICC_CPU_SPLIT_K.
+forms = np.random.default_rng(7)
+save("conv_bias", [
+    helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], name="conv"),
+], [vi("x", F, [1, 4, 6, 6])], [vi("y", F, [1, 6, 6, 6])],
+    [numpy_helper.from_array(forms.standard_normal((6, 4, 3, 3)).astype(np.float32), "w"),
+     numpy_helper.from_array(forms.standard_normal((6,)).astype(np.float32), "b")])
+save("deep_weight", [
+    helper.make_node("MatMul", ["x", "w"], ["y"], name="mm"),
+], [vi("x", F, [32, 1024])], [vi("y", F, [32, 32])],
+    [numpy_helper.from_array(forms.standard_normal((1024, 32)).astype(np.float32), "w")])
