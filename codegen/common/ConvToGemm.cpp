@@ -21,11 +21,11 @@ using namespace mlir;
 namespace aicc {
 namespace {
 
-/// A copy of `input`'s windows into a new tensor of `shape`, with `inMap`
-/// from the copy's loops (one per dimension of `shape`) to `input`.
-Value copyWindows(RewriterBase &rewriter, Location loc, Value input,
-                  AffineMap inMap, ArrayRef<int64_t> shape) {
-  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+/// A new tensor of `shape` and `element` type whose element at each index
+/// is `fn` of `input[inMap(index)]` (one parallel generic).
+Value mapElements(RewriterBase &rewriter, Location loc, Value input,
+                  AffineMap inMap, ArrayRef<int64_t> shape, Type element,
+                  function_ref<Value(OpBuilder &, Location, Value)> fn) {
   Value empty = tensor::EmptyOp::create(rewriter, loc, shape, element);
   SmallVector<AffineMap> maps = {inMap,
                                  rewriter.getMultiDimIdentityMap(shape.size())};
@@ -34,10 +34,19 @@ Value copyWindows(RewriterBase &rewriter, Location loc, Value input,
              ValueRange{empty}, maps,
              SmallVector<utils::IteratorType>(shape.size(),
                                               utils::IteratorType::parallel),
-             [](OpBuilder &b, Location loc, ValueRange args) {
-               linalg::YieldOp::create(b, loc, args[0]);
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc, fn(b, loc, args[0]));
              })
       .getResult(0);
+}
+
+/// A copy of `input`'s windows into a new tensor of `shape`, with `inMap`
+/// from the copy's loops (one per dimension of `shape`) to `input`.
+Value copyWindows(RewriterBase &rewriter, Location loc, Value input,
+                  AffineMap inMap, ArrayRef<int64_t> shape) {
+  return mapElements(rewriter, loc, input, inMap, shape,
+                     getElementTypeOrSelf(input.getType()),
+                     [](OpBuilder &, Location, Value v) { return v; });
 }
 
 /// init + sum_k lhs * rhs as a float generic over (n, i, j, k) with `maps`;
@@ -65,24 +74,14 @@ Value contract(RewriterBase &rewriter, Location loc, Value lhs, Value rhs,
       .getResult(0);
 }
 
-/// `value` with every element converted to `element` by `convert` (one
-/// elementwise generic).
+/// `value` with every element converted to `element` by `convert`.
 Value convertElements(
     RewriterBase &rewriter, Location loc, Value value, Type element,
     function_ref<Value(OpBuilder &, Location, Value)> convert) {
   auto type = cast<RankedTensorType>(value.getType());
-  Value empty =
-      tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
-  AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
-  return linalg::GenericOp::create(
-             rewriter, loc, empty.getType(), ValueRange{value},
-             ValueRange{empty}, SmallVector<AffineMap>{identity, identity},
-             SmallVector<utils::IteratorType>(type.getRank(),
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &b, Location loc, ValueRange args) {
-               linalg::YieldOp::create(b, loc, convert(b, loc, args[0]));
-             })
-      .getResult(0);
+  return mapElements(rewriter, loc, value,
+                     rewriter.getMultiDimIdentityMap(type.getRank()),
+                     type.getShape(), element, convert);
 }
 
 /// `init` as an f32 accumulator: a fill of the same constant in f32, or the
@@ -93,12 +92,12 @@ Value widenInit(RewriterBase &rewriter, Location loc, Value init) {
   if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
     FloatAttr value;
     if (matchPattern(fill.getInputs()[0], m_Constant(&value))) {
-      Value zero = arith::ConstantOp::create(
+      Value start = arith::ConstantOp::create(
           rewriter, loc, f32,
           rewriter.getFloatAttr(f32, value.getValue().convertToDouble()));
       Value empty =
           tensor::EmptyOp::create(rewriter, loc, type.getShape(), f32);
-      return linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+      return linalg::FillOp::create(rewriter, loc, start, empty).getResult(0);
     }
   }
   return convertElements(rewriter, loc, init, f32,
