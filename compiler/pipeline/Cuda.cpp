@@ -79,8 +79,11 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   //    mapped: it would fold unit dimensions the block shape counts).
   pm.addNestedPass<func::FuncOp>(createGpuTileAndDistributePass());
   pm.addPass(createCSEPass());
-  // 4. Tensors → buffers; host-side buffers in managed memory.
+  // 4. Tensors → buffers; @main's intermediates at static offsets in one
+  //    device arena (the workspace), what else the host allocates in managed
+  //    memory.
   addBufferizePasses(pm);
+  pm.addPass(createPlanMemoryPass());
   pm.addPass(createGpuManagedMemoryPass());
   pm.addNestedPass<func::FuncOp>(createGpuMmaPass()); // warp tiles → mma.sync
   pm.addNestedPass<func::FuncOp>(createGpuWarpReducePass()); // warp per output

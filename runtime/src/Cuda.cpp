@@ -2,8 +2,8 @@
 //
 // Only the handful of driver entry points the artifacts need, declared here
 // with the driver's ABI (no CUDA headers needed to build the runtime).
-// Launches are synchronous for now: each waits for its kernel before the
-// host code goes on (the host code may read managed memory next).
+// Launches wait for their kernel unless the artifact's host code never reads
+// a buffer (its manifest says "async"); then a run waits once, at its end.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,6 +31,7 @@ using CUstream = struct CUstream_st *;
 using CUdeviceptr = unsigned long long;
 using CUevent = struct CUevent_st *;
 constexpr unsigned kMemAttachGlobal = 1;
+constexpr unsigned kStreamNonBlocking = 1;
 constexpr int kDeviceAttributeManagedMemory = 83;
 
 struct Driver {
@@ -43,7 +44,6 @@ struct Driver {
   CUresult (*deviceGetAttribute)(int *, int, CUdevice) = nullptr;
   CUresult (*primaryCtxRetain)(CUcontext *, CUdevice) = nullptr;
   CUresult (*ctxSetCurrent)(CUcontext) = nullptr;
-  CUresult (*ctxSynchronize)() = nullptr;
   CUresult (*moduleLoadData)(CUmodule *, const void *) = nullptr;
   CUresult (*moduleUnload)(CUmodule) = nullptr;
   CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *) = nullptr;
@@ -52,6 +52,11 @@ struct Driver {
                            void **) = nullptr;
   CUresult (*memAllocManaged)(CUdeviceptr *, size_t, unsigned) = nullptr;
   CUresult (*memFree)(CUdeviceptr) = nullptr;
+  CUresult (*memAlloc)(CUdeviceptr *, size_t) = nullptr;
+  CUresult (*memcpyHtoD)(CUdeviceptr, const void *, size_t, CUstream) = nullptr;
+  CUresult (*memcpyDtoH)(void *, CUdeviceptr, size_t, CUstream) = nullptr;
+  CUresult (*streamCreate)(CUstream *, unsigned) = nullptr;
+  CUresult (*streamSynchronize)(CUstream) = nullptr;
   CUresult (*getErrorName)(CUresult, const char **) = nullptr;
   CUresult (*memAdvise)(CUdeviceptr, size_t, int, CUdevice) = nullptr;
   CUresult (*memPrefetchAsync)(CUdeviceptr, size_t, CUdevice,
@@ -99,13 +104,17 @@ Driver &driver() {
         resolve(d.library, "cuDeviceGetAttribute", d.deviceGetAttribute) &&
         resolve(d.library, "cuDevicePrimaryCtxRetain", d.primaryCtxRetain) &&
         resolve(d.library, "cuCtxSetCurrent", d.ctxSetCurrent) &&
-        resolve(d.library, "cuCtxSynchronize", d.ctxSynchronize) &&
         resolve(d.library, "cuModuleLoadData", d.moduleLoadData) &&
         resolve(d.library, "cuModuleUnload", d.moduleUnload) &&
         resolve(d.library, "cuModuleGetFunction", d.moduleGetFunction) &&
         resolve(d.library, "cuLaunchKernel", d.launchKernel) &&
         resolve(d.library, "cuMemAllocManaged", d.memAllocManaged) &&
         resolve(d.library, "cuMemFree_v2", d.memFree) &&
+        resolve(d.library, "cuMemAlloc_v2", d.memAlloc) &&
+        resolve(d.library, "cuMemcpyHtoDAsync_v2", d.memcpyHtoD) &&
+        resolve(d.library, "cuMemcpyDtoHAsync_v2", d.memcpyDtoH) &&
+        resolve(d.library, "cuStreamCreate", d.streamCreate) &&
+        resolve(d.library, "cuStreamSynchronize", d.streamSynchronize) &&
         resolve(d.library, "cuGetErrorName", d.getErrorName);
     // Optional: hints for constants.
     resolve(d.library, "cuMemAdvise", d.memAdvise);
@@ -150,6 +159,10 @@ Driver &driver() {
 
 thread_local std::string threadError;
 thread_local bool asyncLaunches = false;
+/// This thread's stream (null: the default stream, where none could be made).
+thread_local CUstream threadStream = nullptr;
+/// Whether this thread queued work that synchronize() has not waited for.
+thread_local bool inFlight = false;
 
 /// AICC_CUDA_TRACE=1 prints every call the artifact makes into the runtime.
 bool tracing() {
@@ -272,10 +285,13 @@ Driver *ready() {
     recordError(d.failure);
     return nullptr;
   }
-  // The primary context, once per thread (every launch comes through here).
+  // The primary context and a stream, once per thread (every launch comes
+  // through here). The stream does not wait for other threads' work, as
+  // the default stream would.
   thread_local bool current = false;
-  if (!current)
-    current = d.ctxSetCurrent(d.context) == 0;
+  if (!current && (current = d.ctxSetCurrent(d.context) == 0) &&
+      d.streamCreate(&threadStream, kStreamNonBlocking) != 0)
+    threadStream = nullptr;
   return &d;
 }
 
@@ -306,55 +322,82 @@ std::string describeDevice() {
   return std::string(name) + ", driver API " + std::to_string(version);
 }
 
+bool managedOnly() {
+  static const bool on = [] {
+    const char *value = std::getenv("AICC_CUDA_MANAGED");
+    return value && *value && std::strcmp(value, "0") != 0;
+  }();
+  return on;
+}
+
 namespace {
+struct Block {
+  size_t bytes;
+  Memory kind;
+};
 struct Pool {
   std::mutex mutex;
-  std::multimap<size_t, void *> freeBlocks;
-  std::map<void *, size_t> sizes; // every block the pool handed out
+  std::multimap<std::pair<size_t, Memory>, void *> freeBlocks;
+  std::map<void *, Block> blocks; // every block the pool handed out
   std::map<std::pair<const void *, size_t>, void *> constants;
 };
 Pool &pool() {
   static Pool *p = new Pool(); // outlives artifacts unloaded at exit
   return *p;
 }
-void *allocFromDriver(size_t bytes);
+/// Blocks this thread freed while its work was in flight.
+thread_local std::vector<void *> pendingFrees;
+
+void *allocFromDriver(size_t bytes, Memory kind);
+
+void releasePending() {
+  Pool &p = pool();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  for (void *ptr : pendingFrees)
+    if (auto it = p.blocks.find(ptr); it != p.blocks.end())
+      p.freeBlocks.emplace(std::make_pair(it->second.bytes, it->second.kind),
+                           ptr);
+  pendingFrees.clear();
+}
 } // namespace
 
-void *allocManaged(size_t bytes) {
+void *alloc(size_t bytes, Memory kind) {
+  if (managedOnly())
+    kind = Memory::Managed;
   Pool &p = pool();
   {
     std::lock_guard<std::mutex> lock(p.mutex);
-    auto it = p.freeBlocks.find(bytes);
+    auto it = p.freeBlocks.find({bytes, kind});
     if (it != p.freeBlocks.end()) {
       void *block = it->second;
       p.freeBlocks.erase(it);
       return block;
     }
   }
-  void *block = allocFromDriver(bytes);
+  void *block = allocFromDriver(bytes, kind);
   if (block) {
     std::lock_guard<std::mutex> lock(p.mutex);
-    p.sizes[block] = bytes;
+    p.blocks[block] = {bytes, kind};
   }
   return block;
 }
 
+void *allocManaged(size_t bytes) { return alloc(bytes, Memory::Managed); }
+
 void free(void *ptr) {
   if (!ptr)
     return;
-  Pool &p = pool();
-  std::lock_guard<std::mutex> lock(p.mutex);
-  auto it = p.sizes.find(ptr);
-  if (it != p.sizes.end())
-    p.freeBlocks.emplace(it->second, ptr);
+  pendingFrees.push_back(ptr);
+  if (!inFlight)
+    releasePending();
 }
 
 void trimPool() {
   Pool &p = pool();
   std::lock_guard<std::mutex> lock(p.mutex);
   Driver &d = driver();
-  for (auto &[bytes, block] : p.freeBlocks) {
-    p.sizes.erase(block);
+  for (auto &[key, block] : p.freeBlocks) {
+    p.blocks.erase(block);
     if (d.failure.empty())
       d.memFree(reinterpret_cast<CUdeviceptr>(block));
   }
@@ -365,10 +408,37 @@ void prefetchToDevice(void *ptr, size_t bytes) {
   Driver &d = driver();
   if (!ptr || !bytes || !d.memPrefetchAsync)
     return;
+  if (!ready())
+    return;
+  inFlight = true;
   d.memPrefetchAsync(reinterpret_cast<CUdeviceptr>(ptr), bytes, d.device,
-                     nullptr);
+                     threadStream);
   if (profiling())
     synchronize();
+}
+
+void copyToDevice(void *device, const void *host, size_t bytes) {
+  Driver *d = ready();
+  if (!d || !bytes)
+    return;
+  inFlight = true;
+  if (CUresult rc = d->memcpyHtoD(reinterpret_cast<CUdeviceptr>(device), host,
+                                  bytes, threadStream);
+      rc != 0)
+    recordError("cannot copy " + std::to_string(bytes) +
+                " bytes to the GPU: " + errorName(*d, rc));
+}
+
+void copyToHost(void *host, const void *device, size_t bytes) {
+  Driver *d = ready();
+  if (!d || !bytes)
+    return;
+  inFlight = true;
+  if (CUresult rc = d->memcpyDtoH(host, reinterpret_cast<CUdeviceptr>(device),
+                                  bytes, threadStream);
+      rc != 0)
+    recordError("cannot copy " + std::to_string(bytes) +
+                " bytes from the GPU: " + errorName(*d, rc));
 }
 
 void *stagedConstant(const void *address, size_t bytes) {
@@ -377,18 +447,24 @@ void *stagedConstant(const void *address, size_t bytes) {
   auto key = std::make_pair(address, bytes);
   if (auto it = p.constants.find(key); it != p.constants.end())
     return it->second;
-  void *copy = allocFromDriver(bytes);
+  // Kernels read it; in device memory unless the host may read it too.
+  Memory kind =
+      asyncLaunches && !managedOnly() ? Memory::Device : Memory::Managed;
+  void *copy = allocFromDriver(bytes, kind);
   if (!copy)
     return nullptr;
-  std::memcpy(copy, address, bytes);
   Driver &d = driver();
-  constexpr int kAdviseReadMostly = 1;
-  if (d.memAdvise)
-    d.memAdvise(reinterpret_cast<CUdeviceptr>(copy), bytes, kAdviseReadMostly,
-                d.device);
-  if (d.memPrefetchAsync)
-    d.memPrefetchAsync(reinterpret_cast<CUdeviceptr>(copy), bytes, d.device,
-                       nullptr);
+  if (kind == Memory::Device) {
+    // The source is the artifact's data, alive as long as the copy.
+    copyToDevice(copy, address, bytes);
+  } else {
+    std::memcpy(copy, address, bytes);
+    constexpr int kAdviseReadMostly = 1;
+    if (d.memAdvise)
+      d.memAdvise(reinterpret_cast<CUdeviceptr>(copy), bytes, kAdviseReadMostly,
+                  d.device);
+    prefetchToDevice(copy, bytes);
+  }
   p.constants.emplace(key, copy);
   return copy;
 }
@@ -410,18 +486,23 @@ void releaseConstants(const void *begin, const void *end) {
 }
 
 namespace {
-void *allocFromDriver(size_t bytes) {
+void *allocFromDriver(size_t bytes, Memory kind) {
   Driver *d = ready();
   if (!d)
     return nullptr;
   CUdeviceptr ptr = 0;
-  if (CUresult rc =
-          d->memAllocManaged(&ptr, bytes ? bytes : 1, kMemAttachGlobal);
-      rc != 0) {
-    recordError("cannot allocate " + std::to_string(bytes) +
-                " bytes of CUDA managed memory: " + errorName(*d, rc));
+  bool managed = kind == Memory::Managed;
+  CUresult rc =
+      managed ? d->memAllocManaged(&ptr, bytes ? bytes : 1, kMemAttachGlobal)
+              : d->memAlloc(&ptr, bytes ? bytes : 1);
+  if (rc != 0) {
+    recordError("cannot allocate " + std::to_string(bytes) + " bytes of " +
+                (managed ? "CUDA managed" : "GPU") +
+                " memory: " + errorName(*d, rc));
     return nullptr;
   }
+  TRACE("%s block of %zu bytes -> %p\n", managed ? "managed" : "device", bytes,
+        reinterpret_cast<void *>(ptr));
   return reinterpret_cast<void *>(ptr);
 }
 } // namespace
@@ -430,12 +511,14 @@ void synchronize() {
   Driver *d = ready();
   if (!d)
     return;
-  if (CUresult rc = d->ctxSynchronize(); rc != 0)
+  if (CUresult rc = d->streamSynchronize(threadStream); rc != 0)
     recordError("CUDA error " + errorName(*d, rc) +
                 " while running the model (AICC_CUDA_PROFILE=1 makes every "
                 "launch wait, to name the kernel)");
   else
     collectTimings(*d);
+  inFlight = false;
+  releasePending();
 }
 
 void setAsyncLaunches(bool async) { asyncLaunches = async; }
@@ -452,8 +535,10 @@ bool takeError(std::string &message) {
 
 } // namespace aicc::cuda
 
-// The functions MLIR's gpu-to-llvm lowering calls. Streams are not used
-// yet: every launch runs on the default stream and is waited for.
+// The functions MLIR's gpu-to-llvm lowering calls. The artifacts' launches
+// are synchronous in MLIR's sense (no async tokens, a null stream): they go
+// to the calling thread's stream, and wait there unless asynchronous
+// launches are on.
 #define AICC_EXPORT extern "C" __attribute__((visibility("default")))
 
 AICC_EXPORT void *mgpuModuleLoad(void *data, size_t /*size*/) {
@@ -526,20 +611,21 @@ AICC_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
       (!(timing.before = takeEvent(*d)) || !(timing.after = takeEvent(*d))))
     events = false;
   if (events)
-    d->eventRecord(timing.before, nullptr);
+    d->eventRecord(timing.before, threadStream);
   auto start = std::chrono::steady_clock::now();
   CUresult rc = 0;
   for (int i = 0, n = profiling() ? profileRepeat() : 1; rc == 0 && i < n; ++i)
     rc = d->launchKernel(static_cast<CUfunction>(function), gridX, gridY, gridZ,
-                         blockX, blockY, blockZ, sharedMemBytes, nullptr,
+                         blockX, blockY, blockZ, sharedMemBytes, threadStream,
                          params, extra);
+  inFlight = true;
   if (events && rc == 0) {
-    d->eventRecord(timing.after, nullptr);
+    d->eventRecord(timing.after, threadStream);
     pendingTimings.push_back(timing);
   }
   // Synchronous profiling waits even when launches need not.
   if (rc == 0 && (!asyncLaunches || (profiling() && !profilingAsync())))
-    rc = d->ctxSynchronize();
+    rc = d->streamSynchronize(threadStream);
   if (rc == 0 && events && !profilingAsync())
     collectTimings(*d);
   if (profiling() && !events) {
@@ -548,12 +634,23 @@ AICC_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
                     .count();
     addTiming(name, ms);
   }
-  if (rc != 0)
-    recordError("CUDA error " + errorName(*d, rc) + " in kernel '" + name +
-                "' (grid " + std::to_string(gridX) + "x" +
-                std::to_string(gridY) + "x" + std::to_string(gridZ) +
-                ", block " + std::to_string(blockX) + "x" +
-                std::to_string(blockY) + "x" + std::to_string(blockZ) + ")");
+  if (rc == 0)
+    return;
+  std::string where =
+      "' (grid " + std::to_string(gridX) + "x" + std::to_string(gridY) + "x" +
+      std::to_string(gridZ) + ", block " + std::to_string(blockX) + "x" +
+      std::to_string(blockY) + "x" + std::to_string(blockZ) + ")";
+  // Launched without waiting, an earlier kernel's fault (sticky: every call
+  // after it fails with it) shows up here.
+  bool fault = rc == 700 || rc == 702 || rc == 710 || (rc >= 714 && rc <= 719);
+  bool waited = !fault || !asyncLaunches || (profiling() && !profilingAsync());
+  recordError("CUDA error " + errorName(*d, rc) +
+              (waited ? " in kernel '" : " at the launch of kernel '") + name +
+              where +
+              (waited ? ""
+                      : " (raised by it or an earlier kernel; "
+                        "AICC_CUDA_PROFILE=1 makes every launch wait, "
+                        "to name the kernel)"));
 }
 
 AICC_EXPORT void *mgpuStreamCreate() { return nullptr; }

@@ -4,7 +4,9 @@
 // runtime builds and loads on machines without a GPU or driver. Compiled
 // CUDA artifacts call the launch functions MLIR's gpu-to-llvm emits
 // (mgpuModuleLoad, mgpuLaunchKernel, ...), which Cuda.cpp defines on top of
-// it. Errors are kept per thread, first one wins, until taken.
+// it. Each thread that runs a model has a stream of its own (so runs on
+// several threads overlap); its launches and copies go there. Errors are kept
+// per thread, first one wins, until taken.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,31 +25,53 @@ bool available(std::string &why);
 /// "NVIDIA H100 80GB HBM3, driver 13000", or empty.
 std::string describeDevice();
 
-/// Managed memory (reachable from host and device); nullptr on failure.
-/// Freed blocks are kept for the next allocation of the same size (a model
-/// allocates the same buffers on every run).
+/// Where a block lives: managed memory (reachable from host and device, for
+/// artifacts whose host code reads buffers) or device memory (the arena,
+/// inputs and outputs of artifacts whose host code only launches kernels).
+enum class Memory { Managed, Device };
+
+/// AICC_CUDA_MANAGED=1: every buffer in managed memory, as before the device
+/// arena (a diagnostic switch).
+bool managedOnly();
+
+/// A block of `bytes`; nullptr (and an error recorded) on failure. Freed
+/// blocks are kept for the next allocation of the same size and kind (a
+/// model allocates the same buffers on every run).
+void *alloc(size_t bytes, Memory kind);
 void *allocManaged(size_t bytes);
+/// Returns a block to the pool. A block freed during a run (while kernels
+/// that use it may still be queued) is reused only after the run's
+/// synchronize().
 void free(void *ptr);
-/// Moves managed memory to the device ahead of the kernels (on the default
-/// stream they run on): a kernel touching pages the host wrote last would
-/// otherwise fault them over one by one. Under AICC_CUDA_PROFILE it waits,
-/// so that kernel times do not include the copy.
+/// Moves managed memory to the device ahead of the kernels (on this thread's
+/// stream, where they run): a kernel touching pages the host wrote last
+/// would otherwise fault them over one by one. Under AICC_CUDA_PROFILE it
+/// waits, so that kernel times do not include the copy.
 void prefetchToDevice(void *ptr, size_t bytes);
+/// Host → device and device → host copies on this thread's stream; the
+/// device → host one is done when synchronize() returns. Errors recorded.
+void copyToDevice(void *device, const void *host, size_t bytes);
+void copyToHost(void *host, const void *device, size_t bytes);
 /// Returns the kept blocks to the driver.
 void trimPool();
 
-/// A managed copy of the constant bytes at [address, address + bytes),
-/// made once and kept (read-mostly, prefetched to the device).
+/// A copy of the constant bytes at [address, address + bytes) that kernels
+/// read, made once and kept: device memory during runs whose launches are
+/// asynchronous (their host code reads nothing), else managed memory
+/// (read-mostly, prefetched to the device).
 void *stagedConstant(const void *address, size_t bytes);
 /// Forgets (and frees) the staged copies of constants in [begin, end): an
 /// artifact's data, when it is unloaded.
 void releaseConstants(const void *begin, const void *end);
 
-/// Waits for all work in the context; records an error if one happened.
+/// Waits for this thread's work (its stream: launches and copies); records
+/// an error if one happened. Blocks freed since the last wait go back to
+/// the pool.
 void synchronize();
 
 /// Launches from this thread return without waiting for their kernel (the
-/// artifact's host code never reads device results; synchronize() waits).
+/// artifact's host code never reads device results; synchronize() waits),
+/// and the constants they stage go to device memory.
 void setAsyncLaunches(bool async);
 
 /// Forgets this thread's error.

@@ -92,8 +92,13 @@ struct aicc_model {
   /// Where the kernels run: "" (the host) or "cuda".
   std::string device;
   /// CUDA: the host code never waits for a kernel's results, so launches
-  /// need not wait for their kernel.
+  /// need not wait for their kernel, and the model's buffers (inputs,
+  /// outputs, the workspace) can live in device memory.
   bool asyncLaunches = false;
+  aicc::cuda::Memory memory() const {
+    return asyncLaunches ? aicc::cuda::Memory::Device
+                         : aicc::cuda::Memory::Managed;
+  }
   /// @main's workspace (the intermediates), one per concurrent run.
   aicc::abi::WorkspacePool workspaces;
   std::string error;
@@ -104,6 +109,7 @@ struct aicc_model {
       const void *begin = nullptr, *end = nullptr;
       if (objectRange(entry, begin, end))
         aicc::cuda::releaseConstants(begin, end);
+      workspaces.clear();
       aicc::cuda::trimPool();
     }
     if (handle)
@@ -303,6 +309,16 @@ aicc_status aicc_model_load(const char *path, aicc_model **model, char *error,
     return AICC_ERROR_FORMAT;
   }
   if (m->device == "cuda") {
+    // The workspace is the device arena; runs never read it on the host
+    // unless launches are synchronous.
+    if (m->memory() == aicc::cuda::Memory::Device)
+      m->workspaces.setAllocator(
+          [](size_t bytes) {
+            return aicc::cuda::alloc(bytes, aicc::cuda::Memory::Device);
+          },
+          aicc::cuda::free);
+    else
+      m->workspaces.setAllocator(aicc::cuda::allocManaged, aicc::cuda::free);
     // Loading ran the artifact's constructor, which loads its GPU code.
     std::string why;
     if (!aicc::cuda::available(why) || aicc::cuda::takeError(why)) {
@@ -381,24 +397,38 @@ aicc_status aicc_model_set_threads(aicc_model *model, int threads) {
 }
 
 /// CUDA artifacts take buffers the GPU can reach: the inputs are copied
-/// into managed memory and the outputs out of it.
+/// there and the outputs back. Device memory where the host code reads no
+/// buffer (copies on the run's stream), managed memory otherwise. Outputs
+/// are written only once every kernel has finished without an error.
 static aicc_status runOnCuda(aicc_model *model, const void *const *inputs,
                              void *const *outputs) {
+  using aicc::cuda::Memory;
   aicc::cuda::clearError();
+  Memory kind = model->memory();
+  if (aicc::cuda::managedOnly())
+    kind = Memory::Managed;
   std::vector<void *> buffers;
+  void *workspace = nullptr;
   auto release = [&] {
     for (void *b : buffers)
       aicc::cuda::free(b);
+    if (workspace)
+      model->workspaces.release(workspace);
   };
   aicc::abi::PackedMemrefArgs packed;
   auto stage = [&](const Tensor &t, const void *from) -> bool {
-    void *buffer = aicc::cuda::allocManaged(t.bytes());
+    void *buffer = aicc::cuda::alloc(t.bytes(), kind);
     if (!buffer)
       return false;
     buffers.push_back(buffer);
-    if (from && t.bytes())
-      std::memcpy(buffer, from, t.bytes());
-    aicc::cuda::prefetchToDevice(buffer, t.bytes());
+    if (from && t.bytes()) {
+      if (kind == Memory::Device) {
+        aicc::cuda::copyToDevice(buffer, from, t.bytes());
+      } else {
+        std::memcpy(buffer, from, t.bytes());
+        aicc::cuda::prefetchToDevice(buffer, t.bytes());
+      }
+    }
     packed.add(buffer, t.shape.data(), t.shape.size());
     return true;
   };
@@ -407,6 +437,12 @@ static aicc_status runOnCuda(aicc_model *model, const void *const *inputs,
     ok = stage(model->inputs[i], inputs[i]);
   for (size_t i = 0; ok && i < model->outputs.size(); ++i)
     ok = stage(model->outputs[i], nullptr);
+  int64_t workspaceBytes = model->workspaces.bytes();
+  if (ok && model->workspaces.hasWorkspace()) {
+    ok = (workspace = model->workspaces.acquire()) != nullptr;
+    if (ok)
+      packed.add(workspace, &workspaceBytes, 1);
+  }
   if (ok) {
     std::vector<void *> args = packed.pointers();
     aicc::cuda::setAsyncLaunches(model->asyncLaunches);
@@ -415,15 +451,26 @@ static aicc_status runOnCuda(aicc_model *model, const void *const *inputs,
     aicc::cuda::setAsyncLaunches(false);
   }
   std::string message;
-  if (aicc::cuda::takeError(message)) {
+  if (!aicc::cuda::takeError(message) && !ok)
+    message = "out of GPU memory for the model's buffers";
+  if (!message.empty()) {
     release();
     return model->fail(AICC_ERROR_DEVICE, message);
   }
-  for (size_t i = 0; i < model->outputs.size(); ++i)
-    if (model->outputs[i].bytes())
-      std::memcpy(outputs[i], buffers[model->inputs.size() + i],
-                  model->outputs[i].bytes());
+  for (size_t i = 0; i < model->outputs.size(); ++i) {
+    void *from = buffers[model->inputs.size() + i];
+    size_t bytes = model->outputs[i].bytes();
+    if (!bytes)
+      continue;
+    if (kind == Memory::Device)
+      aicc::cuda::copyToHost(outputs[i], from, bytes);
+    else
+      std::memcpy(outputs[i], from, bytes);
+  }
+  aicc::cuda::synchronize();
   release();
+  if (aicc::cuda::takeError(message))
+    return model->fail(AICC_ERROR_DEVICE, message);
   model->error.clear();
   return AICC_OK;
 }

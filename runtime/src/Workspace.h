@@ -5,7 +5,8 @@
 // intermediate at a static offset) the same way. A run takes a workspace
 // from the pool and gives it back, so runs after the first allocate nothing
 // and touch pages already mapped; runs on several threads at once each get
-// their own.
+// their own. A CUDA artifact's workspace is the device arena: the runtime
+// gives the pool its allocator.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,9 +25,23 @@ public:
   WorkspacePool() = default;
   WorkspacePool(const WorkspacePool &) = delete;
   WorkspacePool &operator=(const WorkspacePool &) = delete;
-  ~WorkspacePool() {
+  ~WorkspacePool() { clear(); }
+
+  /// Where workspaces come from (default: 64-byte aligned host memory).
+  /// Blocks of `allocate` are at least 64-byte aligned.
+  using Allocate = void *(*)(size_t bytes);
+  using Deallocate = void (*)(void *buffer);
+  void setAllocator(Allocate a, Deallocate d) {
+    allocate = a;
+    deallocate = d;
+  }
+
+  /// Frees the workspaces no run holds.
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex);
     for (void *buffer : free)
-      std::free(buffer);
+      deallocate(buffer);
+    free.clear();
   }
 
   /// Whether @main takes a workspace, and its size in bytes.
@@ -47,8 +62,7 @@ public:
         return buffer;
       }
     }
-    size_t rounded = (static_cast<size_t>(size) + 63) / 64 * 64;
-    return std::aligned_alloc(64, rounded ? rounded : 64);
+    return allocate(static_cast<size_t>(size));
   }
 
   void release(void *buffer) {
@@ -61,6 +75,11 @@ private:
   int64_t size = 0;
   std::mutex mutex;
   std::vector<void *> free;
+  Allocate allocate = [](size_t bytes) -> void * {
+    size_t rounded = (bytes + 63) / 64 * 64;
+    return std::aligned_alloc(64, rounded ? rounded : 64);
+  };
+  Deallocate deallocate = [](void *buffer) { std::free(buffer); };
 };
 
 } // namespace aicc::abi
