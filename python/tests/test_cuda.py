@@ -2,7 +2,12 @@
 and is compared with numpy where there is a GPU, and is skipped, saying so,
 where there is none."""
 
+import os
+import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -101,3 +106,60 @@ def test_runs_on_a_gpu(matmul_relu):
         assert NO_DRIVER in str(e)
         pytest.skip(f"no GPU here: {e}")
     np.testing.assert_allclose(y, np.maximum(x @ w, 0), rtol=1e-4, atol=1e-5)
+
+
+STAND_IN_RUN = """
+import gc, sys
+import numpy as np
+import aicc
+m = aicc.load(sys.argv[1])
+x = np.full((32, 64), 0.5, np.float32)
+for _ in range(3):
+    try:
+        y = m(x)
+    except aicc.DeviceError as e:
+        print("DeviceError:", e)
+        break
+    print(y.shape, y.dtype)
+del m
+gc.collect()
+"""
+
+
+def run_on_stand_in(artifact, **env):
+    """Runs `artifact` from a fresh Python on the stand-in driver
+    (tests/runtime/fake_cuda.c: kernels counted, not executed; device memory
+    out of the host's reach)."""
+    fake = Path(aicc.__file__).resolve().parents[2] / "fake-cuda"
+    if not (fake / "libcuda.so.1").exists():
+        pytest.skip(f"no stand-in CUDA driver at {fake} (it is built with aicc)")
+    env = dict(os.environ, LD_LIBRARY_PATH=str(fake), AICC_FAKE_CUDA_REPORT="1", **env)
+    return subprocess.run([sys.executable, "-c", STAND_IN_RUN, str(artifact)],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_runs_through_the_runtime_on_the_stand_in_driver(matmul_relu, tmp_path):
+    """Python -> runtime -> driver: the input, the output, the workspace and
+    the weight live in device memory, runs after the first allocate nothing,
+    and everything is freed with the model."""
+    model, _ = matmul_relu
+    aicc.compile(model, target="cuda").save(tmp_path / "m.aicc")
+    proc = run_on_stand_in(tmp_path / "m.aicc")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("(32, 48) float32") == 3
+    report = re.search(r"fake-cuda: (\d+) launches, (\d+) device allocations .* "
+                       r"0 managed allocations .* 3 device-to-host copies, "
+                       r"0 device blocks \(0 bytes\) still allocated", proc.stderr)
+    assert report, proc.stderr
+    launches, allocations = int(report[1]), int(report[2])
+    assert launches % 3 == 0 and launches > 0
+    assert allocations == 4  # x, y, the workspace, w
+
+
+def test_kernel_fault_is_a_device_error(matmul_relu, tmp_path):
+    model, _ = matmul_relu
+    aicc.compile(model, target="cuda").save(tmp_path / "m.aicc")
+    proc = run_on_stand_in(tmp_path / "m.aicc", AICC_FAKE_CUDA_FAIL_LAUNCH="1")
+    assert proc.returncode == 0, proc.stderr
+    assert "DeviceError: " in proc.stdout and "CUDA_ERROR_ILLEGAL_ADDRESS" in proc.stdout
+    assert "float32" not in proc.stdout

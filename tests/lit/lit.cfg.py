@@ -29,3 +29,14 @@ if getattr(config, "cuda_toolkit", ""):
 smi = shutil.which("nvidia-smi")
 if smi and subprocess.run([smi, "-L"], capture_output=True).returncode == 0:
     config.available_features.add("cuda-device")
+
+# A stand-in driver (tests/runtime/fake_cuda.c) that runs CUDA artifacts
+# without a GPU: kernels are counted, not executed. It replaces a real
+# driver too, so tests using it run on every machine.
+config.substitutions.append(
+    (
+        "%fake_cuda",
+        "env LD_LIBRARY_PATH=%s AICC_FAKE_CUDA_REPORT=1"
+        % os.path.join(config.aicc_obj_root, "fake-cuda"),
+    )
+)
