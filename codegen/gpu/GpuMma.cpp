@@ -884,7 +884,7 @@ FailureOr<scf::ForOp> WarpTile::stagedLoop(ArrayRef<Value> accs) {
   };
   for (int64_t p = 0; p + 1 < stages; ++p) {
     Value valid;
-    if (!depth || p >= llvm::divideCeil(*depth, bk))
+    if (!depth || p >= static_cast<int64_t>(llvm::divideCeil(*depth, bk)))
       valid = lessThan(index(p), slices);
     issue(index(p), index(p), valid);
   }

@@ -196,8 +196,9 @@ def GpuManagedMemoryPass : Pass<"aicc-gpu-managed-memory",
                                 "::mlir::ModuleOp"> {
   let summary = "allocates host-side buffers in memory the GPU can reach";
   let description = [{
-    The first CUDA memory model (correctness first; the device arena of the
-    memory plan replaces it): every `memref.alloc` outside parallel loops
+    Runs after `aicc-plan-memory`, which puts @main's intermediates in the
+    workspace (the runtime's device arena). What is left: every
+    `memref.alloc` outside parallel loops
     becomes `gpu.alloc host_shared` (CUDA managed memory) and its
     `memref.dealloc` a call to the runtime's `aicc_cuda_free` (the runtime
     keeps freed blocks for the next run); every constant a function takes
@@ -211,6 +212,17 @@ def GpuManagedMemoryPass : Pass<"aicc-gpu-managed-memory",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect"];
+}
+
+def GpuDropDeadBuffersPass : Pass<"aicc-gpu-drop-dead-buffers"> {
+  let summary = "erases host buffers that only get freed";
+  let description = [{
+    Once loops are launches, a `gpu.alloc` whose only use is its free
+    (`aicc_cuda_free` of its address) is read and written by nothing: a
+    pooling window's shape operand, for one. Both go, so that a run's host
+    code allocates nothing (and its launches can be captured in a CUDA
+    graph).
+  }];
 }
 
 def GpuSinkConstantsPass : Pass<"aicc-gpu-sink-constants"> {

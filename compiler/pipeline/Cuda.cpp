@@ -95,6 +95,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createGpuDropDeadBuffersPass());
   pm.addPass(createGpuSinkConstantsPass());
   pm.addPass(createConvertMathToFuncs()); // math.ipowi as a loop
   pm.addPass(createGpuKernelOutliningPass());
