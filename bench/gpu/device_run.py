@@ -13,12 +13,15 @@ artifact's, so nothing large is carried), onnxruntime (CPU) gives the
 reference, aicc-run is checked against it and timed (median of 20 runs
 after warm-up, inputs and outputs copied in and out each run), and the
 PyTorch peers (torch_peer.py: eager, and torch.compile if asked) run the
-same model on the GPU. Tolerance: strict artifacts allclose(rtol 1e-3,
+same model on the GPU. Each artifact is also run with AICC_CUDA_MANAGED=1
+(managed memory, as before the device arena) and AICC_CUDA_GRAPHS=1 (CUDA
+graphs; the output checked is a replayed run's). Tolerance: strict artifacts allclose(rtol 1e-3,
 atol 1e-4); tf32 ones max |error| <= 1e-2 of max |reference| (operands
 rounded to 10 mantissa bits through 12 layers).
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -72,28 +75,48 @@ def run_models(aicc_run, repeat, torch_compile):
         precision = device[3] if len(device) > 3 else "strict"
         input_name = manifest_line(artifact, "input")[0]
         ref = refs[base]
-        with tempfile.TemporaryDirectory() as out:
-            cmd = [aicc_run, str(artifact), "--input", f"{input_name}={models / (base + '_in.npy')}",
-                   "--output-dir", out, "--repeat", str(repeat), "--warmup", "3"]
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-            if proc.returncode != 0:
-                results[name] = {"status": "failed", "reason": proc.stderr.strip()[-300:]}
-                print(f"model {name}: {results[name]}", flush=True)
-                continue
-            ms = float(proc.stdout.split("median ")[1].split(" ms")[0])
-            got = np.load(next(Path(out).glob("*.npy")))
-        err = float(np.max(np.abs(got.astype(np.float64) - ref)) / (np.max(np.abs(ref)) + 1e-30))
-        if precision == "tf32":
-            ok = got.shape == ref.shape and err <= 1e-2
-        else:
-            ok = got.shape == ref.shape and np.allclose(got, ref, rtol=1e-3, atol=1e-4)
-        row = {"status": "passed" if ok else "failed", "precision": precision,
-               "median_ms": ms, "max_rel_error": err, "runs": repeat}
+
+        def run(env_extra):
+            """(row, None) or (None, reason): median and error of `repeat`
+            runs with the extra environment (the output is the last run's)."""
+            with tempfile.TemporaryDirectory() as out:
+                cmd = [aicc_run, str(artifact), "--input",
+                       f"{input_name}={models / (base + '_in.npy')}",
+                       "--output-dir", out, "--repeat", str(repeat), "--warmup", "3"]
+                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                                      env=dict(os.environ, **env_extra))
+                if proc.returncode != 0:
+                    return None, proc.stderr.strip()[-300:]
+                ms = float(proc.stdout.split("median ")[1].split(" ms")[0])
+                got = np.load(next(Path(out).glob("*.npy")))
+            err = float(np.max(np.abs(got.astype(np.float64) - ref)) /
+                        (np.max(np.abs(ref)) + 1e-30))
+            if precision == "tf32":
+                ok = got.shape == ref.shape and err <= 1e-2
+            else:
+                ok = got.shape == ref.shape and np.allclose(got, ref, rtol=1e-3, atol=1e-4)
+            return {"status": "passed" if ok else "failed", "median_ms": ms,
+                    "max_rel_error": err}, None
+
+        row, reason = run({})
+        if row is None:
+            results[name] = {"status": "failed", "reason": reason}
+            print(f"model {name}: {results[name]}", flush=True)
+            continue
+        row.update(precision=precision, runs=repeat)
+        ms = row["median_ms"]
         peer = peers.get(base, {})
         for key in ("eager_ms", "compile_ms"):
             if key in peer:
                 row[f"torch_{key}"] = peer[key]
                 row[f"speedup_vs_torch_{key[:-3]}"] = peer[key] / ms
+        # The runtime's alternatives, same artifact: every buffer in managed
+        # memory (as before the device arena), and CUDA graphs (replayed runs).
+        for variant, env_extra in (("managed_memory", {"AICC_CUDA_MANAGED": "1"}),
+                                   ("cuda_graphs", {"AICC_CUDA_GRAPHS": "1"})):
+            other, reason = run(env_extra)
+            row[variant] = other if other is not None else {"status": "failed",
+                                                            "reason": reason}
         results[name] = row
         print(f"model {name}: {row}", flush=True)
     return {"models": results, "torch": peers}

@@ -30,8 +30,11 @@ using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
 using CUdeviceptr = unsigned long long;
 using CUevent = struct CUevent_st *;
+using CUgraph = struct CUgraph_st *;
+using CUgraphExec = struct CUgraphExec_st *;
 constexpr unsigned kMemAttachGlobal = 1;
 constexpr unsigned kStreamNonBlocking = 1;
+constexpr int kCaptureModeThreadLocal = 1;
 constexpr int kDeviceAttributeManagedMemory = 83;
 
 struct Driver {
@@ -61,6 +64,14 @@ struct Driver {
   CUresult (*memAdvise)(CUdeviceptr, size_t, int, CUdevice) = nullptr;
   CUresult (*memPrefetchAsync)(CUdeviceptr, size_t, CUdevice,
                                CUstream) = nullptr;
+  // Optional: CUDA graphs (AICC_CUDA_GRAPHS).
+  CUresult (*streamBeginCapture)(CUstream, int) = nullptr;
+  CUresult (*streamEndCapture)(CUstream, CUgraph *) = nullptr;
+  CUresult (*graphInstantiate)(CUgraphExec *, CUgraph,
+                               unsigned long long) = nullptr;
+  CUresult (*graphLaunch)(CUgraphExec, CUstream) = nullptr;
+  CUresult (*graphExecDestroy)(CUgraphExec) = nullptr;
+  CUresult (*graphDestroy)(CUgraph) = nullptr;
   // Optional: kernel times for AICC_CUDA_PROFILE.
   CUresult (*eventCreate)(CUevent *, unsigned) = nullptr;
   CUresult (*eventRecord)(CUevent, CUstream) = nullptr;
@@ -119,6 +130,12 @@ Driver &driver() {
     // Optional: hints for constants.
     resolve(d.library, "cuMemAdvise", d.memAdvise);
     resolve(d.library, "cuMemPrefetchAsync", d.memPrefetchAsync);
+    resolve(d.library, "cuStreamBeginCapture_v2", d.streamBeginCapture);
+    resolve(d.library, "cuStreamEndCapture", d.streamEndCapture);
+    resolve(d.library, "cuGraphInstantiateWithFlags", d.graphInstantiate);
+    resolve(d.library, "cuGraphLaunch", d.graphLaunch);
+    resolve(d.library, "cuGraphExecDestroy", d.graphExecDestroy);
+    resolve(d.library, "cuGraphDestroy", d.graphDestroy);
     resolve(d.library, "cuEventCreate", d.eventCreate);
     resolve(d.library, "cuEventRecord", d.eventRecord);
     resolve(d.library, "cuEventSynchronize", d.eventSynchronize);
@@ -163,6 +180,8 @@ thread_local bool asyncLaunches = false;
 thread_local CUstream threadStream = nullptr;
 /// Whether this thread queued work that synchronize() has not waited for.
 thread_local bool inFlight = false;
+/// Calls a replay of the run would not repeat (see unrepeatableCalls()).
+thread_local unsigned long long unrepeatable = 0;
 
 /// AICC_CUDA_TRACE=1 prints every call the artifact makes into the runtime.
 bool tracing() {
@@ -447,6 +466,7 @@ void *stagedConstant(const void *address, size_t bytes) {
   auto key = std::make_pair(address, bytes);
   if (auto it = p.constants.find(key); it != p.constants.end())
     return it->second;
+  ++unrepeatable;
   // Kernels read it; in device memory unless the host may read it too.
   Memory kind =
       asyncLaunches && !managedOnly() ? Memory::Device : Memory::Managed;
@@ -522,6 +542,68 @@ void synchronize() {
 }
 
 void setAsyncLaunches(bool async) { asyncLaunches = async; }
+
+bool graphsEnabled() {
+  static const bool on = [] {
+    const char *value = std::getenv("AICC_CUDA_GRAPHS");
+    return value && *value && std::strcmp(value, "0") != 0 && !profiling();
+  }();
+  return on;
+}
+
+unsigned long long unrepeatableCalls() { return unrepeatable; }
+
+bool beginCapture() {
+  Driver *d = ready();
+  if (!d || !threadStream || !d->streamBeginCapture || !d->streamEndCapture ||
+      !d->graphInstantiate || !d->graphLaunch || !d->graphExecDestroy ||
+      !d->graphDestroy)
+    return false;
+  CUresult rc = d->streamBeginCapture(threadStream, kCaptureModeThreadLocal);
+  TRACE("capture begins (%d)\n", rc);
+  return rc == 0;
+}
+
+void *endCapture() {
+  Driver *d = ready();
+  if (!d)
+    return nullptr;
+  CUgraph graph = nullptr;
+  CUgraphExec exec = nullptr;
+  CUresult rc = d->streamEndCapture(threadStream, &graph);
+  if (rc == 0 && threadError.empty())
+    rc = d->graphInstantiate(&exec, graph, 0);
+  if (graph)
+    d->graphDestroy(graph);
+  TRACE("capture ends (%d) -> graph %p\n", rc, (void *)exec);
+  if (rc != 0 || !threadError.empty()) {
+    if (exec)
+      d->graphExecDestroy(exec);
+    threadError.clear();
+    return nullptr;
+  }
+  return exec;
+}
+
+void launchGraph(void *graph) {
+  Driver *d = ready();
+  if (!d)
+    return;
+  inFlight = true;
+  TRACE("graph launch %p\n", graph);
+  if (CUresult rc =
+          d->graphLaunch(static_cast<CUgraphExec>(graph), threadStream);
+      rc != 0)
+    recordError("CUDA error " + errorName(*d, rc) +
+                " launching the model's CUDA graph (AICC_CUDA_GRAPHS=0 "
+                "launches its kernels one by one)");
+}
+
+void destroyGraph(void *graph) {
+  Driver &d = driver();
+  if (graph && d.failure.empty() && d.graphExecDestroy)
+    d.graphExecDestroy(static_cast<CUgraphExec>(graph));
+}
 
 void clearError() { threadError.clear(); }
 
@@ -659,6 +741,7 @@ AICC_EXPORT void mgpuStreamSynchronize(void *) {}
 
 AICC_EXPORT void *mgpuMemAlloc(uint64_t bytes, void * /*stream*/,
                                bool /*isHostShared*/) {
+  ++unrepeatable;
   void *ptr = aicc::cuda::allocManaged(bytes);
   TRACE("alloc %llu bytes -> %p\n", (unsigned long long)bytes, ptr);
   return ptr;

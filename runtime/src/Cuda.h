@@ -74,6 +74,25 @@ void synchronize();
 /// and the constants they stage go to device memory.
 void setAsyncLaunches(bool async);
 
+/// CUDA graphs (AICC_CUDA_GRAPHS=1; experimental: not yet run on a GPU): a
+/// model whose runs repeat the same launches has one run captured into a
+/// graph, and later runs on the same buffers replay it with one launch.
+/// Off under AICC_CUDA_PROFILE (which times launches one by one).
+bool graphsEnabled();
+/// How many calls this thread made into the runtime that a replay would
+/// not repeat (allocations, first copies of constants). A run that made
+/// none can be captured.
+unsigned long long unrepeatableCalls();
+/// Starts capturing this thread's stream: launches are recorded, not run.
+/// False where the driver or stream cannot.
+bool beginCapture();
+/// Ends the capture: the instantiated graph, or null (nothing captured
+/// ran; errors the capture caused are forgotten).
+void *endCapture();
+/// Launches a captured graph on this thread's stream.
+void launchGraph(void *graph);
+void destroyGraph(void *graph);
+
 /// Forgets this thread's error.
 void clearError();
 /// This thread's first error since the last clear/take, if any.

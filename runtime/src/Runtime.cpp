@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 #include <limits.h>
 #include <link.h>
+#include <mutex>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -95,6 +96,14 @@ struct aicc_model {
   /// need not wait for their kernel, and the model's buffers (inputs,
   /// outputs, the workspace) can live in device memory.
   bool asyncLaunches = false;
+  /// AICC_CUDA_GRAPHS: whether runs repeat (Unknown until a run shows it),
+  /// and the graph captured from one, replayed by runs on the same buffers.
+  enum class Replay { Unknown, Repeatable, Unrepeatable, Captured };
+  std::mutex graphMutex;
+  Replay replay = Replay::Unknown;
+  int runsSeen = 0;
+  void *graph = nullptr;
+  std::vector<void *> graphBuffers;
   aicc::cuda::Memory memory() const {
     return asyncLaunches ? aicc::cuda::Memory::Device
                          : aicc::cuda::Memory::Managed;
@@ -109,6 +118,7 @@ struct aicc_model {
       const void *begin = nullptr, *end = nullptr;
       if (objectRange(entry, begin, end))
         aicc::cuda::releaseConstants(begin, end);
+      aicc::cuda::destroyGraph(graph);
       workspaces.clear();
       aicc::cuda::trimPool();
     }
@@ -396,6 +406,51 @@ aicc_status aicc_model_set_threads(aicc_model *model, int threads) {
   return AICC_OK;
 }
 
+/// Runs a CUDA artifact's host code on `args`, or replays the graph
+/// captured from an earlier run on the same `buffers` (AICC_CUDA_GRAPHS).
+/// A run is captured once one has shown that runs repeat: it made no
+/// allocation or first copy of a constant in the runtime.
+static void runCudaEntry(aicc_model *model, std::vector<void *> &args,
+                         const std::vector<void *> &buffers) {
+  using Replay = aicc_model::Replay;
+  namespace cuda = aicc::cuda;
+  if (!model->asyncLaunches || !cuda::graphsEnabled()) {
+    model->entry(args.data());
+    return;
+  }
+  std::lock_guard<std::mutex> lock(model->graphMutex);
+  if (model->replay == Replay::Captured && model->graphBuffers == buffers) {
+    cuda::launchGraph(model->graph);
+    return;
+  }
+  if (model->replay == Replay::Repeatable) {
+    unsigned long long before = cuda::unrepeatableCalls();
+    if (cuda::beginCapture()) {
+      model->entry(args.data());
+      void *graph = cuda::endCapture();
+      if (graph && cuda::unrepeatableCalls() == before) {
+        model->graph = graph;
+        model->graphBuffers = buffers;
+        model->replay = Replay::Captured;
+        cuda::launchGraph(graph);
+        return;
+      }
+      cuda::destroyGraph(graph);
+    }
+    model->replay = Replay::Unrepeatable; // and run it the usual way
+  }
+  unsigned long long before = cuda::unrepeatableCalls();
+  model->entry(args.data());
+  if (model->replay == Replay::Unknown) {
+    // The first run stages the constants; the second shows whether runs
+    // repeat.
+    if (cuda::unrepeatableCalls() == before)
+      model->replay = Replay::Repeatable;
+    else if (++model->runsSeen >= 2)
+      model->replay = Replay::Unrepeatable;
+  }
+}
+
 /// CUDA artifacts take buffers the GPU can reach: the inputs are copied
 /// there and the outputs back. Device memory where the host code reads no
 /// buffer (copies on the run's stream), managed memory otherwise. Outputs
@@ -445,8 +500,10 @@ static aicc_status runOnCuda(aicc_model *model, const void *const *inputs,
   }
   if (ok) {
     std::vector<void *> args = packed.pointers();
+    std::vector<void *> used = buffers;
+    used.push_back(workspace);
     aicc::cuda::setAsyncLaunches(model->asyncLaunches);
-    model->entry(args.data());
+    runCudaEntry(model, args, used);
     aicc::cuda::synchronize();
     aicc::cuda::setAsyncLaunches(false);
   }

@@ -14,9 +14,13 @@
  * - AICC_FAKE_CUDA_FAIL_LAUNCH=N: the Nth launch faults, as a kernel that
  *   reads out of bounds does: the error is sticky and surfaces at the next
  *   synchronization (CUDA_ERROR_ILLEGAL_ADDRESS).
+ * - Stream capture records launches into a graph instead of counting them;
+ *   a graph launch counts them then. Allocations and copies while capturing
+ *   fail (CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED): a replayed run must not
+ *   need them.
  * - AICC_FAKE_CUDA_REPORT=1: at exit, one line on stderr with the counts
  *   (launches, allocations and bytes by kind, copies, device blocks and
- *   bytes still allocated, streams).
+ *   bytes still allocated, streams, graph launches).
  *
  *===----------------------------------------------------------------------===*/
 
@@ -39,6 +43,7 @@ enum {
   OUT_OF_MEMORY = 2,
   NOT_FOUND = 500,
   ILLEGAL_ADDRESS = 700,
+  CAPTURE_UNSUPPORTED = 900,
 };
 
 typedef unsigned long long devptr;
@@ -54,6 +59,8 @@ static size_t numBlocks, capacity;
 static int stickyError;
 static long launches, failLaunch = -1, hostToDevice, deviceToHost, streams;
 static long deviceAllocs, managedAllocs;
+static int capturing;
+static long captured, graphLaunches;
 static unsigned long long deviceBytes, managedBytes;
 
 static void report(void) {
@@ -68,9 +75,10 @@ static void report(void) {
           "fake-cuda: %ld launches, %ld device allocations (%llu bytes), "
           "%ld managed allocations (%llu bytes), %ld host-to-device copies, "
           "%ld device-to-host copies, %ld device blocks (%llu bytes) still "
-          "allocated, %ld streams\n",
+          "allocated, %ld streams, %ld graph launches\n",
           launches, deviceAllocs, deviceBytes, managedAllocs, managedBytes,
-          hostToDevice, deviceToHost, liveBlocks, liveBytes, streams);
+          hostToDevice, deviceToHost, liveBlocks, liveBytes, streams,
+          graphLaunches);
 }
 
 EXPORT int cuInit(unsigned flags) {
@@ -154,6 +162,10 @@ EXPORT int cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz,
   if (!function || !params || !gx || !gy || !gz || !bx || !by || !bz ||
       (unsigned long long)bx * by * bz > 1024)
     return INVALID_VALUE;
+  if (capturing) {
+    ++captured;
+    return SUCCESS;
+  }
   if (++launches == failLaunch)
     stickyError = ILLEGAL_ADDRESS;
   return SUCCESS;
@@ -182,6 +194,8 @@ static struct Block *find(devptr at, size_t bytes) {
 }
 
 EXPORT int cuMemAlloc_v2(devptr *ptr, size_t bytes) {
+  if (capturing)
+    return CAPTURE_UNSUPPORTED;
   size_t page = (size_t)sysconf(_SC_PAGESIZE);
   size_t mapped = (bytes + page - 1) / page * page;
   void *at = mmap(NULL, mapped ? mapped : page, PROT_NONE,
@@ -197,6 +211,8 @@ EXPORT int cuMemAlloc_v2(devptr *ptr, size_t bytes) {
 
 EXPORT int cuMemAllocManaged(devptr *ptr, size_t bytes, unsigned flags) {
   (void)flags;
+  if (capturing)
+    return CAPTURE_UNSUPPORTED;
   void *at = aligned_alloc(256, (bytes + 255) / 256 * 256);
   if (!at)
     return OUT_OF_MEMORY;
@@ -223,6 +239,8 @@ EXPORT int cuMemFree_v2(devptr ptr) {
 
 /* Opens a device range for the copy, then closes it again. */
 static int copy(void *to, const void *from, devptr device, size_t bytes) {
+  if (capturing)
+    return CAPTURE_UNSUPPORTED;
   struct Block *b = find(device, bytes);
   if (!b || !b->device)
     return INVALID_VALUE;
@@ -278,6 +296,53 @@ EXPORT int cuStreamSynchronize(void *stream) {
   return stickyError;
 }
 
+/* A graph is the number of launches captured into it. */
+EXPORT int cuStreamBeginCapture_v2(void *stream, int mode) {
+  (void)stream;
+  (void)mode;
+  if (capturing)
+    return INVALID_VALUE;
+  capturing = 1;
+  captured = 0;
+  return SUCCESS;
+}
+EXPORT int cuStreamEndCapture(void *stream, void **graph) {
+  (void)stream;
+  if (!capturing)
+    return INVALID_VALUE;
+  capturing = 0;
+  long *count = malloc(sizeof(long));
+  *count = captured;
+  *graph = count;
+  return SUCCESS;
+}
+EXPORT int cuGraphInstantiateWithFlags(void **exec, void *graph,
+                                       unsigned long long flags) {
+  (void)flags;
+  long *count = malloc(sizeof(long));
+  *count = *(long *)graph;
+  *exec = count;
+  return SUCCESS;
+}
+EXPORT int cuGraphLaunch(void *exec, void *stream) {
+  (void)stream;
+  if (stickyError)
+    return stickyError;
+  ++graphLaunches;
+  for (long i = 0; i < *(long *)exec; ++i)
+    if (++launches == failLaunch)
+      stickyError = ILLEGAL_ADDRESS;
+  return SUCCESS;
+}
+EXPORT int cuGraphExecDestroy(void *exec) {
+  free(exec);
+  return SUCCESS;
+}
+EXPORT int cuGraphDestroy(void *graph) {
+  free(graph);
+  return SUCCESS;
+}
+
 EXPORT int cuEventCreate(void **event, unsigned flags) {
   (void)flags;
   *event = malloc(1);
@@ -315,6 +380,9 @@ EXPORT int cuGetErrorName(int error, const char **name) {
     return SUCCESS;
   case ILLEGAL_ADDRESS:
     *name = "CUDA_ERROR_ILLEGAL_ADDRESS";
+    return SUCCESS;
+  case CAPTURE_UNSUPPORTED:
+    *name = "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED";
     return SUCCESS;
   default:
     return INVALID_VALUE;
