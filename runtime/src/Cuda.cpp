@@ -11,6 +11,7 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -640,13 +641,33 @@ AICC_EXPORT void *mgpuModuleLoad(void *data, size_t /*size*/) {
   return module;
 }
 
+/// Bumped when a module goes: lookups cached before then are stale.
+std::atomic<unsigned> moduleGeneration{0};
+
 AICC_EXPORT void mgpuModuleUnload(void *module) {
   Driver &d = driver();
+  ++moduleGeneration;
   if (module && d.failure.empty())
     d.moduleUnload(static_cast<CUmodule>(module));
 }
 
+/// Generated host code looks its kernel up before every launch; the answer
+/// is kept per thread (keyed by the module and the name's address, a
+/// constant of the artifact) until a module is unloaded.
 AICC_EXPORT void *mgpuModuleGetFunction(void *module, const char *name) {
+  struct Lookups {
+    unsigned generation = 0;
+    std::map<std::pair<void *, const char *>, void *> functions;
+  };
+  thread_local Lookups lookups;
+  unsigned generation = moduleGeneration.load();
+  if (lookups.generation != generation) {
+    lookups.functions.clear();
+    lookups.generation = generation;
+  }
+  auto key = std::make_pair(module, name);
+  if (auto it = lookups.functions.find(key); it != lookups.functions.end())
+    return it->second;
   Driver *d = ready();
   if (!d || !module) {
     recordError(std::string("GPU kernel '") + name + "' is not loaded");
@@ -661,8 +682,11 @@ AICC_EXPORT void *mgpuModuleGetFunction(void *module, const char *name) {
     return nullptr;
   }
   TRACE("kernel %s -> %p\n", name, (void *)function);
-  std::lock_guard<std::mutex> lock(namesMutex);
-  kernelNames()[function] = name;
+  {
+    std::lock_guard<std::mutex> lock(namesMutex);
+    kernelNames()[function] = name;
+  }
+  lookups.functions.emplace(key, function);
   return function;
 }
 
@@ -677,11 +701,13 @@ AICC_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
   Driver *d = ready();
   if (!d || !function)
     return;
-  std::string name;
-  {
+  // The name only where it is printed: a model launches hundreds of
+  // kernels per run, and the host's time per launch can leave the GPU idle.
+  auto kernelName = [&] {
     std::lock_guard<std::mutex> lock(namesMutex);
-    name = kernelNames()[function];
-  }
+    return kernelNames()[function];
+  };
+  std::string name = tracing() || profiling() ? kernelName() : std::string();
   TRACE("launch %s grid %ldx%ldx%ld block %ldx%ldx%ld, %zu params\n",
         name.c_str(), (long)gridX, (long)gridY, (long)gridZ, (long)blockX,
         (long)blockY, (long)blockZ, paramsCount);
@@ -718,6 +744,8 @@ AICC_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
   }
   if (rc == 0)
     return;
+  if (name.empty())
+    name = kernelName();
   std::string where =
       "' (grid " + std::to_string(gridX) + "x" + std::to_string(gridY) + "x" +
       std::to_string(gridZ) + ", block " + std::to_string(blockX) + "x" +
