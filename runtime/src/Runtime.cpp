@@ -511,6 +511,10 @@ static aicc_status runOnCuda(aicc_model *model, const void *const *inputs,
   if (!aicc::cuda::takeError(message) && !ok)
     message = "out of GPU memory for the model's buffers";
   if (!message.empty()) {
+    // Copies queued before the failure finish before their blocks are
+    // reused.
+    aicc::cuda::synchronize();
+    aicc::cuda::clearError();
     release();
     return model->fail(AICC_ERROR_DEVICE, message);
   }

@@ -11,6 +11,8 @@
  *   dies with SIGSEGV. Copies check that their device range lies in one
  *   live allocation and open the pages only for the copy.
  * - Managed memory is plain host memory.
+ * - AICC_FAKE_CUDA_MEMORY=BYTES: device memory runs out past BYTES in use
+ *   (CUDA_ERROR_OUT_OF_MEMORY).
  * - AICC_FAKE_CUDA_FAIL_LAUNCH=N: the Nth launch faults, as a kernel that
  *   reads out of bounds does: the error is sticky and surfaces at the next
  *   synchronization (CUDA_ERROR_ILLEGAL_ADDRESS).
@@ -60,6 +62,7 @@ static int stickyError;
 static long launches, failLaunch = -1, hostToDevice, deviceToHost, streams;
 static long deviceAllocs, managedAllocs;
 static int capturing;
+static unsigned long long memoryLimit = ~0ull, inUse;
 static long captured, graphLaunches;
 static unsigned long long deviceBytes, managedBytes;
 
@@ -86,6 +89,9 @@ EXPORT int cuInit(unsigned flags) {
   const char *fail = getenv("AICC_FAKE_CUDA_FAIL_LAUNCH");
   if (fail && *fail)
     failLaunch = atol(fail);
+  const char *limit = getenv("AICC_FAKE_CUDA_MEMORY");
+  if (limit && *limit)
+    memoryLimit = strtoull(limit, NULL, 10);
   const char *want = getenv("AICC_FAKE_CUDA_REPORT");
   if (want && *want && strcmp(want, "0") != 0)
     atexit(report);
@@ -196,6 +202,8 @@ static struct Block *find(devptr at, size_t bytes) {
 EXPORT int cuMemAlloc_v2(devptr *ptr, size_t bytes) {
   if (capturing)
     return CAPTURE_UNSUPPORTED;
+  if (inUse + bytes > memoryLimit)
+    return OUT_OF_MEMORY;
   size_t page = (size_t)sysconf(_SC_PAGESIZE);
   size_t mapped = (bytes + page - 1) / page * page;
   void *at = mmap(NULL, mapped ? mapped : page, PROT_NONE,
@@ -203,6 +211,7 @@ EXPORT int cuMemAlloc_v2(devptr *ptr, size_t bytes) {
   if (at == MAP_FAILED)
     return OUT_OF_MEMORY;
   track((devptr)(uintptr_t)at, bytes, mapped ? mapped : page, 1);
+  inUse += bytes;
   ++deviceAllocs;
   deviceBytes += bytes;
   *ptr = (devptr)(uintptr_t)at;
@@ -228,6 +237,8 @@ EXPORT int cuMemFree_v2(devptr ptr) {
   for (size_t i = 0; i < numBlocks; ++i)
     if (blocks[i].live && blocks[i].at == ptr) {
       blocks[i].live = 0;
+      if (blocks[i].device)
+        inUse -= blocks[i].bytes;
       if (blocks[i].device)
         munmap((void *)(uintptr_t)ptr, blocks[i].mapped);
       else
