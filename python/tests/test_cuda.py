@@ -55,16 +55,20 @@ def test_compiles_without_a_gpu(matmul_relu, tmp_path):
     assert strict.device == "cuda sm_90 (strict)"
 
 
+def matmul_model(m, k, n, dtype, seed):
+    """x[m, k] @ w[k, n] with a random weight of `dtype` (an onnx type)."""
+    w = np.random.default_rng(seed).standard_normal((k, n)).astype(
+        helper.tensor_dtype_to_np_dtype(dtype))
+    return make_model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+                      [tensor("x", dtype, [m, k])], [tensor("y", dtype, [m, n])],
+                      [numpy_helper.from_array(w, "w")])
+
+
 def test_experimental_gpu_options_compile():
     """gpu_stages: a large f16 matmul stages its operands in shared memory;
     gpu_fuse_rows: a softmax is one kernel (a warp per row). Both compile
     without a GPU and say so in their schedules."""
-    rng = np.random.default_rng(12)
-    w = rng.standard_normal((96, 1024)).astype(np.float16)
-    mm = make_model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
-                    [tensor("x", TensorProto.FLOAT16, [2048, 96])],
-                    [tensor("y", TensorProto.FLOAT16, [2048, 1024])],
-                    [numpy_helper.from_array(w, "w")])
+    mm = matmul_model(2048, 96, 1024, TensorProto.FLOAT16, seed=12)
     staged = aicc.compile(mm, target="cuda", gpu_stages=3)
     assert any("stages = 2" in k.schedule for k in staged.kernels)
     plain = aicc.compile(mm, target="cuda")
@@ -81,12 +85,7 @@ def test_split_k_compiles():
     """gpu_split_k: a 64 x 128 matmul with K = 2048 (32 warps of 16x16)
     becomes a tensor-core matmul into 8 partial results and a kernel that
     sums them; without it, one kernel."""
-    rng = np.random.default_rng(13)
-    w = rng.standard_normal((2048, 128)).astype(np.float32)
-    mm = make_model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
-                    [tensor("x", TensorProto.FLOAT, [64, 2048])],
-                    [tensor("y", TensorProto.FLOAT, [64, 128])],
-                    [numpy_helper.from_array(w, "w")])
+    mm = matmul_model(64, 2048, 128, TensorProto.FLOAT, seed=13)
     split = aicc.compile(mm, target="cuda", gpu_split_k=True)
     assert len(split.kernels) == 2
     assert 'mma = "m16n8k8_tf32"' in split.kernels[0].schedule

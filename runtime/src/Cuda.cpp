@@ -184,12 +184,15 @@ thread_local bool inFlight = false;
 /// Calls a replay of the run would not repeat (see unrepeatableCalls()).
 thread_local unsigned long long unrepeatable = 0;
 
+/// Whether the environment variable `name` is set to something but "0".
+bool envFlag(const char *name) {
+  const char *value = std::getenv(name);
+  return value && *value && std::strcmp(value, "0") != 0;
+}
+
 /// AICC_CUDA_TRACE=1 prints every call the artifact makes into the runtime.
 bool tracing() {
-  static const bool on = [] {
-    const char *value = std::getenv("AICC_CUDA_TRACE");
-    return value && *value && std::strcmp(value, "0") != 0;
-  }();
+  static const bool on = envFlag("AICC_CUDA_TRACE");
   return on;
 }
 /// AICC_CUDA_PROFILE=1 times every launch with CUDA events around it (the
@@ -201,10 +204,7 @@ bool tracing() {
 /// (timing only: a kernel that updates a buffer in place then computes a
 /// wrong result). Totals per kernel go to stderr at exit.
 bool profiling() {
-  static const bool on = [] {
-    const char *value = std::getenv("AICC_CUDA_PROFILE");
-    return value && *value && std::strcmp(value, "0") != 0;
-  }();
+  static const bool on = envFlag("AICC_CUDA_PROFILE");
   return on;
 }
 
@@ -343,10 +343,7 @@ std::string describeDevice() {
 }
 
 bool managedOnly() {
-  static const bool on = [] {
-    const char *value = std::getenv("AICC_CUDA_MANAGED");
-    return value && *value && std::strcmp(value, "0") != 0;
-  }();
+  static const bool on = envFlag("AICC_CUDA_MANAGED");
   return on;
 }
 
@@ -382,8 +379,6 @@ void releasePending() {
 } // namespace
 
 void *alloc(size_t bytes, Memory kind) {
-  if (managedOnly())
-    kind = Memory::Managed;
   Pool &p = pool();
   {
     std::lock_guard<std::mutex> lock(p.mutex);
@@ -437,28 +432,29 @@ void prefetchToDevice(void *ptr, size_t bytes) {
     synchronize();
 }
 
-void copyToDevice(void *device, const void *host, size_t bytes) {
+namespace {
+/// Queues a copy between host memory and a device block on this thread's
+/// stream.
+void copy(void *device, void *host, size_t bytes, bool toDevice) {
   Driver *d = ready();
   if (!d || !bytes)
     return;
   inFlight = true;
-  if (CUresult rc = d->memcpyHtoD(reinterpret_cast<CUdeviceptr>(device), host,
-                                  bytes, threadStream);
+  auto at = reinterpret_cast<CUdeviceptr>(device);
+  if (CUresult rc = toDevice ? d->memcpyHtoD(at, host, bytes, threadStream)
+                             : d->memcpyDtoH(host, at, bytes, threadStream);
       rc != 0)
-    recordError("cannot copy " + std::to_string(bytes) +
-                " bytes to the GPU: " + errorName(*d, rc));
+    recordError("cannot copy " + std::to_string(bytes) + " bytes " +
+                (toDevice ? "to" : "from") + " the GPU: " + errorName(*d, rc));
+}
+} // namespace
+
+void copyToDevice(void *device, const void *host, size_t bytes) {
+  copy(device, const_cast<void *>(host), bytes, /*toDevice=*/true);
 }
 
 void copyToHost(void *host, const void *device, size_t bytes) {
-  Driver *d = ready();
-  if (!d || !bytes)
-    return;
-  inFlight = true;
-  if (CUresult rc = d->memcpyDtoH(host, reinterpret_cast<CUdeviceptr>(device),
-                                  bytes, threadStream);
-      rc != 0)
-    recordError("cannot copy " + std::to_string(bytes) +
-                " bytes from the GPU: " + errorName(*d, rc));
+  copy(const_cast<void *>(device), host, bytes, /*toDevice=*/false);
 }
 
 void *stagedConstant(const void *address, size_t bytes) {
@@ -545,10 +541,7 @@ void synchronize() {
 void setAsyncLaunches(bool async) { asyncLaunches = async; }
 
 bool graphsEnabled() {
-  static const bool on = [] {
-    const char *value = std::getenv("AICC_CUDA_GRAPHS");
-    return value && *value && std::strcmp(value, "0") != 0 && !profiling();
-  }();
+  static const bool on = envFlag("AICC_CUDA_GRAPHS") && !profiling();
   return on;
 }
 

@@ -105,8 +105,9 @@ struct aicc_model {
   void *graph = nullptr;
   std::vector<void *> graphBuffers;
   aicc::cuda::Memory memory() const {
-    return asyncLaunches ? aicc::cuda::Memory::Device
-                         : aicc::cuda::Memory::Managed;
+    return asyncLaunches && !aicc::cuda::managedOnly()
+               ? aicc::cuda::Memory::Device
+               : aicc::cuda::Memory::Managed;
   }
   /// @main's workspace (the intermediates), one per concurrent run.
   aicc::abi::WorkspacePool workspaces;
@@ -460,8 +461,6 @@ static aicc_status runOnCuda(aicc_model *model, const void *const *inputs,
   using aicc::cuda::Memory;
   aicc::cuda::clearError();
   Memory kind = model->memory();
-  if (aicc::cuda::managedOnly())
-    kind = Memory::Managed;
   std::vector<void *> buffers;
   void *workspace = nullptr;
   auto release = [&] {
