@@ -3,7 +3,7 @@
 
 Built here (no GPU needed) by bench/gpu/make_bundle.sh into build/gpu/:
 bin/aicc-run, lib/libaicc_runtime.so, conformance/ (tests/conformance/cuda.py
-compile) and models/<name>[_strict].aicc. On the GPU machine, from build/gpu/:
+compile) and models/<name>[_strict|_implicit].aicc. On the GPU machine, from build/gpu/:
 
     python3 device_run.py --out results.json [--no-conformance] [--torch-compile]
 
@@ -41,10 +41,16 @@ def manifest_line(artifact, kind):
     return []
 
 
+def base_of(artifact):
+    """The bench model an artifact compiles: <model>[_strict|_implicit].aicc
+    (--gpu-precision=strict, --gpu-implicit-gemm)."""
+    return artifact.stem.removesuffix("_strict").removesuffix("_implicit")
+
+
 def run_models(aicc_run, repeat, torch_compile):
     models = HERE / "models"
     artifacts = sorted(models.glob("*.aicc"))
-    bases = sorted({a.stem.removesuffix("_strict") for a in artifacts})
+    bases = sorted({base_of(a) for a in artifacts})
     if not bases:
         return {}
     onnx_dir = models / "onnx"
@@ -70,7 +76,7 @@ def run_models(aicc_run, repeat, torch_compile):
         print(f"torch {base}: {peers[base]}", flush=True)
     results = {}
     for artifact in artifacts:
-        name, base = artifact.stem, artifact.stem.removesuffix("_strict")
+        name, base = artifact.stem, base_of(artifact)
         device = manifest_line(artifact, "device")
         precision = device[3] if len(device) > 3 else "strict"
         input_name = manifest_line(artifact, "input")[0]

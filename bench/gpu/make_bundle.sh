@@ -20,6 +20,9 @@
 #                one per folder $B-piece1, $B-piece2, ...
 #   batch32      the same for ResNet-50 and BERT-base at batch 32 (~130 MB);
 #                use another bundle folder than `large`'s
+#   implicit     ResNet-50 with --gpu-implicit-gemm (convs read their windows
+#                from the image: no im2col kernels), in pieces like `large`,
+#                to time against `large`'s default ResNet-50
 # One device run carries at most 64 MiB: `models` alone is ~60 MiB. On the
 # GPU machine, `bash run_parts.sh <parts>` runs what was carried.
 #   bench/gpu/make_bundle.sh gemm mma
@@ -28,7 +31,8 @@
 #     carry build/gpu-large and build/gpu-large-piece1 in one call, each
 #     other piece folder in a call of its own, then there
 #     `cd build/gpu-large && bash run_parts.sh large` joins and runs them
-#     (AICC_GPU_BUNDLE=build/gpu-b32 ... batch32: the same with gpu-b32).
+#     (AICC_GPU_BUNDLE=build/gpu-b32 ... batch32: the same with gpu-b32;
+#     AICC_GPU_BUNDLE=build/gpu-implicit ... implicit: with gpu-implicit).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${AICC_GPU_BUNDLE:-build/gpu}  # where to build it
@@ -37,12 +41,18 @@ AICC=build/bin/aicc
 mkdir -p "$B/bin" "$B/lib"
 # Artifacts of the bench models named, split into pieces of at most 56 MiB,
 # one piece per folder $B-piece1, $B-piece2, ... (run_parts.sh's `large`
-# joins them on the GPU machine).
+# joins them on the GPU machine). A name ending in _implicit is that model
+# compiled with --gpu-implicit-gemm.
 pieces() {
   rm -rf "$B/models" "$B"-piece* && mkdir -p "$B/models"
-  "$PY" bench/models/build_models.py build/models --only "$(IFS=,; echo "$*")"
+  local bases=()
+  for m in "$@"; do bases+=("${m%_implicit}"); done
+  "$PY" bench/models/build_models.py build/models --only "$(IFS=,; echo "${bases[*]}")"
   for m in "$@"; do
-    "$AICC" "build/models/$m.onnx" -target=cuda -o "$B/models/$m.aicc"
+    local flags=()
+    [ "$m" != "${m%_implicit}" ] && flags=(--gpu-implicit-gemm)
+    "$AICC" "build/models/${m%_implicit}.onnx" -target=cuda "${flags[@]}" \
+      -o "$B/models/$m.aicc"
     split -b 56m -d "$B/models/$m.aicc" "$B/models/$m.aicc.piece"
     rm "$B/models/$m.aicc"
   done
@@ -104,7 +114,8 @@ for part in "$@"; do
       "$PY" tests/e2e/mma_sweep.py compile --aicc "$AICC" --bundle "$B/mma" ;;
     large) pieces resnet50 vit_b16 ;;
     batch32) pieces resnet50_b32 bert_base_b32 ;;
-    *) echo "unknown part '$part' (conformance, models, gemm, mma, large, batch32)" >&2; exit 1 ;;
+    implicit) pieces resnet50_implicit ;;
+    *) echo "unknown part '$part' (conformance, models, gemm, mma, large, batch32, implicit)" >&2; exit 1 ;;
   esac
 done
 du -sh "$B"/* | sort -h | tail -6

@@ -49,6 +49,18 @@ Value copyWindows(RewriterBase &rewriter, Location loc, Value input,
                      [](OpBuilder &, Location, Value v) { return v; });
 }
 
+/// `acc + a * b` in `acc`'s type, the factors extended where narrower.
+Value multiplyAdd(OpBuilder &b, Location loc, Value a, Value bValue,
+                  Value acc) {
+  Type accType = acc.getType();
+  SmallVector<Value> factors = {a, bValue};
+  for (Value &f : factors)
+    if (f.getType() != accType)
+      f = arith::ExtFOp::create(b, loc, accType, f);
+  Value product = arith::MulFOp::create(b, loc, factors[0], factors[1]);
+  return arith::AddFOp::create(b, loc, product, acc);
+}
+
 /// init + sum_k lhs * rhs as a float generic over (n, i, j, k) with `maps`;
 /// the factors extended to `init`'s element type where theirs is narrower.
 Value contract(RewriterBase &rewriter, Location loc, Value lhs, Value rhs,
@@ -57,19 +69,12 @@ Value contract(RewriterBase &rewriter, Location loc, Value lhs, Value rhs,
   SmallVector<IteratorType> iterators = {
       IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
       IteratorType::reduction};
-  Type accType = getElementTypeOrSelf(init.getType());
   return linalg::GenericOp::create(
              rewriter, loc, init.getType(), ValueRange{lhs, rhs},
              ValueRange{init}, maps, iterators,
              [&](OpBuilder &b, Location loc, ValueRange args) {
-               SmallVector<Value> factors(args.take_front(2));
-               for (Value &f : factors)
-                 if (f.getType() != accType)
-                   f = arith::ExtFOp::create(b, loc, accType, f);
-               Value product =
-                   arith::MulFOp::create(b, loc, factors[0], factors[1]);
-               Value sum = arith::AddFOp::create(b, loc, product, args[2]);
-               linalg::YieldOp::create(b, loc, sum);
+               linalg::YieldOp::create(
+                   b, loc, multiplyAdd(b, loc, args[0], args[1], args[2]));
              })
       .getResult(0);
 }
@@ -104,6 +109,21 @@ Value widenInit(RewriterBase &rewriter, Location loc, Value init) {
                          [&](OpBuilder &b, Location loc, Value v) -> Value {
                            return arith::ExtFOp::create(b, loc, f32, v);
                          });
+}
+
+/// A conv's GEMM result (on collapsed views, f32 for a 16-bit conv) as the
+/// conv's result: rounded once to its type, expanded by `groups`.
+Value finishGemm(RewriterBase &rewriter, Location loc, Value gemm,
+                 RankedTensorType resultType,
+                 ArrayRef<ReassociationIndices> groups) {
+  Type element = resultType.getElementType();
+  if (getElementTypeOrSelf(gemm.getType()) != element)
+    gemm = convertElements(rewriter, loc, gemm, element,
+                           [&](OpBuilder &b, Location loc, Value v) -> Value {
+                             return arith::TruncFOp::create(b, loc, element, v);
+                           });
+  return tensor::ExpandShapeOp::create(rewriter, loc, resultType, gemm, groups)
+      .getResult();
 }
 
 /// The static float operands of a conv, or failure.
@@ -234,14 +254,140 @@ FailureOr<Value> rewriteConvAsGemm(RewriterBase &rewriter,
                      AffineMap::get(4, 0, {n, k, p}, ctx),
                      AffineMap::get(4, 0, {n, f, p}, ctx)});
   }
-  if (widen)
-    gemm = convertElements(rewriter, loc, gemm, element,
-                           [&](OpBuilder &b, Location loc, Value v) -> Value {
-                             return arith::TruncFOp::create(b, loc, element, v);
-                           });
-  return tensor::ExpandShapeOp::create(rewriter, loc, initType, gemm,
-                                       spatialGroups)
-      .getResult();
+  return finishGemm(rewriter, loc, gemm, initType, spatialGroups);
+}
+
+/// A float NCHW 2-D conv with static shapes as an implicit GEMM: the
+/// contraction of rewriteConvAsGemm (loops (n, f, p, k), out[n, f, p] +=
+/// filter[f, k] * cols[n, k, p]) with no window copy: a gather contraction
+/// whose body reads cols[n, k, p] from the input itself, at
+/// in[n, c, oh*sh + kh*dh - top, ow*sw + kw*dw - left] with k = (c, kh, kw)
+/// and p = (oh, ow) taken apart by division. A zero pad of the spatial
+/// dimensions (the graph lowering's tensor.pad) becomes a bounds check on
+/// the read, so neither the padded image nor the window copy is written.
+/// Fails where the copy-free GEMM on views applies (1x1, unit strides, no
+/// padding) and for other convs.
+FailureOr<Value> rewriteConvAsImplicitGemm(RewriterBase &rewriter,
+                                           linalg::Conv2DNchwFchwOp conv) {
+  if (failed(checkStaticFloat(conv)))
+    return failure();
+  Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
+  Value init = conv.getDpsInits()[0];
+  // The image before a zero pad of its spatial dimensions.
+  Value source = input;
+  int64_t top = 0, left = 0;
+  if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
+    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+    Value padValue = pad.getConstantPaddingValue();
+    if (padValue && matchPattern(padValue, m_AnyZeroFloat()) &&
+        pad.getLow().empty() && pad.getHigh().empty() && low[0] == 0 &&
+        low[1] == 0 && high[0] == 0 && high[1] == 0 &&
+        cast<RankedTensorType>(pad.getSourceType()).hasStaticShape()) {
+      source = pad.getSource();
+      top = low[2];
+      left = low[3];
+    }
+  }
+  ArrayRef<int64_t> in = cast<RankedTensorType>(source.getType()).getShape();
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto initType = cast<RankedTensorType>(init.getType());
+  ArrayRef<int64_t> out = initType.getShape();
+  int64_t kh = filterType.getDimSize(2), kw = filterType.getDimSize(3);
+  SmallVector<int64_t> strides =
+      llvm::to_vector(conv.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations =
+      llvm::to_vector(conv.getDilations().getValues<int64_t>());
+  int64_t sh = strides[0], sw = strides[1], dh = dilations[0],
+          dw = dilations[1];
+  if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && source == input)
+    return failure(); // the input already is the im2col matrix
+  // Which reads can leave the image (and read the pad's zeros).
+  int64_t lastRow = (out[2] - 1) * sh + (kh - 1) * dh - top;
+  int64_t lastCol = (out[3] - 1) * sw + (kw - 1) * dw - left;
+  bool checkTop = top > 0, checkLeft = left > 0, checkBottom = lastRow >= in[2],
+       checkRight = lastCol >= in[3];
+
+  Location loc = conv.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
+  Type element = initType.getElementType();
+  bool widen = element.isF16() || element.isBF16();
+  SmallVector<ReassociationIndices> spatialGroups = {{0}, {1}, {2, 3}};
+  Value acc = tensor::CollapseShapeOp::create(
+      rewriter, loc, widen ? widenInit(rewriter, loc, init) : init,
+      spatialGroups);
+  Value weights = tensor::CollapseShapeOp::create(
+      rewriter, loc, filter, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+  AffineExpr n, f, p, k;
+  bindDims(ctx, n, f, p, k);
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators = {
+      IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
+      IteratorType::reduction};
+  Value gemm =
+      linalg::GenericOp::create(
+          rewriter, loc, acc.getType(), ValueRange{weights}, ValueRange{acc},
+          SmallVector<AffineMap>{AffineMap::get(4, 0, {f, k}, ctx),
+                                 AffineMap::get(4, 0, {n, f, p}, ctx)},
+          iterators,
+          [&](OpBuilder &b, Location loc, ValueRange args) {
+            auto c = [&](int64_t v) {
+              return arith::ConstantIndexOp::create(b, loc, v).getResult();
+            };
+            auto mul = [&](Value v, int64_t by) {
+              return by == 1 ? v : arith::MulIOp::create(b, loc, v, c(by));
+            };
+            auto add = [&](Value x, Value y) {
+              return arith::AddIOp::create(b, loc, x, y).getResult();
+            };
+            auto cmp = [&](arith::CmpIPredicate pred, Value x, int64_t v) {
+              return arith::CmpIOp::create(b, loc, pred, x, c(v)).getResult();
+            };
+            Value image = linalg::IndexOp::create(b, loc, 0);
+            Value position = linalg::IndexOp::create(b, loc, 2);
+            Value reduction = linalg::IndexOp::create(b, loc, 3);
+            Value taps = c(kh * kw);
+            Value channel = arith::DivUIOp::create(b, loc, reduction, taps);
+            Value tap = arith::RemUIOp::create(b, loc, reduction, taps);
+            Value i = arith::DivUIOp::create(b, loc, tap, c(kw));
+            Value j = arith::RemUIOp::create(b, loc, tap, c(kw));
+            Value y = arith::DivUIOp::create(b, loc, position, c(out[3]));
+            Value x = arith::RemUIOp::create(b, loc, position, c(out[3]));
+            Value row = add(mul(y, sh), mul(i, dh));
+            Value col = add(mul(x, sw), mul(j, dw));
+            if (top)
+              row = arith::SubIOp::create(b, loc, row, c(top));
+            if (left)
+              col = arith::SubIOp::create(b, loc, col, c(left));
+            Value inside;
+            auto require = [&](Value check) {
+              inside =
+                  inside
+                      ? arith::AndIOp::create(b, loc, inside, check).getResult()
+                      : check;
+            };
+            if (checkTop)
+              require(cmp(arith::CmpIPredicate::sge, row, 0));
+            if (checkBottom)
+              require(cmp(arith::CmpIPredicate::slt, row, in[2]));
+            if (checkLeft)
+              require(cmp(arith::CmpIPredicate::sge, col, 0));
+            if (checkRight)
+              require(cmp(arith::CmpIPredicate::slt, col, in[3]));
+            if (inside) {
+              row = arith::SelectOp::create(b, loc, inside, row, c(0));
+              col = arith::SelectOp::create(b, loc, inside, col, c(0));
+            }
+            Value v = tensor::ExtractOp::create(
+                b, loc, source, ValueRange{image, channel, row, col});
+            if (inside)
+              v = arith::SelectOp::create(
+                  b, loc, inside, v,
+                  arith::ConstantOp::create(b, loc, b.getZeroAttr(element)));
+            linalg::YieldOp::create(b, loc,
+                                    multiplyAdd(b, loc, args[0], v, args[1]));
+          })
+          .getResult(0);
+  return finishGemm(rewriter, loc, gemm, initType, spatialGroups);
 }
 
 /// The value of `expr` with dim `d` = 1 and every other dim 0.
@@ -671,14 +817,21 @@ struct ConvToGemmPass : public impl::ConvToGemmPassBase<ConvToGemmPass> {
         if (failed(rewritten))
           rewritten = rewritePoolAsTaps(rewriter, generic);
       } else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op)) {
-        rewritten = rewriteConvAsGemm(rewriter, conv, /*channelsLast=*/false,
-                                      conv.getStrides(), conv.getDilations());
+        if (implicit)
+          rewritten = rewriteConvAsImplicitGemm(rewriter, conv);
+        if (failed(rewritten))
+          rewritten = rewriteConvAsGemm(rewriter, conv, /*channelsLast=*/false,
+                                        conv.getStrides(), conv.getDilations());
       } else if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op)) {
         rewritten = rewriteConvAsGemm(rewriter, conv, /*channelsLast=*/true,
                                       conv.getStrides(), conv.getDilations());
       }
       if (succeeded(rewritten)) {
+        // A pad the implicit GEMM folded into its reads goes too.
+        Operation *producer = op->getOperand(0).getDefiningOp();
         rewriter.replaceOp(op, *rewritten);
+        if (isa_and_nonnull<tensor::PadOp>(producer) && producer->use_empty())
+          rewriter.eraseOp(producer);
         continue;
       }
       // A conv the rewrites do not handle (dynamic shapes, integers):

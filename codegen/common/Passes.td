@@ -39,6 +39,17 @@ def ConvToGemmPass : Pass<"aicc-conv-to-gemm"> {
     summed in the conv's type: an f16 sum over C*KH*KW = 288 terms erred by
     twice what rounding the f32 sum once does.
 
+    With `implicit` (CUDA's `--gpu-implicit-gemm`), an NCHW conv whose
+    input is not already its im2col matrix becomes an implicit GEMM
+    instead: the same contraction without the window copy, a generic with
+    the filter as its one input whose body reads each cols[n, k, p] from
+    the input image itself (tensor.extract at indices derived from
+    linalg.index by division; a gather contraction, see
+    GatherContraction.h). A zero spatial pad folds into a bounds check on
+    the read: neither the padded image nor the copy is written. Tiling stays
+    exact (it offsets linalg.index), and aicc-gpu-mma loads the B fragments
+    through the body's index arithmetic.
+
     With `taps` (the CPU), depthwise convolutions (the graph lowering's
     window generic with one channel per group) become a sum over the KH*KW
     taps of a strided slice of the padded input times the tap's per-channel
@@ -52,6 +63,8 @@ def ConvToGemmPass : Pass<"aicc-conv-to-gemm"> {
   let options = [
     Option<"taps", "taps", "bool", /*default=*/"true",
            "depthwise convs and small pools as sums over their taps">,
+    Option<"implicit", "implicit", "bool", /*default=*/"false",
+           "NCHW convs as implicit GEMMs (no window copy)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",

@@ -179,7 +179,8 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     // it sgemm 2048^3 (B's rows 8 KiB apart) streamed each 2 MiB slab from
     // L3 once per 8 rows: 180 -> 142 ms. Packed panels are contiguous and
     // stream well; blocking them made BERT-base and ViT-B/16 7-9% slower
-    // (ResNet-50 unchanged), so they are not blocked.
+    // (ResNet-50 unchanged), so they are not blocked. Nor are roots without
+    // a right operand (a gather contraction computes it).
     SmallVector<int64_t> reductions;
     for (int64_t i = 0; i < n; ++i)
       if (iterators[i] == utils::IteratorType::reduction)
@@ -187,7 +188,7 @@ FailureOr<sched::ScheduleAttr> pickCpuSchedule(Operation *root,
     int64_t bytes = bits / 8;
     int64_t columns =
         threadTile[inner] * (panels >= 0 ? threadTile[panels] : 1);
-    if (reductions.size() == 1 && panels < 0) {
+    if (reductions.size() == 1 && panels < 0 && op.getNumDpsInputs() == 2) {
       int64_t k = reductions.front();
       if (ranges[k] * columns * bytes > target.l2Kb * 1024 / 2) {
         int64_t block = pickTile(

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/common/GatherContraction.h"
 #include "codegen/common/TileKernel.h"
 #include "codegen/gpu/Passes.h"
 #include "compiler/partition/Passes.h"
@@ -105,8 +106,17 @@ static constexpr std::pair<int64_t, int64_t> kWarpTiles[] = {
 static constexpr int64_t kBlockWarps = 2;
 
 std::optional<MmaLoops> findMmaLoops(linalg::LinalgOp op) {
-  FailureOr<linalg::ContractionDimensions> dims =
-      linalg::inferContractionDims(op);
+  // A gather contraction (an implicit GEMM) has the same loops; its B
+  // operand is computed in the body.
+  FailureOr<linalg::ContractionDimensions> dims = failure();
+  if (std::optional<GatherContraction> gather = matchGatherContraction(op)) {
+    dims = linalg::ContractionDimensions();
+    dims->m.assign(gather->m.begin(), gather->m.end());
+    dims->n.assign(gather->n.begin(), gather->n.end());
+    dims->k.assign(gather->k.begin(), gather->k.end());
+  } else {
+    dims = linalg::inferContractionDims(op);
+  }
   if (failed(dims) || dims->k.size() != 1 || op.getNumDpsInits() != 1)
     return std::nullopt;
   // The tile's n loop is the output's innermost, its m loop the next one
@@ -163,8 +173,13 @@ int64_t stagedSharedBytes(int64_t bm, int64_t bn, int64_t bk, int64_t stages,
 FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32,
                                                int64_t stages) {
   auto op = dyn_cast<linalg::LinalgOp>(root);
-  if (!op || op.hasDynamicShape() || !linalg::isaContractionOpInterface(op) ||
-      op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+  if (!op || op.hasDynamicShape() || op.getNumDpsInits() != 1)
+    return failure();
+  // A matmul, or a gather contraction (an implicit GEMM: B computed in the
+  // body, of A's type).
+  bool gather = matchGatherContraction(op).has_value();
+  if (!gather &&
+      (!linalg::isaContractionOpInterface(op) || op.getNumDpsInputs() != 2))
     return failure();
   // Both operands f32 (with tf32 allowed), f16 or bf16; the accumulator
   // f32.

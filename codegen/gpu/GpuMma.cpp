@@ -27,8 +27,15 @@
 // finishes exactly the outputs it accumulated, no lane reads what another
 // wrote, and no barrier is needed.
 //
+// A gather contraction (an implicit-GEMM convolution, GatherContraction.h)
+// has no B operand: each B element a lane needs (or, staged, a thread
+// copies into shared memory) is computed by a clone of the body's index
+// arithmetic and read, with the loop indices of that element; elements
+// outside the tile read nothing and are zero.
+//
 //===----------------------------------------------------------------------===//
 
+#include "codegen/common/GatherContraction.h"
 #include "codegen/gpu/Passes.h"
 
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
@@ -188,7 +195,8 @@ private:
   SmallVector<Value> indicesAt(AffineMap map,
                                ArrayRef<std::pair<unsigned, Value>> loops);
   /// `memref[map(loops)]`, with loops not given at 0; zero where `inBounds`
-  /// is false (null: always in bounds).
+  /// is false (null: always in bounds). A null `memref` stands for a
+  /// gather contraction's B: the body's value at those loop indices.
   Value load(Value memref, AffineMap map,
              ArrayRef<std::pair<unsigned, Value>> loops, Value inBounds);
   Value toTf32(Value v);
@@ -237,6 +245,8 @@ private:
   SmallVector<OpFoldResult> sizes; // of the warp tile's loops
   Value c;                         // its accumulator
   AffineMap aMap, bMap, cMap;
+  /// A gather contraction's B (bMap is then (k, n), the staged layout).
+  std::optional<GatherContraction> gather;
   unsigned cDimM = 0, cDimN = 0; // C's dimensions that m and n index
   int64_t tilesM = 0;            // 16-row tiles of A per warp
   Value fragments;               // per-lane copy of the accumulators
@@ -282,6 +292,23 @@ WarpTile::indicesAt(AffineMap map, ArrayRef<std::pair<unsigned, Value>> loops) {
 Value WarpTile::load(Value memref, AffineMap map,
                      ArrayRef<std::pair<unsigned, Value>> loops,
                      Value inBounds) {
+  if (!memref) {
+    // Every loop's index (others at 0), at 0 outside the tile so that the
+    // body's reads stay inside their buffers.
+    SmallVector<Value> indices(mm.getNumLoops(), zero);
+    for (auto [loop, value] : loops)
+      indices[loop] =
+          inBounds && value != zero
+              ? arith::SelectOp::create(rw, loc, inBounds, value, zero)
+                    .getResult()
+              : value;
+    Value v = cloneGatheredValue(rw, *gather, indices);
+    if (!inBounds)
+      return v;
+    Value fzero =
+        arith::ConstantOp::create(rw, loc, rw.getZeroAttr(v.getType()));
+    return arith::SelectOp::create(rw, loc, inBounds, v, fzero);
+  }
   SmallVector<Value> indices = indicesAt(map, loops);
   if (inBounds)
     for (Value &i : indices)
@@ -430,6 +457,8 @@ bool WarpTile::canLoadVector(Value memref, AffineMap map, unsigned loop,
                              int64_t count) {
   if (count == 1)
     return true;
+  if (!memref)
+    return false; // computed elements, one at a time
   auto type = cast<MemRefType>(memref.getType());
   if (map.getNumResults() == 0 ||
       map.getResults().back() != rw.getAffineDimExpr(loop))
@@ -676,15 +705,20 @@ FailureOr<WarpTile::Staged> WarpTile::stage(Value global, AffineMap map) {
   // Copies of up to 16 bytes along the innermost dimension, by cp.async
   // where the global rows keep every copy aligned and the block's threads
   // split the copies evenly (else one element at a time by loads and
-  // stores).
+  // stores; always for a gather contraction's computed B).
   int64_t bytes = element.getIntOrFloatBitWidth() / 8;
   int64_t threads = bm / wm * (bn / wn) * kWarpSize;
   int64_t elements = 1;
   for (int64_t e : x.shape)
     elements *= e;
-  auto type = cast<MemRefType>(global.getType());
-  auto [strides, offset] = type.getStridesAndOffset();
+  SmallVector<int64_t> strides;
+  int64_t offset = 0;
+  if (global)
+    std::tie(strides, offset) =
+        cast<MemRefType>(global.getType()).getStridesAndOffset();
   auto aligned = [&](int64_t v) {
+    if (!global)
+      return false;
     if (strides.back() != 1 || x.shape.back() % v != 0 ||
         (elements / v) % threads != 0)
       return false;
@@ -796,6 +830,15 @@ void WarpTile::copySlice(const Staged &x, Value chunk, Value stageIndex,
                                             innerLeft, zero)
                           .getResult()
                     : Value());
+      if (!x.global) { // a gather contraction's B, computed
+        SmallVector<std::pair<unsigned, Value>> at;
+        for (int64_t d = 0; d < rank; ++d)
+          at.push_back(
+              {cast<AffineDimExpr>(x.map.getResult(d)).getPosition(), src[d]});
+        memref::StoreOp::create(rw, loc, load(Value(), x.map, at, ok), x.buffer,
+                                dst);
+        return;
+      }
       if (ok)
         for (Value &i : src)
           if (i != zero)
@@ -844,7 +887,7 @@ FailureOr<scf::ForOp> WarpTile::stagedLoop(ArrayRef<Value> accs) {
   FailureOr<Staged> a = stage(mm.getDpsInputs()[0], aMap);
   if (failed(a))
     return failure();
-  FailureOr<Staged> b = stage(mm.getDpsInputs()[1], bMap);
+  FailureOr<Staged> b = stage(gather ? Value() : mm.getDpsInputs()[1], bMap);
   if (failed(b))
     return failure();
   int64_t shared = 0;
@@ -926,7 +969,9 @@ FailureOr<scf::ForOp> WarpTile::stagedLoop(ArrayRef<Value> accs) {
 LogicalResult WarpTile::run() {
   auto tile = mm->getAttrOfType<DenseI64ArrayAttr>(kGpuMmaAttr);
   if (!tile || (tile.size() != 5 && tile.size() != 9) ||
-      !mm.hasPureBufferSemantics() || !linalg::isaContractionOpInterface(mm) ||
+      !mm.hasPureBufferSemantics() ||
+      !(linalg::isaContractionOpInterface(mm) ||
+        (gather = matchGatherContraction(mm))) ||
       llvm::any_of(tile.asArrayRef().slice(2, 3), [&](int64_t loop) {
         return loop < 0 || loop >= mm.getNumLoops();
       }))
@@ -942,8 +987,9 @@ LogicalResult WarpTile::run() {
            << wm << "x" << wn << " is not 16 x 8, 16, or 32";
   nTiles = wn / kMmaN;
   element = getElementTypeOrSelf(mm.getDpsInputs()[0].getType());
-  if (sched::mmaFor(element).empty() ||
-      getElementTypeOrSelf(mm.getDpsInputs()[1].getType()) != element ||
+  Type bElement = gather ? gather->b.getType()
+                         : getElementTypeOrSelf(mm.getDpsInputs()[1].getType());
+  if (sched::mmaFor(element).empty() || bElement != element ||
       !getElementTypeOrSelf(mm.getDpsInits()[0].getType()).isF32())
     return mm->emitOpError("aicc-gpu-mma: tensor cores take f32, f16 or bf16 "
                            "operands of one type and an f32 accumulator");
@@ -985,11 +1031,18 @@ LogicalResult WarpTile::run() {
   for (Range r : mm.createLoopRanges(rw, loc))
     sizes.push_back(r.size);
   OpOperand *aOperand = mm.getDpsInputOperand(0);
-  OpOperand *bOperand = mm.getDpsInputOperand(1);
   OpOperand *cOperand = mm.getDpsInitOperand(0);
-  Value a = aOperand->get(), b = bOperand->get();
+  Value a = aOperand->get(), b;
   aMap = mm.getMatchingIndexingMap(aOperand);
-  bMap = mm.getMatchingIndexingMap(bOperand);
+  if (gather) {
+    bMap = AffineMap::get(mm.getNumLoops(), 0,
+                          {rw.getAffineDimExpr(k), rw.getAffineDimExpr(n)},
+                          rw.getContext());
+  } else {
+    OpOperand *bOperand = mm.getDpsInputOperand(1);
+    b = bOperand->get();
+    bMap = mm.getMatchingIndexingMap(bOperand);
+  }
   cMap = mm.getMatchingIndexingMap(cOperand);
   cDimM = *cMap.getResultPosition(rw.getAffineDimExpr(m));
   cDimN = *cMap.getResultPosition(rw.getAffineDimExpr(n));

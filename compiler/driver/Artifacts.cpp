@@ -206,9 +206,9 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
   return llvm::Error::success();
 }
 
-llvm::Expected<CudaPipelineOptions>
-makeCudaOptions(llvm::StringRef arch, llvm::StringRef precision, int64_t stages,
-                bool fuseRows, bool splitK) {
+llvm::Expected<CudaPipelineOptions> makeCudaOptions(const CudaFlags &flags) {
+  llvm::StringRef arch = flags.arch, precision = flags.precision;
+  int64_t stages = flags.stages;
   static const char *const arches[] = {"sm_75", "sm_80", "sm_86",  "sm_87",
                                        "sm_89", "sm_90", "sm_100", "sm_120"};
   if (!llvm::is_contained(arches, arch))
@@ -226,8 +226,9 @@ makeCudaOptions(llvm::StringRef arch, llvm::StringRef precision, int64_t stages,
   options.chip = arch.str();
   options.tf32 = precision == "tf32";
   options.stages = stages;
-  options.fuseRows = fuseRows;
-  options.splitK = splitK;
+  options.fuseRows = flags.fuseRows;
+  options.splitK = flags.splitK;
+  options.implicitGemm = flags.implicitGemm;
   // The toolkit: $CUDA_HOME, $CUDA_PATH, else the one found at build time.
   for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
     if (const char *value = std::getenv(var); value && *value) {

@@ -48,14 +48,19 @@ llvm::Error compileCpuArtifact(mlir::ModuleOp module,
 std::optional<aicc_dtype> runtimeDtype(mlir::Type type);
 mlir::Type elementTypeOf(mlir::MLIRContext &ctx, aicc_dtype dtype);
 
-/// The CUDA pipeline's options for `arch` (sm_80, ...) and `precision`
-/// (tf32 or strict), `stages` shared-memory buffers for large tensor-core
-/// matmuls (0-4), `fuseRows` and `splitK`; the toolkit is $CUDA_HOME,
-/// $CUDA_PATH or the one found when aicc was built. An error names a bad value
-/// or the missing toolkit.
-llvm::Expected<CudaPipelineOptions>
-makeCudaOptions(llvm::StringRef arch, llvm::StringRef precision,
-                int64_t stages = 0, bool fuseRows = false, bool splitK = false);
+/// What aicc's `--gpu-*` flags (the Python API's `gpu_*` arguments) ask of
+/// the CUDA pipeline.
+struct CudaFlags {
+  std::string arch = "sm_90";     // sm_80, ...
+  std::string precision = "tf32"; // or strict
+  int64_t stages = 0; // shared-memory buffers of large tensor-core matmuls
+  bool fuseRows = false, splitK = false, implicitGemm = false;
+};
+
+/// The CUDA pipeline's options for `flags`; the toolkit is $CUDA_HOME,
+/// $CUDA_PATH or the one found when aicc was built. An error names a bad
+/// value or the missing toolkit.
+llvm::Expected<CudaPipelineOptions> makeCudaOptions(const CudaFlags &flags);
 
 /// True when `path` starts like a shared object (an artifact to run).
 bool looksLikeArtifact(llvm::StringRef path);

@@ -84,6 +84,12 @@ static cl::opt<bool> gpuSplitK(
              "their reduction up to 16 ways (a second kernel sums the "
              "partials; default off). Experimental: not yet run on a GPU"),
     cl::init(false), cl::cat(aiccCategory));
+static cl::opt<bool> gpuImplicitGemm(
+    "gpu-implicit-gemm",
+    cl::desc("2-D convolutions as implicit GEMMs: the tensor-core GEMM reads "
+             "each window element from the image (no im2col copy, no padded "
+             "copy; default off). Experimental: not yet run on a GPU"),
+    cl::init(false), cl::cat(aiccCategory));
 static cl::list<std::string> bindInputs(
     "bind",
     cl::desc("Compile for this input's value (name=file.npy|.pb), as `aicc "
@@ -205,8 +211,14 @@ importModel(mlir::MLIRContext &ctx, StringRef path,
 /// The CUDA pipeline's options from the flags; an error (printed) when the
 /// arch is unknown or the toolkit is missing.
 static std::optional<aicc::CudaPipelineOptions> cudaOptions() {
-  auto options = aicc::makeCudaOptions(gpuArch, gpuPrecision, gpuStages,
-                                       gpuFuseRows, gpuSplitK);
+  aicc::CudaFlags flags;
+  flags.arch = gpuArch;
+  flags.precision = gpuPrecision;
+  flags.stages = gpuStages;
+  flags.fuseRows = gpuFuseRows;
+  flags.splitK = gpuSplitK;
+  flags.implicitGemm = gpuImplicitGemm;
+  auto options = aicc::makeCudaOptions(flags);
   if (!options) {
     fail(toString(options.takeError()));
     return std::nullopt;

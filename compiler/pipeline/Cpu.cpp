@@ -35,7 +35,9 @@ void buildCpuKernelsPipeline(OpPassManager &pm,
   // elementwise chains fused →
   //    constant GEMM operands as panels → kernels.
   buildGraphToLinalgPipeline(pm, options.channelsLast);
-  pm.addPass(createConvToGemmPass());
+  ConvToGemmPassOptions convs;
+  convs.implicit = options.implicitGemm;
+  pm.addPass(createConvToGemmPass(convs));
   if (options.splitK)
     pm.addPass(createGpuSplitKPass());
   addFormKernelsPasses(pm, /*forCpu=*/true, [&](OpPassManager &nested) {

@@ -48,14 +48,16 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
   //    kernels, as on CPUs. 2-D convs stay channels first: the filter is
   //    the GEMM's left operand, output positions its columns, so tensor
   //    cores take them (16-bit ones summed in f32); the window copy is an
-  //    elementwise kernel of its own. Depthwise convs and pools keep their
-  //    window form (a thread per output element). With `splitK`, tensor-core
-  //    matmuls too small to fill the GPU split their reduction (a second
-  //    kernel sums the partials and runs the epilogue). With `fuseRows`,
+  //    elementwise kernel of its own, or with `implicitGemm` there is none:
+  //    the GEMM reads the windows from the image. Depthwise convs and pools
+  //    keep their window form (a thread per output element). With `splitK`,
+  //    tensor-core matmuls too small to fill the GPU split their reduction (a
+  //    second kernel sums the partials and runs the epilogue). With `fuseRows`,
   //    softmax and layer norm are one kernel each (a warp per row).
   buildGraphToLinalgPipeline(pm);
   ConvToGemmPassOptions convs;
   convs.taps = false;
+  convs.implicit = options.implicitGemm;
   pm.addPass(createConvToGemmPass(convs));
   if (options.splitK && options.hasTensorCores()) {
     GpuSplitKPassOptions split;

@@ -60,6 +60,8 @@ CpuPipelineOptions detectHostCpu() {
     options.channelsLast = llvm::StringRef(value) != "1";
   if (const char *value = std::getenv("AICC_CPU_SPLIT_K"))
     options.splitK = llvm::StringRef(value) == "1";
+  if (const char *value = std::getenv("AICC_CPU_IMPLICIT_GEMM"))
+    options.implicitGemm = llvm::StringRef(value) == "1";
   return options;
 }
 

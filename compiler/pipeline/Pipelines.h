@@ -44,6 +44,9 @@ struct CpuPipelineOptions {
   /// a GPU (`AICC_CPU_SPLIT_K=1`), so that form's numerics are checked on a
   /// CPU.
   bool splitK = false;
+  /// For tests: channels-first convs as implicit GEMMs, as CUDA's
+  /// `--gpu-implicit-gemm` compiles them (`AICC_CPU_IMPLICIT_GEMM=1`).
+  bool implicitGemm = false;
 };
 
 /// graph → linalg → fused, outlined kernels, each with a schedule (what
@@ -88,6 +91,10 @@ struct CudaPipelineOptions {
   /// reduction (`--gpu-split-k`, aicc-gpu-split-k); false: each warp walks
   /// the whole reduction.
   bool splitK = false;
+  /// 2-D convs as implicit GEMMs (`--gpu-implicit-gemm`): the tensor-core
+  /// GEMM reads each window element from the image itself; false: the
+  /// windows are first copied into an im2col matrix.
+  bool implicitGemm = false;
 
   /// Whether the chip has the tensor cores aicc uses (mma.sync on f16,
   /// bf16 and tf32: sm_80 and newer).

@@ -201,6 +201,7 @@ def compile(
     gpu_stages: int = 0,
     gpu_fuse_rows: bool = False,
     gpu_split_k: bool = False,
+    gpu_implicit_gemm: bool = False,
     verbose: bool = False,
 ) -> Model:
     """Compiles an ONNX model (a path, serialized bytes or an
@@ -216,11 +217,13 @@ def compile(
         optimized path (kernels, schedules, vector code).
     gpu_arch, gpu_precision: for target="cuda" (sm_75 ... sm_120; "tf32"
         runs f32 matmuls on tensor cores, "strict" keeps f32 math).
-    gpu_stages, gpu_fuse_rows, gpu_split_k: as ``aicc --gpu-stages`` (large
-        tensor-core matmuls stage their operands in shared memory through up
-        to this many buffers, 0-4), ``--gpu-fuse-rows`` (softmax, layer norm
-        as one kernel, a warp per row) and ``--gpu-split-k`` (small
-        tensor-core matmuls split their reduction); all experimental, off by
+    gpu_stages, gpu_fuse_rows, gpu_split_k, gpu_implicit_gemm: as ``aicc
+        --gpu-stages`` (large tensor-core matmuls stage their operands in
+        shared memory through up to this many buffers, 0-4),
+        ``--gpu-fuse-rows`` (softmax, layer norm as one kernel, a warp per
+        row), ``--gpu-split-k`` (small tensor-core matmuls split their
+        reduction) and ``--gpu-implicit-gemm`` (convolutions read their
+        windows from the image, no im2col copy); all experimental, off by
         default.
     verbose: report each compile stage on stderr (large models take tens
         of seconds).
@@ -234,7 +237,7 @@ def compile(
         _compile_impl(
             path, data, name, target, int(threads), int(opt_level), shapes, bound,
             gpu_arch, gpu_precision, int(gpu_stages), bool(gpu_fuse_rows),
-            bool(gpu_split_k), bool(verbose),
+            bool(gpu_split_k), bool(gpu_implicit_gemm), bool(verbose),
         )
     )
 

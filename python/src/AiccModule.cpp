@@ -246,11 +246,7 @@ struct CompileOptions {
     uint64_t fingerprint;
   };
   std::vector<Bound> bound;
-  std::string gpuArch = "sm_90";
-  std::string gpuPrecision = "tf32";
-  int64_t gpuStages = 0;
-  bool gpuFuseRows = false;
-  bool gpuSplitK = false;
+  aicc::CudaFlags gpu;
   bool verbose = false;
 };
 
@@ -545,9 +541,7 @@ std::unique_ptr<Model> compileModel(ModelSourceBytes source,
                         ? hostDescription()
                         : "cpu (reference path: loops, no kernels)";
   } else {
-    auto cuda = aicc::makeCudaOptions(options.gpuArch, options.gpuPrecision,
-                                      options.gpuStages, options.gpuFuseRows,
-                                      options.gpuSplitK);
+    auto cuda = aicc::makeCudaOptions(options.gpu);
     if (!cuda)
       throw Failure("CompileError", llvm::toString(cuda.takeError()));
     auto host = aicc::resolveCpuTarget("cpu", "");
@@ -807,7 +801,8 @@ NB_MODULE(_aicc, m) {
          std::vector<std::pair<std::string, std::vector<int64_t>>> shapes,
          std::vector<std::pair<std::string, nb::object>> bind,
          const std::string &gpuArch, const std::string &gpuPrecision,
-         int64_t gpuStages, bool gpuFuseRows, bool gpuSplitK, bool verbose) {
+         int64_t gpuStages, bool gpuFuseRows, bool gpuSplitK,
+         bool gpuImplicitGemm, bool verbose) {
         ModelSourceBytes source;
         source.name = name;
         if (!path.is_none())
@@ -839,11 +834,12 @@ NB_MODULE(_aicc, m) {
           options.bound.push_back(
               {name, *dtype, std::move(shape), std::move(data), fingerprint});
         }
-        options.gpuArch = gpuArch;
-        options.gpuPrecision = gpuPrecision;
-        options.gpuStages = gpuStages;
-        options.gpuFuseRows = gpuFuseRows;
-        options.gpuSplitK = gpuSplitK;
+        options.gpu.arch = gpuArch;
+        options.gpu.precision = gpuPrecision;
+        options.gpu.stages = gpuStages;
+        options.gpu.fuseRows = gpuFuseRows;
+        options.gpu.splitK = gpuSplitK;
+        options.gpu.implicitGemm = gpuImplicitGemm;
         options.verbose = verbose;
         nb::gil_scoped_release release;
         return compileModel(std::move(source), std::move(options));
@@ -851,7 +847,7 @@ NB_MODULE(_aicc, m) {
       "path"_a.none(), "data"_a.none(), "name"_a, "target"_a, "threads"_a,
       "opt_level"_a, "input_shapes"_a, "bind"_a, "gpu_arch"_a,
       "gpu_precision"_a, "gpu_stages"_a, "gpu_fuse_rows"_a, "gpu_split_k"_a,
-      "verbose"_a);
+      "gpu_implicit_gemm"_a, "verbose"_a);
 
   // For tests: the address a call would hand compiled code for `value`
   // (equal to the caller's buffer when it is taken without a copy).

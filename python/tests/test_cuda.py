@@ -95,6 +95,46 @@ def test_split_k_compiles():
                             gpu_precision="strict").kernels) == 1
 
 
+@pytest.fixture
+def conv3x3():
+    """A padded 3x3 conv, 16 -> 32 channels on a 12x12 image, and its
+    weight."""
+    w = np.random.default_rng(14).standard_normal((32, 16, 3, 3)).astype(np.float32) / 8
+    model = make_model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], name="conv")],
+        [tensor("x", TensorProto.FLOAT, [1, 16, 12, 12])],
+        [tensor("y", TensorProto.FLOAT, [1, 32, 12, 12])], [numpy_helper.from_array(w, "w")])
+    return model, w
+
+
+def test_implicit_gemm_compiles(conv3x3):
+    """gpu_implicit_gemm: the conv is one tensor-core kernel that reads its
+    windows from the image; without it a window-copy kernel comes first."""
+    model, _ = conv3x3
+    implicit = aicc.compile(model, target="cuda", gpu_implicit_gemm=True)
+    assert len(implicit.kernels) == 1
+    assert 'mma = "m16n8k8_tf32"' in implicit.kernels[0].schedule
+    assert len(aicc.compile(model, target="cuda").kernels) == 2
+
+
+def test_implicit_gemm_runs_on_a_gpu(conv3x3):
+    model, w = conv3x3
+    m = aicc.compile(model, target="cuda", gpu_implicit_gemm=True)
+    x = np.random.default_rng(15).standard_normal((1, 16, 12, 12)).astype(np.float32)
+    try:
+        y = m(x)
+    except aicc.DeviceError as e:
+        assert NO_DRIVER in str(e)
+        pytest.skip(f"no GPU here: {e}")
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    ref = np.zeros((1, 32, 12, 12))
+    for i in range(3):
+        for j in range(3):
+            ref += np.einsum("fc,nchw->nfhw", w[:, :, i, j], padded[:, :, i:i + 12, j:j + 12])
+    # tf32 operands (10 mantissa bits) over 144 terms.
+    assert np.max(np.abs(y - ref)) <= 1e-2 * np.max(np.abs(ref))
+
+
 def test_runs_on_a_gpu(matmul_relu):
     model, w = matmul_relu
     m = aicc.compile(model, target="cuda", gpu_precision="strict")

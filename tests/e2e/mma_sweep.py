@@ -10,7 +10,8 @@ partial blocks, short last k slices, unaligned rows); softmax, layer norm
 and log-softmax with --gpu-fuse-rows (one kernel, a warp per row);
 convolutions as GEMMs (im2col, or the input itself for 1x1 ones: tf32,
 f16, bf16, batches of images, strides, a 7x7 stem, staged, strict f32 on
-the CUDA cores); a batch of activations times a weight; matmuls too small
+the CUDA cores; and as implicit GEMMs with --gpu-implicit-gemm, which read
+the windows from the image); a batch of activations times a weight; matmuls too small
 to fill the GPU with --gpu-split-k (the reduction split, a second kernel
 summing the partials with the epilogue);
 reductions split across a warp's lanes (sum, max, sum of squares with a
@@ -211,7 +212,9 @@ def conv_cases(TensorProto, helper, model, arr):
     padding, bias and relu; 1x1 on the input itself with 2 images (a second
     n loop) and partial tiles; 1x1 with stride 2 (a window copy); the 7x7
     stride-2 stem (K = 147); f16 and bf16 (summed in f32); staged; strict
-    f32 (no tensor cores)."""
+    f32 (no tensor cores). Then with --gpu-implicit-gemm: no window copy,
+    the GEMM reads each window element from the image (zero outside it:
+    the padding), also staged (the reads go to shared memory)."""
     types = {"float16": (TensorProto.FLOAT16, lambda a: a.astype(np.float16)),
              "bfloat16": (TensorProto.BFLOAT16, to_bf16_bits),
              "float32": (TensorProto.FLOAT, lambda a: a)}
@@ -249,6 +252,23 @@ def conv_cases(TensorProto, helper, model, arr):
                (256, 64, 1, 1), 1, 0, False, ["--gpu-stages=3"], "staged")
     yield case("conv3x3_1x16x12x12_strict", "float32", (1, 16, 12, 12), (24, 16, 3, 3), 1, 1,
                False, ["--gpu-precision=strict"], "")
+    implicit = ["--gpu-implicit-gemm"]
+    yield case("implicit_conv3x3_bias_relu_1x64x28x28", "float32", (1, 64, 28, 28),
+               (64, 64, 3, 3), 1, 1, True, implicit)
+    yield case("implicit_conv1x1_stride2_1x64x28x28", "float32", (1, 64, 28, 28),
+               (128, 64, 1, 1), 2, 0, False, implicit)
+    yield case("implicit_conv7x7_stride2_stem_1x3x64x64", "float32", (1, 3, 64, 64),
+               (32, 3, 7, 7), 2, 3, True, implicit)
+    yield case("implicit_f16_conv3x3_bias_relu_2x32x20x20", "float16", (2, 32, 20, 20),
+               (48, 32, 3, 3), 1, 1, True, implicit)
+    yield case("implicit_bf16_conv3x3_stride2_1x32x17x17", "bfloat16", (1, 32, 17, 17),
+               (40, 32, 3, 3), 2, 1, False, implicit)
+    yield case("implicit_staged_conv3x3_2x64x56x56_to_256", "float32", (2, 64, 56, 56),
+               (256, 64, 3, 3), 1, 1, True, implicit + ["--gpu-stages=3"], "staged")
+    yield case("implicit_staged_f16_conv3x3_1x32x64x64_to_256", "float16", (1, 32, 64, 64),
+               (256, 32, 3, 3), 1, 1, False, implicit + ["--gpu-stages=2"], "staged")
+    yield case("implicit_conv3x3_1x16x12x12_strict", "float32", (1, 16, 12, 12),
+               (24, 16, 3, 3), 1, 1, False, implicit + ["--gpu-precision=strict"], "")
 
 
 def staged_cases(TensorProto, helper, model, arr):
@@ -408,6 +428,9 @@ def cmd_compile(args):
                 "splitk": 'mma = "m16n8k' in kernels.stdout and
                           'iterator_types = ["reduction", "parallel"' in kernels.stdout}
         ok = uses[expect] if expect else not uses["mma"]
+        implicit = "--gpu-implicit-gemm" in flags
+        if implicit and "tensor.extract" not in kernels.stdout:
+            ok = False  # the windows were copied after all
         proc = subprocess.run(base + ["-o", str(d / "model.aicc")], capture_output=True, text=True)
         if kernels.returncode or proc.returncode or not ok:
             bad += 1
@@ -420,7 +443,8 @@ def cmd_compile(args):
         bound = HALF_BOUNDS.get(dtype) or (TF32_BOUND if expect in ("mma", "staged", "splitk")
                                            else STRICT_BOUND)
         entry = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
-                 "ref": ref, "scale": scale, "bound": bound, "uses": expect, "dtype": dtype}
+                 "ref": ref, "scale": scale, "bound": bound, "uses": expect, "dtype": dtype,
+                 "implicit": implicit}
         if (dtype != "float32" or expect in ("rows", "splitk") or "conv" in name) and not check_on_cpu(args.aicc, d, name, entry, inputs, weights,
                                                    d / "model.onnx"):
             bad += 1
@@ -456,10 +480,14 @@ def check_on_cpu(aicc, d, name, e, inputs, weights, onnx_path):
     -O2) against the same reference and bound: checks the f32-accumulating
     lowering and the sweep's own reference and bound without a GPU. Conv
     cases run a second time channels first (AICC_CPU_CHANNELS_FIRST=1):
-    the NCHW im2col GEMM that the CUDA pipeline gives the tensor cores;
+    the NCHW im2col GEMM that the CUDA pipeline gives the tensor cores, or
+    for --gpu-implicit-gemm ones the implicit GEMM (AICC_CPU_IMPLICIT_GEMM=1);
     split-K cases with the reduction split (AICC_CPU_SPLIT_K=1)."""
     runs = [("CPU", {})]
-    if "conv" in name:
+    if "conv" in name and e.get("implicit"):
+        runs.append(("CPU, implicit GEMM", {"AICC_CPU_CHANNELS_FIRST": "1",
+                                            "AICC_CPU_IMPLICIT_GEMM": "1"}))
+    elif "conv" in name:
         runs.append(("CPU, channels first", {"AICC_CPU_CHANNELS_FIRST": "1"}))
     if e["uses"] == "splitk":
         runs.append(("CPU, split", {"AICC_CPU_SPLIT_K": "1"}))

@@ -5,6 +5,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "llvm/ADT/SmallBitVector.h"
@@ -157,8 +158,13 @@ LogicalResult aicc::sched::verifyScheduleFor(Operation *op,
     return op->emitOpError()
            << "has " << iterators.size() << " loops but its schedule has "
            << schedule.getThreadTile().size() << " tile sizes per level";
+  // The mma's operands: the inputs (one for a gather contraction, whose B
+  // the body computes).
+  ValueRange inputs = op->getOperands().take_front(2);
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(op))
+    inputs = dps.getDpsInputs();
   if (!schedule.getMma().empty())
-    for (Value operand : op->getOperands().take_front(2))
+    for (Value operand : inputs)
       if (StringRef mma = mmaFor(getElementTypeOrSelf(operand.getType()));
           mma != schedule.getMma())
         return op->emitOpError()
