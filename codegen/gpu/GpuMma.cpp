@@ -292,29 +292,22 @@ WarpTile::indicesAt(AffineMap map, ArrayRef<std::pair<unsigned, Value>> loops) {
 Value WarpTile::load(Value memref, AffineMap map,
                      ArrayRef<std::pair<unsigned, Value>> loops,
                      Value inBounds) {
-  if (!memref) {
-    // Every loop's index (others at 0), at 0 outside the tile so that the
-    // body's reads stay inside their buffers.
-    SmallVector<Value> indices(mm.getNumLoops(), zero);
+  // The memref's indices, or for a gather contraction every loop's (others
+  // at 0); at 0 outside the tile, so that reads stay inside their buffers.
+  SmallVector<Value> indices;
+  if (memref) {
+    indices = indicesAt(map, loops);
+  } else {
+    indices.assign(mm.getNumLoops(), zero);
     for (auto [loop, value] : loops)
-      indices[loop] =
-          inBounds && value != zero
-              ? arith::SelectOp::create(rw, loc, inBounds, value, zero)
-                    .getResult()
-              : value;
-    Value v = cloneGatheredValue(rw, *gather, indices);
-    if (!inBounds)
-      return v;
-    Value fzero =
-        arith::ConstantOp::create(rw, loc, rw.getZeroAttr(v.getType()));
-    return arith::SelectOp::create(rw, loc, inBounds, v, fzero);
+      indices[loop] = value;
   }
-  SmallVector<Value> indices = indicesAt(map, loops);
   if (inBounds)
     for (Value &i : indices)
       if (i != zero)
         i = arith::SelectOp::create(rw, loc, inBounds, i, zero);
-  Value v = memref::LoadOp::create(rw, loc, memref, indices);
+  Value v = memref ? memref::LoadOp::create(rw, loc, memref, indices)
+                   : cloneGatheredValue(rw, *gather, indices);
   if (!inBounds)
     return v;
   Value fzero = arith::ConstantOp::create(rw, loc, rw.getZeroAttr(v.getType()));
@@ -830,25 +823,14 @@ void WarpTile::copySlice(const Staged &x, Value chunk, Value stageIndex,
                                             innerLeft, zero)
                           .getResult()
                     : Value());
-      if (!x.global) { // a gather contraction's B, computed
-        SmallVector<std::pair<unsigned, Value>> at;
-        for (int64_t d = 0; d < rank; ++d)
-          at.push_back(
-              {cast<AffineDimExpr>(x.map.getResult(d)).getPosition(), src[d]});
-        memref::StoreOp::create(rw, loc, load(Value(), x.map, at, ok), x.buffer,
-                                dst);
-        return;
-      }
-      if (ok)
-        for (Value &i : src)
-          if (i != zero)
-            i = arith::SelectOp::create(rw, loc, ok, i, zero);
-      Value v = memref::LoadOp::create(rw, loc, x.global, src);
-      if (ok)
-        v = arith::SelectOp::create(
-            rw, loc, ok, v,
-            arith::ConstantOp::create(rw, loc, rw.getZeroAttr(element)));
-      memref::StoreOp::create(rw, loc, v, x.buffer, dst);
+      // Each dimension's loop and index (a gather contraction's B: read
+      // through the body).
+      SmallVector<std::pair<unsigned, Value>> at;
+      for (int64_t d = 0; d < rank; ++d)
+        at.push_back(
+            {cast<AffineDimExpr>(x.map.getResult(d)).getPosition(), src[d]});
+      memref::StoreOp::create(rw, loc, load(x.global, x.map, at, ok), x.buffer,
+                              dst);
     };
     if (first + threads <= copies) {
       emit();
