@@ -3,11 +3,12 @@
 
     python3 gemm_bench.py --out gemm.json
 
-For each gemm/gemm_MxNxK[_f16|_bf16][_strict|_staged|_splitk].aicc
+For each gemm/gemm_MxNxK[_f16|_bf16][_strict|_staged|_wgmma|_splitk].aicc
 (bench/gpu/make_gemm_models.py, compiled with -target=cuda: f32 on tf32
 tensor cores by default, `_strict` with --gpu-precision=strict, f16 and
 bf16 on m16n8k16 tensor cores; `_staged` with --gpu-stages=3, operands
-staged in shared memory; `_splitk` with --gpu-split-k, the reduction
+staged in shared memory; `_wgmma` the same for --gpu-arch=sm_90a, on
+wgmma.mma_async (H100/H200 only); `_splitk` with --gpu-split-k, the reduction
 split and the partials summed by a second kernel: its time counts both),
 inputs are drawn here (fixed seed; bf16
 travels as uint16 bits) and the output checked against a float64 numpy
@@ -77,7 +78,8 @@ def main():
     for artifact in sorted((HERE / "gemm").glob("gemm_*.aicc")):
         m, n, k = map(int, artifact.stem.split("_")[1].split("x"))
         tags = artifact.stem.split("_")[2:]
-        strict, staged, splitk = "strict" in tags, "staged" in tags, "splitk" in tags
+        strict, splitk = "strict" in tags, "splitk" in tags
+        staged = "wgmma" if "wgmma" in tags else "staged" in tags
         dtype = "float16" if "f16" in tags else "bfloat16" if "bf16" in tags else "float32"
         a_path, b_path = work / f"a_{m}x{k}_{dtype}.npy", work / f"b_{k}x{n}_{dtype}.npy"
         for path, shape in [(a_path, (m, k)), (b_path, (k, n))]:

@@ -8,7 +8,8 @@
 #                onnxruntime reference and the PyTorch peers
 #                (needs build/models: .venv/bin/python bench/models/build_models.py)
 #   gemm         single-MatMul artifacts (f32: tf32 and strict; f16; bf16;
-#                each also with --gpu-stages=3 where that stages it and
+#                each also with --gpu-stages=3 where that stages it, the
+#                same on sm_90a's wgmma (`_wgmma`), and
 #                with --gpu-split-k where that splits it) for
 #                gemm_bench.py,
 #                softmax/layer-norm artifacts (default and --gpu-fuse-rows)
@@ -92,6 +93,12 @@ for part in "$@"; do
         # heuristic stages this shape, to time against the default.
         if "$AICC" "$f" -target=cuda --gpu-stages=3 --emit=kernels | grep -q "stages = "; then
           "$AICC" "$f" -target=cuda --gpu-stages=3 -o "$B/gemm/${n}_staged.aicc"
+        fi
+        # The same staged on sm_90a's wgmma (H100/H200 only).
+        if "$AICC" "$f" -target=cuda --gpu-arch=sm_90a --gpu-stages=3 --emit=kernels |
+            grep -q 'mma = "wgmma_'; then
+          "$AICC" "$f" -target=cuda --gpu-arch=sm_90a --gpu-stages=3 \
+            -o "$B/gemm/${n}_wgmma.aicc"
         fi
         # The reduction split (--gpu-split-k), where this shape splits.
         if "$AICC" "$f" -target=cuda --gpu-split-k --emit=kernels |

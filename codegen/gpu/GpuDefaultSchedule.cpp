@@ -158,20 +158,23 @@ struct StagedBlock {
 };
 static constexpr StagedBlock kStagedBlocks[] = {{128, 128, 64, 32},
                                                 {64, 64, 32, 32}};
+/// sm_90a: two warpgroups of 64x128 (64 accumulators per thread), as the
+/// usual wgmma GEMMs without warp specialization; not measured either.
+static constexpr StagedBlock kWgmmaBlocks[] = {{128, 128, 64, 128}};
 static constexpr int64_t kMinBlocks = 128;
 
 int64_t stagedSharedBytes(int64_t bm, int64_t bn, int64_t bk, int64_t stages,
-                          int64_t elementBytes) {
+                          int64_t elementBytes, bool wgmma) {
   // Each buffer's innermost dimension is padded by 16 bytes (aicc-gpu-mma):
   // k or the other one, depending on the operand's layout; this bound holds
-  // for either.
-  int64_t pad = 16 / elementBytes;
+  // for either. wgmma's core matrices are dense.
+  int64_t pad = wgmma ? 0 : 16 / elementBytes;
   int64_t perStage = (bm + pad) * (bk + pad) + (bk + pad) * (bn + pad);
   return stages * perStage * elementBytes;
 }
 
 FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32,
-                                               int64_t stages) {
+                                               int64_t stages, bool wgmma) {
   auto op = dyn_cast<linalg::LinalgOp>(root);
   if (!op || op.hasDynamicShape() || op.getNumDpsInits() != 1)
     return failure();
@@ -242,17 +245,22 @@ FailureOr<sched::ScheduleAttr> pickMmaSchedule(Operation *root, bool tf32,
   if (stages > 0 && op.getDpsInits()[0].getDefiningOp<linalg::FillOp>()) {
     int64_t bytes = inputElement.getIntOrFloatBitWidth() / 8;
     int64_t bk = 64 / bytes;
-    for (StagedBlock block : kStagedBlocks) {
-      int64_t blocks = batch * llvm::divideCeil(ranges[m], block.bm) *
-                       llvm::divideCeil(ranges[n], block.bn);
-      if (blocks < kMinBlocks || ranges[k] < bk)
+    ArrayRef<StagedBlock> blocks = kStagedBlocks;
+    if (wgmma)
+      blocks = kWgmmaBlocks;
+    for (StagedBlock block : blocks) {
+      int64_t count = batch * llvm::divideCeil(ranges[m], block.bm) *
+                      llvm::divideCeil(ranges[n], block.bn);
+      if (count < kMinBlocks || ranges[k] < bk)
         continue;
       staged = stages;
       while (staged > 0 && stagedSharedBytes(block.bm, block.bn, bk, staged,
-                                             bytes) > kMaxSharedBytes)
+                                             bytes, wgmma) > kMaxSharedBytes)
         --staged;
       if (staged == 0)
         continue;
+      if (wgmma)
+        mma = sched::mmaFor(inputElement, /*wgmma=*/true);
       blockTile[m] = block.bm;
       blockTile[n] = block.bn;
       blockTile[k] = bk;
@@ -387,7 +395,7 @@ struct GpuDefaultSchedulePass
         schedule = pickWarpReductionSchedule(root);
       if (failed(schedule) && tensorCores &&
           hasElementwiseEpilogue(kernel, root))
-        schedule = pickMmaSchedule(root, tf32, stages);
+        schedule = pickMmaSchedule(root, tf32, stages, wgmma);
       // A long reduction whose result is the kernel's: a warp per output.
       if (failed(schedule) && findKernelAnchor(kernel, root).op == root &&
           root->hasOneUse() && isa<func::ReturnOp>(*root->user_begin()))

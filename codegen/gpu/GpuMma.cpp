@@ -175,6 +175,7 @@ private:
     Value buffer;               // [stages] + shape, innermost padded
     int64_t vector = 1;         // elements per copy
     bool async = false;         // cp.async, else loads and stores
+    unsigned rowLoop = 0;       // m or n: the slice's other loop than k
   };
   FailureOr<Staged> stage(Value global, AffineMap map);
   /// Copies slice `chunk` of `x`'s reduction into stage `stage`, zeros
@@ -258,6 +259,26 @@ private:
   Value warpRow, warpCol, rowBase, colBase;
   Value threadId; // in the block: (warp row, warp column, lane) linearized
   SmallVector<OpFoldResult> blockSizes;
+  // wgmma (sm_90a): the tile (wm x wn) is a warpgroup's; each of its 4
+  // warps owns 16 rows of it (`rowBase` is the warp's, `groupRowBase` the
+  // warpgroup's), `tileThreads` its 128 threads (else a warp's 32) and
+  // `tileThread` the thread's place among them.
+  bool wgmma = false;
+  int64_t tileThreads = kWarpSize;
+  Value tileThread, groupRowBase;
+  /// Rows of the tile one warp owns.
+  int64_t warpRows() const { return wgmma ? kMmaM : wm; }
+  int64_t blockThreads() const { return bm / wm * (bn / wn) * tileThreads; }
+  /// wgmma: the staged buffer's indices for element (`row`, `kk`) of a
+  /// slice (row along m or n; B's columns permuted, see stage()).
+  SmallVector<Value> coreIndices(const Staged &x, Value stageIndex, Value row,
+                                 Value kk);
+  /// wgmma: the shared-memory matrix descriptor of `x`'s stage
+  /// `stageIndex` from row `row` (a multiple of 8) and k `kk`.
+  Value descriptor(const Staged &x, Value stageIndex, Value row, int64_t kk);
+  /// wgmma: one slice of the reduction from stage `stageIndex`.
+  Value wgmmaSlice(const Staged &a, const Staged &b, Value stageIndex,
+                   Value acc);
 };
 
 LogicalResult WarpTile::addLanes() {
@@ -647,7 +668,7 @@ LogicalResult WarpTile::addThreads(Operation *first) {
   Operation *end = forall ? forall.getBody()->getTerminator() : tileEnd(mm);
   rw.setInsertionPoint(begin);
   SmallVector<Value> lbs(3, index(0)), steps(3, index(1));
-  SmallVector<Value> ubs = {index(bm / wm), index(bn / wn), index(kWarpSize)};
+  SmallVector<Value> ubs = {index(bm / wm), index(bn / wn), index(tileThreads)};
   auto threads = scf::ParallelOp::create(rw, loc, lbs, ubs, steps);
   Block *body = threads.getBody();
   for (Operation *o = begin, *next; o != end; o = next) {
@@ -666,7 +687,11 @@ LogicalResult WarpTile::addThreads(Operation *first) {
     return failure();
   warpRow = body->getArgument(0);
   warpCol = body->getArgument(1);
-  lane = body->getArgument(2);
+  tileThread = lane = body->getArgument(2);
+  if (wgmma) {
+    rw.setInsertionPointToStart(body);
+    lane = arith::RemUIOp::create(rw, loc, tileThread, index(kWarpSize));
+  }
   return success();
 }
 
@@ -691,6 +716,8 @@ FailureOr<WarpTile::Staged> WarpTile::stage(Value global, AffineMap map) {
                              "by loops alone");
     unsigned loop = dim.getPosition();
     x.shape.push_back(loop == m ? bm : loop == n ? bn : loop == k ? bk : 1);
+    if (loop == m || loop == n)
+      x.rowLoop = loop;
   }
   if (x.shape.empty())
     return mm->emitOpError("aicc-gpu-mma: a staged operand must be a buffer "
@@ -700,7 +727,7 @@ FailureOr<WarpTile::Staged> WarpTile::stage(Value global, AffineMap map) {
   // split the copies evenly (else one element at a time by loads and
   // stores; always for a gather contraction's computed B).
   int64_t bytes = element.getIntOrFloatBitWidth() / 8;
-  int64_t threads = bm / wm * (bn / wn) * kWarpSize;
+  int64_t threads = blockThreads();
   int64_t elements = 1;
   for (int64_t e : x.shape)
     elements *= e;
@@ -709,8 +736,11 @@ FailureOr<WarpTile::Staged> WarpTile::stage(Value global, AffineMap map) {
   if (global)
     std::tie(strides, offset) =
         cast<MemRefType>(global.getType()).getStridesAndOffset();
+  // wgmma's buffers hold 16 bytes of k per row of a core matrix: copies
+  // along another dimension go one element at a time.
+  bool alongK = map.getResults().back() == rw.getAffineDimExpr(k);
   auto aligned = [&](int64_t v) {
-    if (!global)
+    if (!global || (wgmma && !alongK && v != 1))
       return false;
     if (strides.back() != 1 || x.shape.back() % v != 0 ||
         (elements / v) % threads != 0)
@@ -727,8 +757,18 @@ FailureOr<WarpTile::Staged> WarpTile::stage(Value global, AffineMap map) {
       break;
     }
   SmallVector<int64_t> bufferShape = {stages};
-  bufferShape.append(x.shape);
-  bufferShape.back() += 16 / bytes; // rows 16 bytes apart: fewer conflicts
+  if (wgmma) {
+    // Core matrices of 8 rows x 16 bytes of k, each 128 contiguous bytes,
+    // k-major: [stage][row / 8][k / kc][row % 8][k % kc]. wgmma reads them
+    // through descriptors: 128 bytes from one to the next along k, all of
+    // a slice's k from one 8 rows to the next.
+    int64_t kc = 16 / bytes;
+    int64_t rows = x.rowLoop == m ? bm : bn;
+    bufferShape.append({rows / 8, bk / kc, 8, kc});
+  } else {
+    bufferShape.append(x.shape);
+    bufferShape.back() += 16 / bytes; // rows 16 bytes apart: fewer conflicts
+  }
   auto space =
       gpu::AddressSpaceAttr::get(rw.getContext(), gpu::AddressSpace::Workgroup);
   x.buffer = memref::AllocOp::create(
@@ -741,7 +781,7 @@ FailureOr<WarpTile::Staged> WarpTile::stage(Value global, AffineMap map) {
 void WarpTile::copySlice(const Staged &x, Value chunk, Value stageIndex,
                          Value valid, SmallVector<Value> &tokens) {
   int64_t rank = x.shape.size();
-  int64_t threads = bm / wm * (bn / wn) * kWarpSize;
+  int64_t threads = blockThreads();
   SmallVector<int64_t> grid(x.shape);
   grid.back() /= x.vector;
   int64_t copies = 1;
@@ -793,6 +833,17 @@ void WarpTile::copySlice(const Staged &x, Value chunk, Value stageIndex,
       }
       SmallVector<Value> dst = {stageIndex};
       dst.append(coord);
+      if (wgmma) {
+        Value row = zero, kk = zero;
+        for (int64_t d = 0; d < rank; ++d) {
+          unsigned loop = cast<AffineDimExpr>(x.map.getResult(d)).getPosition();
+          if (loop == x.rowLoop)
+            row = coord[d];
+          else if (loop == k)
+            kk = coord[d];
+        }
+        dst = coreIndices(x, stageIndex, row, kk);
+      }
       if (x.async) {
         // Elements to read (the rest of the copy is zero-filled); indices
         // at 0 when there are none.
@@ -865,6 +916,86 @@ Value WarpTile::warpView(const Staged &x, Value stageIndex, unsigned loop,
                                    strides);
 }
 
+SmallVector<Value> WarpTile::coreIndices(const Staged &x, Value stageIndex,
+                                         Value row, Value kk) {
+  int64_t kc = 16 / (element.getIntOrFloatBitWidth() / 8);
+  if (x.rowLoop == n) {
+    // wgmma gives lane t columns 8j + 2t + e (e < 2) of each n-tile j; the
+    // epilogue wants a lane's columns adjacent, as the interleaved tiles of
+    // mma.sync have them: column c = 2Jt + Je + j of a warpgroup's tile is
+    // stored at 8j + 2t + e, i.e. column c at 8 (c mod J) + c / J.
+    Value c = arith::RemUIOp::create(rw, loc, row, index(wn));
+    Value tile = arith::SubIOp::create(rw, loc, row, c);
+    Value j = arith::RemUIOp::create(rw, loc, c, index(nTiles));
+    Value within = arith::DivUIOp::create(rw, loc, c, index(nTiles));
+    row = arith::AddIOp::create(
+        rw, loc, tile,
+        arith::AddIOp::create(
+            rw, loc, arith::MulIOp::create(rw, loc, j, index(8)), within));
+  }
+  return {stageIndex, arith::DivUIOp::create(rw, loc, row, index(8)),
+          arith::DivUIOp::create(rw, loc, kk, index(kc)),
+          arith::RemUIOp::create(rw, loc, row, index(8)),
+          arith::RemUIOp::create(rw, loc, kk, index(kc))};
+}
+
+Value WarpTile::descriptor(const Staged &x, Value stageIndex, Value row,
+                           int64_t kk) {
+  // Bits 0-13: the start address / 16; 16-29: the leading-dimension byte
+  // offset / 16 (from one core matrix to the next along k); 32-45: the
+  // stride-dimension one (to the next 8 rows); swizzle bits 62-63 at 0.
+  int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+  int64_t kc = 16 / bytes;
+  int64_t rows = x.rowLoop == m ? bm : bn;
+  int64_t coreBytes = 8 * 16;
+  int64_t strideBytes = bk / kc * coreBytes;
+  Value offset = arith::AddIOp::create(
+      rw, loc,
+      arith::MulIOp::create(rw, loc, stageIndex, index(rows * bk * bytes)),
+      arith::MulIOp::create(rw, loc,
+                            arith::DivUIOp::create(rw, loc, row, index(8)),
+                            index(strideBytes)));
+  offset = add(offset, kk / kc * coreBytes);
+  Value base =
+      memref::ExtractAlignedPointerAsIndexOp::create(rw, loc, x.buffer);
+  Type i64 = rw.getI64Type();
+  Value address = arith::IndexCastUIOp::create(
+      rw, loc, i64, arith::AddIOp::create(rw, loc, base, offset));
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIntOp::create(rw, loc, i64, v);
+  };
+  Value start = arith::ShRUIOp::create(
+      rw, loc, arith::AndIOp::create(rw, loc, address, constant(0x3FFFF)),
+      constant(4));
+  int64_t fixed = (coreBytes >> 4) << 16 | (strideBytes >> 4) << 32;
+  return arith::OrIOp::create(rw, loc, start, constant(fixed));
+}
+
+Value WarpTile::wgmmaSlice(const Staged &a, const Staged &b, Value stageIndex,
+                           Value acc) {
+  MLIRContext *ctx = rw.getContext();
+  NVVM::WGMMATypes type = element.isF32()   ? NVVM::WGMMATypes::tf32
+                          : element.isF16() ? NVVM::WGMMATypes::f16
+                                            : NVVM::WGMMATypes::bf16;
+  // The accumulators are written by the previous slice's wgmma (or set
+  // before the loop): fence them, issue the slice's steps, wait for them
+  // (before the barrier that lets the next copies overwrite the stage).
+  NVVM::WgmmaFenceAlignedOp::create(rw, loc);
+  for (int64_t kk = 0; kk < bk; kk += kStep) {
+    Value descA = descriptor(a, stageIndex, groupRowBase, kk);
+    Value descB = descriptor(b, stageIndex, colBase, kk);
+    acc = NVVM::WgmmaMmaAsyncOp::create(
+        rw, loc, acc.getType(), acc, descA, descB,
+        NVVM::MMAShapeAttr::get(ctx, sched::kWgmmaM, wn, kStep), type, type,
+        NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
+        NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
+        NVVM::MMALayout::col, /*satfinite=*/nullptr);
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(rw, loc);
+  NVVM::WgmmaWaitGroupSyncOp::create(rw, loc, 0);
+  return acc;
+}
+
 FailureOr<scf::ForOp> WarpTile::stagedLoop(ArrayRef<Value> accs) {
   FailureOr<Staged> a = stage(mm.getDpsInputs()[0], aMap);
   if (failed(a))
@@ -895,8 +1026,8 @@ FailureOr<scf::ForOp> WarpTile::stagedLoop(ArrayRef<Value> accs) {
           arith::AddIOp::create(
               rw, loc, arith::MulIOp::create(rw, loc, warpRow, index(bn / wn)),
               warpCol),
-          index(kWarpSize)),
-      lane);
+          index(tileThreads)),
+      tileThread);
   bool async = a->async || b->async;
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(rw.getContext());
   auto issue = [&](Value chunk, Value stageIndex, Value valid) -> Value {
@@ -928,11 +1059,25 @@ FailureOr<scf::ForOp> WarpTile::stagedLoop(ArrayRef<Value> accs) {
         if (Value group = issue(next, nextStage, valid))
           nvgpu::DeviceAsyncWaitOp::create(rw, loc, group,
                                            rw.getI32IntegerAttr(stages - 1));
+        // wgmma reads shared memory through the async proxy: this thread's
+        // writes (cp.async, complete after the wait, or stores) are made
+        // visible to it before the barrier.
+        if (wgmma)
+          NVVM::FenceProxyOp::create(
+              rw, loc, NVVM::ProxyKind::async_shared,
+              NVVM::SharedSpaceAttr::get(rw.getContext(),
+                                         NVVM::SharedSpace::shared_cta));
         gpu::BarrierOp::create(rw, loc);
         Value current =
             stages > 1
                 ? arith::RemUIOp::create(rw, loc, i, index(stages)).getResult()
                 : zero;
+        if (wgmma) {
+          Value acc = wgmmaSlice(*a, *b, current, iterAccs[0]);
+          gpu::BarrierOp::create(rw, loc);
+          scf::YieldOp::create(rw, loc, acc);
+          return;
+        }
         Source from;
         from.checks = false;
         from.a = warpView(*a, current, m, rowBase, wm);
@@ -950,7 +1095,7 @@ FailureOr<scf::ForOp> WarpTile::stagedLoop(ArrayRef<Value> accs) {
 
 LogicalResult WarpTile::run() {
   auto tile = mm->getAttrOfType<DenseI64ArrayAttr>(kGpuMmaAttr);
-  if (!tile || (tile.size() != 5 && tile.size() != 9) ||
+  if (!tile || (tile.size() != 5 && tile.size() != 9 && tile.size() != 10) ||
       !mm.hasPureBufferSemantics() ||
       !(linalg::isaContractionOpInterface(mm) ||
         (gather = matchGatherContraction(mm))) ||
@@ -963,10 +1108,19 @@ LogicalResult WarpTile::run() {
   m = tile[2];
   n = tile[3];
   k = tile[4];
-  if (wm % kMmaM != 0 || wn % kMmaN != 0 || wn / kMmaN > 4 ||
-      !llvm::isPowerOf2_64(wn / kMmaN))
+  wgmma = tile.size() == 10 && tile[9] == 1;
+  if (wgmma) {
+    tileThreads = 4 * kWarpSize;
+    if (wm != sched::kWgmmaM || wn % kMmaN != 0 || wn > sched::kMaxWgmmaN)
+      return mm->emitOpError("aicc-gpu-mma: warpgroup tile ")
+             << wm << "x" << wn << " is not " << sched::kWgmmaM
+             << " x a multiple of 8 up to " << sched::kMaxWgmmaN;
+  } else if (tile.size() == 10 ||
+             (wm % kMmaM != 0 || wn % kMmaN != 0 || wn / kMmaN > 4 ||
+              !llvm::isPowerOf2_64(wn / kMmaN))) {
     return mm->emitOpError("aicc-gpu-mma: warp tile ")
            << wm << "x" << wn << " is not 16 x 8, 16, or 32";
+  }
   nTiles = wn / kMmaN;
   element = getElementTypeOrSelf(mm.getDpsInputs()[0].getType());
   Type bElement = gather ? gather->b.getType()
@@ -977,7 +1131,7 @@ LogicalResult WarpTile::run() {
                            "operands of one type and an f32 accumulator");
   kStep = sched::mmaK(sched::mmaFor(element));
   kPer = kStep / 4; // the 4 lanes of a group split each step's k
-  if (tile.size() == 9) {
+  if (tile.size() >= 9) {
     staged = true;
     bm = tile[5];
     bn = tile[6];
@@ -1033,10 +1187,17 @@ LogicalResult WarpTile::run() {
     blockSizes = sizes;
     rowBase = arith::MulIOp::create(rw, loc, warpRow, index(wm));
     colBase = arith::MulIOp::create(rw, loc, warpCol, index(wn));
-    sizes[m] = warpExtent(blockSizes[m], rowBase, wm, bm);
+    if (wgmma) { // the warp's 16 rows of its warpgroup's 64
+      groupRowBase = rowBase;
+      Value warp =
+          arith::DivUIOp::create(rw, loc, tileThread, index(kWarpSize));
+      rowBase = arith::AddIOp::create(
+          rw, loc, rowBase, arith::MulIOp::create(rw, loc, warp, index(kMmaM)));
+    }
+    sizes[m] = warpExtent(blockSizes[m], rowBase, warpRows(), bm);
     sizes[n] = warpExtent(blockSizes[n], colBase, wn, bn);
   }
-  tilesM = wm / kMmaM;
+  tilesM = warpRows() / kMmaM;
   // A tile statically smaller than the warp tile needs fewer A fragments.
   if (std::optional<int64_t> rows = getConstantIntValue(sizes[m]))
     tilesM = std::min<int64_t>(tilesM, llvm::divideCeil(*rows, kMmaM));
@@ -1046,7 +1207,19 @@ LogicalResult WarpTile::run() {
 
   auto accType = VectorType::get({2, 2}, rw.getF32Type());
   SmallVector<Value> accs;
-  for (int64_t i = 0; i < tilesM; ++i)
+  // wgmma: the warpgroup's accumulators, wn / 2 per thread, as the
+  // instruction takes and returns them (d[4j + 2h + e]: row g + 8h,
+  // column 8j + 2t + e of the warp's 16 rows).
+  Type f32 = rw.getF32Type();
+  auto wgmmaAccType = LLVM::LLVMStructType::getLiteral(
+      rw.getContext(), SmallVector<Type>(wgmma ? wn / 2 : 0, f32));
+  if (wgmma) {
+    Value acc = LLVM::PoisonOp::create(rw, loc, wgmmaAccType);
+    for (int64_t i = 0; i < wn / 2; ++i)
+      acc = LLVM::InsertValueOp::create(rw, loc, acc, fill.getInputs()[0], i);
+    accs.push_back(acc);
+  }
+  for (int64_t i = 0; i < tilesM && !wgmma; ++i)
     for (int64_t j = 0; j < nTiles; ++j) {
       if (fill) {
         accs.push_back(
@@ -1111,7 +1284,7 @@ LogicalResult WarpTile::run() {
       return mm->emitOpError("aicc-gpu-mma: batch dimensions of a warp tile "
                              "must have one element");
   SmallVector<int64_t> shape(cType.getRank(), 1);
-  shape[cDimM] = wm / 8;
+  shape[cDimM] = warpRows() / 8;
   shape[cDimN] = 2 * nTiles;
   rw.setInsertionPoint(mm);
   fragments = memref::AllocaOp::create(rw, loc,
@@ -1128,8 +1301,14 @@ LogicalResult WarpTile::run() {
           SmallVector<Value> indices(shape.size(), zero);
           indices[cDimM] = index(2 * i + h);
           indices[cDimN] = index(e * nTiles + j);
-          Value v = vector::ExtractOp::create(
-              rw, loc, loop.getResult(i * nTiles + j), ArrayRef<int64_t>{h, e});
+          Value v =
+              wgmma ? LLVM::ExtractValueOp::create(rw, loc, loop.getResult(0),
+                                                   4 * j + 2 * h + e)
+                          .getResult()
+                    : vector::ExtractOp::create(rw, loc,
+                                                loop.getResult(i * nTiles + j),
+                                                ArrayRef<int64_t>{h, e})
+                          .getResult();
           memref::StoreOp::create(rw, loc, v, fragments, indices);
         }
 

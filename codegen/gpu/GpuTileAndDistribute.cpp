@@ -222,7 +222,16 @@ static LogicalResult distributeWarps(RewriterBase &rewriter,
              << "staged mma schedule: the block's reduction step " << bk
              << " must be a positive multiple of the instruction's k (" << mmaK
              << ")";
-    int64_t threads = bm / mmaTile[0] * (bn / mmaTile[1]) * kWarpSize;
+    // wgmma: the warp tile is a warpgroup's (4 warps, 64 rows).
+    bool wgmma = sched::isWgmma(schedule.getMma());
+    if (wgmma && (mmaTile[0] != sched::kWgmmaM || mmaTile[1] % 8 != 0 ||
+                  mmaTile[1] > sched::kMaxWgmmaN))
+      return root->emitOpError()
+             << "wgmma schedule: the warpgroup tile " << mmaTile[0] << "x"
+             << mmaTile[1] << " must be " << sched::kWgmmaM
+             << " x a multiple of 8 up to " << sched::kMaxWgmmaN;
+    int64_t threads =
+        bm / mmaTile[0] * (bn / mmaTile[1]) * kWarpSize * (wgmma ? 4 : 1);
     if (threads > 1024)
       return root->emitOpError() << "staged mma schedule: " << threads
                                  << " threads per block (at most 1024)";
@@ -233,6 +242,8 @@ static LogicalResult distributeWarps(RewriterBase &rewriter,
         return root->emitOpError() << "staged mma schedule: batch loop " << loop
                                    << " must have a block tile of 1";
     mmaTile.append({bm, bn, bk, stages});
+    if (wgmma)
+      mmaTile.push_back(1);
     blockTile[loops->k] = 0;
     tile = blockTile;
   }

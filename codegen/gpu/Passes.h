@@ -33,7 +33,8 @@ inline constexpr llvm::StringLiteral kGpuTripsAttr = "aicc.gpu_trips";
 /// On a warp-tiled contraction of an `mma` schedule: the warp tile and the
 /// loops it spans, [WM, WN, m, n, k] (aicc-gpu-tile-and-distribute writes
 /// it, aicc-gpu-mma reads it); on a block-tiled one of a staged schedule
-/// also the block tile and the stages, [WM, WN, m, n, k, BM, BN, BK, S].
+/// also the block tile and the stages, [WM, WN, m, n, k, BM, BN, BK, S],
+/// and a 1 after them for sm_90a's wgmma (WM x WN a warpgroup's tile).
 inline constexpr llvm::StringLiteral kGpuMmaAttr = "aicc.gpu_mma";
 /// On a warp reduction's tiled root (`lanes` schedules): unit marker for
 /// aicc-gpu-warp-reduce.
@@ -90,9 +91,12 @@ mlir::FailureOr<mlir::Value> addLaneLoop(mlir::RewriterBase &rw,
 /// The tensor-core schedule for `root` when it is a matmul on f16, bf16 or
 /// (with `tf32`) f32 operands (one m, n and k loop, batch loops, at least
 /// 16x16xk); failure otherwise. With `stages` > 0, large ones stage their
-/// operands in shared memory through up to that many buffers.
-mlir::FailureOr<sched::ScheduleAttr>
-pickMmaSchedule(mlir::Operation *root, bool tf32, int64_t stages = 0);
+/// operands in shared memory through up to that many buffers, and with
+/// `wgmma` (sm_90a) run those on the warpgroup instruction.
+mlir::FailureOr<sched::ScheduleAttr> pickMmaSchedule(mlir::Operation *root,
+                                                     bool tf32,
+                                                     int64_t stages = 0,
+                                                     bool wgmma = false);
 
 /// Warps of a tensor-core matmul that keep an H100 (132 SMs) busy: the
 /// heuristic takes the largest warp tile that gives this many, and
@@ -102,9 +106,10 @@ inline constexpr int64_t kMinMmaWarps = 2048;
 /// Static shared memory per block (without the opt-in to more).
 inline constexpr int64_t kMaxSharedBytes = 48 * 1024;
 /// At most how much shared memory a staged mma block of `bm` x `bn` with k
-/// step `bk` and `stages` buffers takes, operands of `elementBytes` each.
+/// step `bk` and `stages` buffers takes, operands of `elementBytes` each
+/// (`wgmma`: core-matrix buffers, no padding).
 int64_t stagedSharedBytes(int64_t bm, int64_t bn, int64_t bk, int64_t stages,
-                          int64_t elementBytes);
+                          int64_t elementBytes, bool wgmma = false);
 
 #define GEN_PASS_REGISTRATION
 #include "codegen/gpu/Passes.h.inc"

@@ -27,7 +27,10 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
     gets 128x128 blocks of 2x4 warps of 64x32 (else 64x64 blocks of 2x2
     warps of 32x32) and `stages` = N (fewer where N buffers would not fit
     48 KiB), its operands staged in shared memory 64 bytes of k at a time
-    (aicc-gpu-mma). A kernel whose result is a
+    (aicc-gpu-mma). With `wgmma` (sm_90a) such a staged matmul runs on
+    the warpgroup instruction instead: 128x128 blocks of two warpgroups of
+    64x128 (`mma = "wgmma_..."`), buffers without padding (the instruction
+    reads 8-row core matrices). A kernel whose result is a
     reduction over 64 or more elements (one innermost reduction loop, a
     commutative f32 combiner) gets `lanes = 32`: a warp per output, 8 warps
     per block (aicc-gpu-warp-reduce). So does the root (first reduction)
@@ -49,6 +52,9 @@ def GpuDefaultSchedulePass : Pass<"aicc-gpu-default-schedule",
            "with tensor-cores, matmuls large enough for 128 blocks of 64x64 "
            "stage their operands in shared memory through up to this many "
            "cp.async buffers (0: none; at most 4)">,
+    Option<"wgmma", "wgmma", "bool", /*default=*/"false",
+           "with stages, staged matmuls on sm_90a's warpgroup instruction "
+           "(wgmma.mma_async) instead of mma.sync">,
   ];
   let dependentDialects = ["::aicc::sched::SchedDialect"];
 }
@@ -130,6 +136,15 @@ def GpuMmaPass : Pass<"aicc-gpu-mma", "::mlir::func::FuncOp"> {
     in flight while the warps multiply the current one, read from shared
     memory with no bounds checks; a `gpu.barrier` before and after each
     slice keeps the copies off data still being read.
+    With a trailing 1 (`[..., S, 1]`, sm_90a) the tile WM x WN is a
+    warpgroup's (64 x N, 128 threads on x) and each slice runs on
+    `nvvm.wgmma.mma_async` m64nNk8 (tf32) / m64nNk16 (f16, bf16): the
+    buffers hold 8-row x 16-byte core matrices, k-major, which the
+    instruction reads through shared-memory descriptors (no swizzle);
+    B's columns are stored permuted so that each lane's accumulators are
+    adjacent columns, as above. A proxy fence makes each slice's copies
+    visible to wgmma; the slice's instructions are committed and waited
+    for before the closing barrier. Each warp finishes its 16 rows.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",

@@ -209,12 +209,13 @@ llvm::Error compileCpuArtifact(ModuleOp module, const CpuTargetSpec &target,
 llvm::Expected<CudaPipelineOptions> makeCudaOptions(const CudaFlags &flags) {
   llvm::StringRef arch = flags.arch, precision = flags.precision;
   int64_t stages = flags.stages;
-  static const char *const arches[] = {"sm_75", "sm_80", "sm_86",  "sm_87",
-                                       "sm_89", "sm_90", "sm_100", "sm_120"};
+  static const char *const arches[] = {"sm_75",  "sm_80",  "sm_86",
+                                       "sm_87",  "sm_89",  "sm_90",
+                                       "sm_90a", "sm_100", "sm_120"};
   if (!llvm::is_contained(arches, arch))
     return makeError("unknown GPU arch '" + arch +
                      "' (expected sm_75, sm_80, sm_86, sm_87, sm_89, sm_90, "
-                     "sm_100 or sm_120)");
+                     "sm_90a, sm_100 or sm_120)");
   if (precision != "tf32" && precision != "strict")
     return makeError("unknown GPU precision '" + precision +
                      "' (expected tf32 or strict)");

@@ -16,6 +16,7 @@
 #include "compiler/pipeline/Pipelines.h"
 #include "runtime/src/ManifestFormat.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
@@ -55,7 +56,8 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     gpuArch("gpu-arch",
             cl::desc("GPU architecture for -target=cuda: sm_75, sm_80, sm_86, "
-                     "sm_89, sm_90 (default), sm_100, sm_120"),
+                     "sm_89, sm_90 (default), sm_90a (H100/H200 only: staged "
+                     "matmuls on wgmma), sm_100, sm_120"),
             cl::init("sm_90"), cl::cat(aiccCategory));
 static cl::opt<std::string> gpuPrecision(
     "gpu-precision",
@@ -117,7 +119,9 @@ static cl::opt<Emit> emit(
                           "outlined kernels with their schedules"),
                clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
                clEnumValN(Emit::Obj, "obj", "an object file (any CPU target)"),
-               clEnumValN(Emit::Asm, "asm", "assembly (any CPU target)")),
+               clEnumValN(Emit::Asm, "asm",
+                          "assembly (any CPU target; -target=cuda: each "
+                          "kernel module's PTX)")),
     cl::init(Emit::None), cl::cat(aiccCategory));
 static cl::list<std::string>
     inputShapes("input-shape",
@@ -239,10 +243,14 @@ static int emitStage(mlir::MLIRContext &ctx) {
       std::optional<aicc::CudaPipelineOptions> cuda = cudaOptions();
       if (!cuda)
         return 1;
-      if (emit == Emit::Kernels)
+      if (emit == Emit::Kernels) {
         aicc::buildCudaKernelsPipeline(pm, *cuda);
-      else
+      } else if (emit == Emit::Asm) {
+        cuda->ptxOnly = true;
         aicc::buildCudaPipeline(pm, *cuda);
+      } else {
+        aicc::buildCudaPipeline(pm, *cuda);
+      }
     } else if (optLevel == 0 && emit != Emit::Kernels) {
       aicc::buildCpuReferencePipeline(pm);
     } else {
@@ -264,7 +272,18 @@ static int emitStage(mlir::MLIRContext &ctx) {
   auto output = mlir::openOutputFile(outputFilename, &error);
   if (!output)
     return fail(error);
-  module->print(output->os());
+  if (target == "cuda" && emit == Emit::Asm) {
+    // The PTX the device code compiled to, one kernel module after another.
+    module->walk([&](mlir::gpu::BinaryOp binary) {
+      for (mlir::Attribute object : binary.getObjects())
+        output->os()
+            << "// " << binary.getSymName() << "\n"
+            << cast<mlir::gpu::ObjectAttr>(object).getObject().getValue()
+            << "\n";
+    });
+  } else {
+    module->print(output->os());
+  }
   output->keep();
   return 0;
 }
@@ -282,7 +301,7 @@ static int compileModel(mlir::MLIRContext &ctx) {
     if (!(cuda = cudaOptions()))
       return 1;
     if (emit != Emit::None)
-      return fail("--emit=obj|asm is for CPU targets; -target=cuda writes an "
+      return fail("--emit=obj is for CPU targets; -target=cuda writes an "
                   "artifact (-o model.aicc)");
   }
   // CUDA artifacts: the host code runs on this machine's CPU.
@@ -420,7 +439,8 @@ int main(int argc, char **argv) {
       target != "aarch64")
     return fail("unknown target '" + target +
                 "' (expected cpu, cuda, x86_64 or aarch64)");
-  if (emit != Emit::None && emit != Emit::Obj && emit != Emit::Asm)
+  if ((emit != Emit::None && emit != Emit::Obj && emit != Emit::Asm) ||
+      (target == "cuda" && emit == Emit::Asm))
     return emitStage(ctx);
   return compileModel(ctx);
 }

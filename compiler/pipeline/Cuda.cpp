@@ -21,6 +21,7 @@
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/MathToFuncs/MathToFuncs.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
@@ -38,9 +39,12 @@ namespace aicc {
 
 bool CudaPipelineOptions::hasTensorCores() const {
   StringRef arch(chip);
+  arch.consume_back("a"); // sm_90a: sm_90 with its arch-specific features
   unsigned sm = 0;
   return arch.consume_front("sm_") && !arch.getAsInteger(10, sm) && sm >= 80;
 }
+
+bool CudaPipelineOptions::hasWgmma() const { return chip == "sm_90a"; }
 
 void buildCudaKernelsPipeline(OpPassManager &pm,
                               const CudaPipelineOptions &options) {
@@ -72,6 +76,7 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
   heuristic.tensorCores = options.hasTensorCores();
   heuristic.tf32 = options.tf32;
   heuristic.stages = options.stages;
+  heuristic.wgmma = options.hasWgmma();
   pm.addPass(createGpuDefaultSchedulePass(heuristic));
 }
 
@@ -117,13 +122,16 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
   device.addPass(createConvertNVGPUToNVVMPass());
   device.addPass(createConvertGpuOpsToNVVMOps(toNvvm));
+  device.addPass(createConvertNVVMToLLVMPass()); // wgmma etc. as inline PTX
   device.addPass(createCanonicalizerPass());
   device.addPass(createCSEPass());
   device.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions binary;
   binary.toolkitPath = options.toolkitPath;
-  binary.compilationTarget = "fatbin";
+  binary.compilationTarget = options.ptxOnly ? "isa" : "fatbin";
   pm.addPass(createGpuModuleToBinaryPass(binary));
+  if (options.ptxOnly)
+    return;
   // 7. Host code → LLVM, kernel launches → runtime calls.
   addLowerToLLVMPasses(pm, /*gpuHost=*/true);
 }

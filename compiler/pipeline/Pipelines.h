@@ -47,6 +47,9 @@ struct CpuPipelineOptions {
   /// For tests: channels-first convs as implicit GEMMs, as CUDA's
   /// `--gpu-implicit-gemm` compiles them (`AICC_CPU_IMPLICIT_GEMM=1`).
   bool implicitGemm = false;
+  /// Stop at the device code's PTX (`--emit=asm`): gpu.binary ops holding
+  /// PTX text, no host code.
+  bool ptxOnly = false;
 };
 
 /// graph → linalg → fused, outlined kernels, each with a schedule (what
@@ -95,10 +98,16 @@ struct CudaPipelineOptions {
   /// GEMM reads each window element from the image itself; false: the
   /// windows are first copied into an im2col matrix.
   bool implicitGemm = false;
+  /// Stop at the device code's PTX (`--emit=asm`): gpu.binary ops holding
+  /// PTX text, no host code.
+  bool ptxOnly = false;
 
   /// Whether the chip has the tensor cores aicc uses (mma.sync on f16,
   /// bf16 and tf32: sm_80 and newer).
   bool hasTensorCores() const;
+  /// Whether staged matmuls run on wgmma (sm_90a: the arch-specific
+  /// target, whose code runs on sm_90 GPUs alone).
+  bool hasWgmma() const;
 };
 
 /// graph → linalg → kernels with GPU schedules (`--emit=kernels`).

@@ -215,8 +215,9 @@ def compile(
         calls must then pass that same value (InputError otherwise).
     opt_level: 0 is the reference path (plain loops, no kernels); 1-3 the
         optimized path (kernels, schedules, vector code).
-    gpu_arch, gpu_precision: for target="cuda" (sm_75 ... sm_120; "tf32"
-        runs f32 matmuls on tensor cores, "strict" keeps f32 math).
+    gpu_arch, gpu_precision: for target="cuda" (sm_75 ... sm_120, and
+        sm_90a: H100/H200 only, staged matmuls on wgmma; "tf32" runs f32
+        matmuls on tensor cores, "strict" keeps f32 math).
     gpu_stages, gpu_fuse_rows, gpu_split_k, gpu_implicit_gemm: as ``aicc
         --gpu-stages`` (large tensor-core matmuls stage their operands in
         shared memory through up to this many buffers, 0-4),

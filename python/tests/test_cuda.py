@@ -95,6 +95,50 @@ def test_split_k_compiles():
                             gpu_precision="strict").kernels) == 1
 
 
+def test_wgmma_compiles_for_sm90a():
+    """gpu_arch="sm_90a" with gpu_stages: the staged matmul is a wgmma one
+    (two warpgroups of 64x128); sm_90 keeps mma.sync; without stages there
+    is no wgmma (it reads its operands from shared memory)."""
+    mm = matmul_model(2048, 96, 1024, TensorProto.FLOAT16, seed=16)
+    wg = aicc.compile(mm, target="cuda", gpu_arch="sm_90a", gpu_stages=3)
+    assert wg.device == "cuda sm_90a (tf32)"
+    assert any('vector_tile = [64, 128, 16]' in k.schedule and 'mma = "wgmma_f16"' in k.schedule
+               and "stages = 3" in k.schedule for k in wg.kernels)
+    sync = aicc.compile(mm, target="cuda", gpu_stages=3)
+    assert not any("wgmma" in k.schedule for k in sync.kernels)
+    unstaged = aicc.compile(mm, target="cuda", gpu_arch="sm_90a")
+    assert not any("wgmma" in k.schedule for k in unstaged.kernels)
+
+
+def gpu_compute_capability():
+    """The first GPU's compute capability as nvidia-smi reports it ("9.0"),
+    or "" where there is none."""
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return ""
+    out = subprocess.run([smi, "--query-gpu=compute_cap", "--format=csv,noheader"],
+                         capture_output=True, text=True).stdout.split()
+    return out[0] if out else ""
+
+
+def test_wgmma_runs_on_an_h100():
+    """sm_90a code runs on sm_90 GPUs alone: compared with numpy there, skipped
+    elsewhere."""
+    cap = gpu_compute_capability()
+    if cap != "9.0":
+        pytest.skip(f"sm_90a needs an H100/H200 (compute capability 9.0); here: {cap or 'no GPU'}")
+    rng = np.random.default_rng(17)
+    x = rng.standard_normal((2000, 72)).astype(np.float16)
+    mm = matmul_model(2000, 72, 1030, TensorProto.FLOAT16, seed=18)
+    w = numpy_helper.to_array(mm.graph.initializer[0]).astype(np.float64)
+    m = aicc.compile(mm, target="cuda", gpu_arch="sm_90a", gpu_stages=2)
+    assert any("wgmma" in k.schedule for k in m.kernels)
+    y = m(x).astype(np.float64)
+    ref = x.astype(np.float64) @ w
+    # f16 operands, f32 sums over 72 terms, one rounding to f16.
+    assert np.max(np.abs(y - ref)) <= 2e-3 * np.max(np.abs(ref))
+
+
 @pytest.fixture
 def conv3x3():
     """A padded 3x3 conv, 16 -> 32 channels on a 12x12 image, and its

@@ -164,6 +164,7 @@ def build_cases():
     yield from half_cases(TensorProto, helper, model, arr)
     yield from conv_cases(TensorProto, helper, model, arr)
     yield from staged_cases(TensorProto, helper, model, arr)
+    yield from wgmma_cases(TensorProto, helper, model, arr)
     yield from split_k_cases(TensorProto, helper, model, arr)
     yield from reduction_cases(helper, model, arr)
     yield from row_cases(helper, model, arr)
@@ -271,15 +272,20 @@ def conv_cases(TensorProto, helper, model, arr):
                (24, 16, 3, 3), 1, 1, False, implicit + ["--gpu-precision=strict"], "")
 
 
+def element_casts(TensorProto):
+    """Each dtype's ONNX element type and how numpy data becomes it."""
+    return {"float16": (TensorProto.FLOAT16, lambda a: a.astype(np.float16)),
+            "bfloat16": (TensorProto.BFLOAT16, to_bf16_bits),
+            "float32": (TensorProto.FLOAT, lambda a: a)}
+
+
 def staged_cases(TensorProto, helper, model, arr):
     """Matmuls with --gpu-stages: operands staged in shared memory by
     cp.async (or loads and stores where rows are not aligned), 128x128
     blocks of 8 warps or 64x64 ones of 4; partial blocks (a warp with no
     rows or columns left), a last k slice cut short, weights transposed,
     batches, tf32."""
-    half = {"float16": (TensorProto.FLOAT16, lambda a: a.astype(np.float16)),
-            "bfloat16": (TensorProto.BFLOAT16, to_bf16_bits),
-            "float32": (TensorProto.FLOAT, lambda a: a)}
+    half = element_casts(TensorProto)
 
     def matmul(tag, dtype, m, n, k, stages):
         elem, cast = half[dtype]
@@ -301,22 +307,61 @@ def staged_cases(TensorProto, helper, model, arr):
     # tf32: k 16 at a time.
     yield matmul("tf32", "float32", 2048, 1024, 64, 4)
     # A transposed weight with bias and relu.
-    elem, cast = half["float16"]
-    a, w, bias = cast(arr(1024, 128)), cast(arr(1024, 128)), cast(arr(1024))
-    yield ("staged_f16_gemm_transb_bias_relu_1024x1024x128",
-           model([helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
-                  helper.make_node("Relu", ["g"], ["y"], name="relu")],
-                 [("a", a), ("w", w)], "y", [("bias", bias)], elem),
-           {"a": a, "w": w}, {"bias": bias}, "np.maximum(a @ w.T + bias, 0)",
-           "a @ w.T + np.abs(bias)", ["--gpu-stages=2"], "staged", "float16")
+    yield gemm_transb_bias_relu(TensorProto, helper, model, arr, "staged", 1024,
+                                ["--gpu-stages=2"])
     # Batches of bf16 activations times activations.
-    elem, cast = half["bfloat16"]
-    q, kt = cast(arr(8, 256, 64)), cast(arr(8, 64, 256))
-    yield ("staged_bf16_batch_matmul_8x256x256x64",
-           model([helper.make_node("MatMul", ["q", "kt"], ["y"], name="bmm")],
-                 [("q", q), ("kt", kt)], "y", [], elem),
-           {"q": q, "kt": kt}, {}, "q @ kt", "q @ kt", ["--gpu-stages=3"], "staged",
-           "bfloat16")
+    yield batch_matmul(TensorProto, helper, model, arr, "staged", 8, ["--gpu-stages=3"])
+
+
+def gemm_transb_bias_relu(TensorProto, helper, model, arr, uses, m, flags):
+    """f16 relu(a @ w.T + bias), a of m x 128, w of 1024 x 128."""
+    elem, cast = element_casts(TensorProto)["float16"]
+    a, w, bias = cast(arr(m, 128)), cast(arr(1024, 128)), cast(arr(1024))
+    return (f"{uses}_f16_gemm_transb_bias_relu_{m}x1024x128",
+            model([helper.make_node("Gemm", ["a", "w", "bias"], ["g"], transB=1, name="gemm"),
+                   helper.make_node("Relu", ["g"], ["y"], name="relu")],
+                  [("a", a), ("w", w)], "y", [("bias", bias)], elem),
+            {"a": a, "w": w}, {"bias": bias}, "np.maximum(a @ w.T + bias, 0)",
+            "a @ w.T + np.abs(bias)", flags, uses, "float16")
+
+
+def batch_matmul(TensorProto, helper, model, arr, uses, batch, flags):
+    """bf16 activations times activations, `batch` of 256x64 @ 64x256."""
+    elem, cast = element_casts(TensorProto)["bfloat16"]
+    q, kt = cast(arr(batch, 256, 64)), cast(arr(batch, 64, 256))
+    return (f"{uses}_bf16_batch_matmul_{batch}x256x256x64",
+            model([helper.make_node("MatMul", ["q", "kt"], ["y"], name="bmm")],
+                  [("q", q), ("kt", kt)], "y", [], elem),
+            {"q": q, "kt": kt}, {}, "q @ kt", "q @ kt", flags, uses, "bfloat16")
+
+
+def wgmma_cases(TensorProto, helper, model, arr):
+    """sm_90a: staged matmuls on wgmma.mma_async (128x128 blocks of two
+    warpgroups of 64x128, core-matrix buffers read through descriptors);
+    a last k slice cut short, ragged blocks, tf32, a transposed weight with
+    an epilogue, batches. The CPU check is of the model itself (the
+    instruction cannot run there)."""
+    half = element_casts(TensorProto)
+    flags = ["--gpu-arch=sm_90a"]
+
+    def matmul(dtype, m, n, k, stages):
+        elem, cast = half[dtype]
+        a, b = cast(arr(m, k)), cast(arr(k, n))
+        return (f"wgmma_{dtype}_matmul_{m}x{n}x{k}",
+                model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+                      [("a", a)], "y", [("b", b)], elem),
+                {"a": a}, {"b": b}, "a @ b", "a @ b", flags + [f"--gpu-stages={stages}"],
+                "wgmma", dtype)
+    yield matmul("float16", 2048, 1024, 96, 3)
+    # K = 200: the last slice has 8 of 32.
+    yield matmul("bfloat16", 1024, 2048, 200, 3)
+    # 80 rows (the second warpgroup has 16) and 6 columns in the last blocks.
+    yield matmul("float16", 2000, 1030, 72, 2)
+    # tf32: k 16 at a time, B copied one element at a time by cp.async.
+    yield matmul("float32", 2048, 1024, 64, 3)
+    yield gemm_transb_bias_relu(TensorProto, helper, model, arr, "wgmma", 2048,
+                                flags + ["--gpu-stages=2"])
+    yield batch_matmul(TensorProto, helper, model, arr, "wgmma", 32, flags + ["--gpu-stages=3"])
 
 
 def split_k_cases(TensorProto, helper, model, arr):
@@ -418,11 +463,13 @@ def cmd_compile(args):
         d = bundle / name
         d.mkdir()
         onnx.save(model, d / "model.onnx")
-        base = [args.aicc, str(d / "model.onnx"), "-target=cuda", "--gpu-arch=sm_90"] + flags
+        arch = [] if any(f.startswith("--gpu-arch=") for f in flags) else ["--gpu-arch=sm_90"]
+        base = [args.aicc, str(d / "model.onnx"), "-target=cuda"] + arch + flags
         kernels = subprocess.run(base + ["--emit=kernels"], capture_output=True, text=True)
         uses = {"mma": 'mma = "m16n8k' in kernels.stdout,
                 "lanes": "lanes = 32" in kernels.stdout,
                 "staged": re.search(r"stages = [1-9]", kernels.stdout) is not None,
+                "wgmma": 'mma = "wgmma_' in kernels.stdout,
                 "rows": "aicc.row_kernel" in kernels.stdout and "lanes = 32" in kernels.stdout
                         and kernels.stdout.count("func.func private") == 1,
                 "splitk": 'mma = "m16n8k' in kernels.stdout and
@@ -440,7 +487,7 @@ def cmd_compile(args):
             continue
         for n, a in {**inputs, **weights}.items():
             np.save(d / f"{n}.npy", a)
-        bound = HALF_BOUNDS.get(dtype) or (TF32_BOUND if expect in ("mma", "staged", "splitk")
+        bound = HALF_BOUNDS.get(dtype) or (TF32_BOUND if expect in ("mma", "staged", "splitk", "wgmma")
                                            else STRICT_BOUND)
         entry = {"inputs": list(inputs), "arrays": list({**inputs, **weights}),
                  "ref": ref, "scale": scale, "bound": bound, "uses": expect, "dtype": dtype,
@@ -518,6 +565,13 @@ def cmd_run(args):
         print("mma sweep: skipped (no GPU: nvidia-smi finds none)")
         return 77
     index = json.loads((bundle / "index.json").read_text())
+    cap = subprocess.run([smi, "--query-gpu=compute_cap", "--format=csv,noheader"],
+                         capture_output=True, text=True).stdout.split()
+    if cap[:1] != ["9.0"]:
+        # sm_90a code loads on sm_90 GPUs alone.
+        for name in [n for n, e in index.items() if e["uses"] == "wgmma"]:
+            print(f"  {name}: skipped (sm_90a needs compute capability 9.0, here {cap})")
+            del index[name]
     failed = 0
     for name, e in sorted(index.items()):
         d = bundle / name

@@ -54,7 +54,12 @@ def Sched_ScheduleAttr : AttrDef<Sched_Dialect, "Schedule"> {
       16 and 8 on the output's two innermost loops; the reduction loop's
       entry is ignored: the instruction's k is the step) and `thread_tile`
       one block's. `thread_tile` on the reduction loop is then the block's
-      reduction step when `stages` is set (0 otherwise).
+      reduction step when `stages` is set (0 otherwise). On sm_90a,
+      "wgmma_tf32", "wgmma_f16" and "wgmma_bf16" name the warpgroup
+      instruction (wgmma.mma_async m64nNk8 / m64nNk16, f32 accumulators):
+      `vector_tile` is then one warpgroup's tile (64 rows, N a multiple of
+      8 up to 256 columns), both operands are read from shared memory, and
+      `stages` is required.
     - `stages` (optional, GPUs, with `mma`): the block copies its tiles of
       both operands into shared memory, `thread_tile` of the reduction loop
       (a multiple of the instruction's k) at a time, through this many

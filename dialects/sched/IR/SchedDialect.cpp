@@ -120,10 +120,12 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "source must be \"heuristic\", \"explicit\" or "
                           "\"tuned\", not \""
                        << source << "\"";
-  if (!mma.empty() && mma != kMmaTf32 && mma != kMmaF16 && mma != kMmaBf16)
+  if (!mma.empty() && mma != kMmaTf32 && mma != kMmaF16 && mma != kMmaBf16 &&
+      mma != kWgmmaTf32 && mma != kWgmmaF16 && mma != kWgmmaBf16)
     return emitError() << "mma must be \"" << kMmaTf32 << "\", \"" << kMmaF16
-                       << "\", \"" << kMmaBf16 << "\" or absent, not \"" << mma
-                       << "\"";
+                       << "\", \"" << kMmaBf16 << "\", \"" << kWgmmaTf32
+                       << "\", \"" << kWgmmaF16 << "\", \"" << kWgmmaBf16
+                       << "\" or absent, not \"" << mma << "\"";
   if (lanes != 0 && lanes != 32)
     return emitError() << "lanes must be 32 (a warp) or absent, not " << lanes;
   if (lanes != 0 && !mma.empty())
@@ -134,16 +136,19 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (stages != 0 && mma.empty())
     return emitError() << "stages stage an mma schedule's operands in shared "
                           "memory; this schedule has no mma";
+  if (stages == 0 && isWgmma(mma))
+    return emitError() << "\"" << mma << "\" reads its operands from shared "
+                       << "memory: it needs stages";
   return success();
 }
 
-StringRef aicc::sched::mmaFor(Type element) {
+StringRef aicc::sched::mmaFor(Type element, bool wgmma) {
   if (element.isF32())
-    return kMmaTf32;
+    return wgmma ? kWgmmaTf32 : kMmaTf32;
   if (element.isF16())
-    return kMmaF16;
+    return wgmma ? kWgmmaF16 : kMmaF16;
   if (element.isBF16())
-    return kMmaBf16;
+    return wgmma ? kWgmmaBf16 : kMmaBf16;
   return "";
 }
 
@@ -165,7 +170,8 @@ LogicalResult aicc::sched::verifyScheduleFor(Operation *op,
     inputs = dps.getDpsInputs();
   if (!schedule.getMma().empty())
     for (Value operand : inputs)
-      if (StringRef mma = mmaFor(getElementTypeOrSelf(operand.getType()));
+      if (StringRef mma = mmaFor(getElementTypeOrSelf(operand.getType()),
+                                 isWgmma(schedule.getMma()));
           mma != schedule.getMma())
         return op->emitOpError()
                << "schedule's mma \"" << schedule.getMma()

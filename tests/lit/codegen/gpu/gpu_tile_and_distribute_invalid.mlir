@@ -37,3 +37,16 @@ func.func @short_step(%a: tensor<256x64xf16>, %b: tensor<64x256xf16>) -> tensor<
       ins(%a, %b : tensor<256x64xf16>, tensor<64x256xf16>) outs(%c : tensor<256x256xf32>) -> tensor<256x256xf32>
   return %0 : tensor<256x256xf32>
 }
+
+// -----
+
+// A wgmma schedule's warp tile is a warpgroup's: 64 rows.
+func.func @wgmma_rows(%a: tensor<256x64xf16>, %b: tensor<64x256xf16>) -> tensor<256x256xf32> attributes {aicc.kernel} {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<256x256xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<256x256xf32>) -> tensor<256x256xf32>
+  // expected-error @+1 {{wgmma schedule: the warpgroup tile 32x128 must be 64 x a multiple of 8 up to 256}}
+  %0 = linalg.matmul {aicc.schedule = #aicc.schedule<thread_tile = [64, 128, 32], vector_tile = [32, 128, 16], order = [0, 1, 2], parallel = [0, 1], unroll = 1, source = "explicit", mma = "wgmma_f16", stages = 2>}
+      ins(%a, %b : tensor<256x64xf16>, tensor<64x256xf16>) outs(%c : tensor<256x256xf32>) -> tensor<256x256xf32>
+  return %0 : tensor<256x256xf32>
+}

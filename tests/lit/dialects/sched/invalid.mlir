@@ -58,7 +58,7 @@ func.func private @kernel_value() attributes {aicc.kernel = 1 : i64}
 
 // -----
 
-// expected-error @+1 {{mma must be "m16n8k8_tf32", "m16n8k16_f16", "m16n8k16_bf16" or absent, not "wmma"}}
+// expected-error @+1 {{mma must be "m16n8k8_tf32", "m16n8k16_f16", "m16n8k16_bf16", "wgmma_tf32", "wgmma_f16", "wgmma_bf16" or absent, not "wmma"}}
 func.func private @mma() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", mma = "wmma">}
 
 // -----
@@ -89,3 +89,9 @@ func.func private @stages() attributes {s = #aicc.schedule<thread_tile = [1], ve
 
 // expected-error @+1 {{stages stage an mma schedule's operands in shared memory; this schedule has no mma}}
 func.func private @stages_without_mma() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", stages = 2>}
+
+// -----
+
+// wgmma reads both operands from shared memory.
+// expected-error @+1 {{"wgmma_bf16" reads its operands from shared memory: it needs stages}}
+func.func private @wgmma_without_stages() attributes {s = #aicc.schedule<thread_tile = [1], vector_tile = [1], order = [0], parallel = [], unroll = 1, source = "explicit", mma = "wgmma_bf16">}

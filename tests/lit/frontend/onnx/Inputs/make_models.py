@@ -197,6 +197,10 @@ save("conv_bias", [
 ], [vi("x", F, [1, 4, 6, 6])], [vi("y", F, [1, 6, 6, 6])],
     [numpy_helper.from_array(forms.standard_normal((6, 4, 3, 3)).astype(np.float32), "w"),
      numpy_helper.from_array(forms.standard_normal((6,)).astype(np.float32), "b")])
+# A matmul of two inputs large enough for 128 blocks of 128x128: staged
+# (--gpu-stages), and on sm_90a run by wgmma (driver/cuda.test).
+save("big_matmul", [helper.make_node("MatMul", ["x", "z"], ["y"], name="big_mm")],
+     [vi("x", F, [2048, 64]), vi("z", F, [64, 1024])], [vi("y", F, [2048, 1024])])
 save("deep_weight", [
     helper.make_node("MatMul", ["x", "w"], ["y"], name="mm"),
 ], [vi("x", F, [32, 1024])], [vi("y", F, [32, 32])],
