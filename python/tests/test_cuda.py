@@ -209,7 +209,7 @@ gc.collect()
 """
 
 
-def run_on_stand_in(artifact, **env):
+def run_on_stand_in(artifact, script=STAND_IN_RUN, **env):
     """Runs `artifact` from a fresh Python on the stand-in driver
     (tests/runtime/fake_cuda.c: kernels counted, not executed; device memory
     out of the host's reach)."""
@@ -217,7 +217,7 @@ def run_on_stand_in(artifact, **env):
     if not (fake / "libcuda.so.1").exists():
         pytest.skip(f"no stand-in CUDA driver at {fake} (it is built with aicc)")
     env = dict(os.environ, LD_LIBRARY_PATH=str(fake), AICC_FAKE_CUDA_REPORT="1", **env)
-    return subprocess.run([sys.executable, "-c", STAND_IN_RUN, str(artifact)],
+    return subprocess.run([sys.executable, "-c", script, str(artifact)],
                           capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -237,6 +237,31 @@ def test_runs_through_the_runtime_on_the_stand_in_driver(matmul_relu, tmp_path):
     launches, allocations = int(report[1]), int(report[2])
     assert launches % 3 == 0 and launches > 0
     assert allocations == 4  # x, y, the workspace, w
+
+
+STAND_IN_THREADS = """
+import sys, threading
+import numpy as np
+import aicc
+m = aicc.load(sys.argv[1])
+x = np.full((32, 64), 0.5, np.float32)
+for _ in range(4):  # one after another: the stand-in is not thread-safe
+    t = threading.Thread(target=lambda: print(m(x).shape))
+    t.start()
+    t.join()
+"""
+
+
+def test_each_threads_stream_goes_with_it(matmul_relu, tmp_path):
+    """Runs from four short-lived threads: each gets its own stream (the
+    loading thread one more, for the weights), and each stream is destroyed
+    when its thread ends."""
+    model, _ = matmul_relu
+    aicc.compile(model, target="cuda").save(tmp_path / "m.aicc")
+    proc = run_on_stand_in(tmp_path / "m.aicc", script=STAND_IN_THREADS)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("(32, 48)") == 4
+    assert "5 streams (5 destroyed)" in proc.stderr, proc.stderr
 
 
 def test_kernel_fault_is_a_device_error(matmul_relu, tmp_path):

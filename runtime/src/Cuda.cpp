@@ -60,6 +60,7 @@ struct Driver {
   CUresult (*memcpyHtoD)(CUdeviceptr, const void *, size_t, CUstream) = nullptr;
   CUresult (*memcpyDtoH)(void *, CUdeviceptr, size_t, CUstream) = nullptr;
   CUresult (*streamCreate)(CUstream *, unsigned) = nullptr;
+  CUresult (*streamDestroy)(CUstream) = nullptr;
   CUresult (*streamSynchronize)(CUstream) = nullptr;
   CUresult (*getErrorName)(CUresult, const char **) = nullptr;
   CUresult (*memAdvise)(CUdeviceptr, size_t, int, CUdevice) = nullptr;
@@ -131,6 +132,7 @@ Driver &driver() {
     // Optional: hints for constants.
     resolve(d.library, "cuMemAdvise", d.memAdvise);
     resolve(d.library, "cuMemPrefetchAsync", d.memPrefetchAsync);
+    resolve(d.library, "cuStreamDestroy_v2", d.streamDestroy);
     resolve(d.library, "cuStreamBeginCapture_v2", d.streamBeginCapture);
     resolve(d.library, "cuStreamEndCapture", d.streamEndCapture);
     resolve(d.library, "cuGraphInstantiateWithFlags", d.graphInstantiate);
@@ -177,8 +179,18 @@ Driver &driver() {
 
 thread_local std::string threadError;
 thread_local bool asyncLaunches = false;
-/// This thread's stream (null: the default stream, where none could be made).
-thread_local CUstream threadStream = nullptr;
+/// A thread's stream (null: the default stream, where none could be made),
+/// destroyed when the thread ends: a process that runs models from
+/// short-lived threads keeps none of theirs (the driver releases it once
+/// its work is done).
+struct ThreadStream {
+  CUstream stream = nullptr;
+  ~ThreadStream() {
+    if (stream && driver().streamDestroy)
+      driver().streamDestroy(stream);
+  }
+};
+thread_local ThreadStream ownStream;
 /// Whether this thread queued work that synchronize() has not waited for.
 thread_local bool inFlight = false;
 /// Calls a replay of the run would not repeat (see unrepeatableCalls()).
@@ -310,8 +322,8 @@ Driver *ready() {
   // the default stream would.
   thread_local bool current = false;
   if (!current && (current = d.ctxSetCurrent(d.context) == 0) &&
-      d.streamCreate(&threadStream, kStreamNonBlocking) != 0)
-    threadStream = nullptr;
+      d.streamCreate(&ownStream.stream, kStreamNonBlocking) != 0)
+    ownStream.stream = nullptr;
   return &d;
 }
 
@@ -427,7 +439,7 @@ void prefetchToDevice(void *ptr, size_t bytes) {
     return;
   inFlight = true;
   d.memPrefetchAsync(reinterpret_cast<CUdeviceptr>(ptr), bytes, d.device,
-                     threadStream);
+                     ownStream.stream);
   if (profiling())
     synchronize();
 }
@@ -441,8 +453,8 @@ void copy(void *device, void *host, size_t bytes, bool toDevice) {
     return;
   inFlight = true;
   auto at = reinterpret_cast<CUdeviceptr>(device);
-  if (CUresult rc = toDevice ? d->memcpyHtoD(at, host, bytes, threadStream)
-                             : d->memcpyDtoH(host, at, bytes, threadStream);
+  if (CUresult rc = toDevice ? d->memcpyHtoD(at, host, bytes, ownStream.stream)
+                             : d->memcpyDtoH(host, at, bytes, ownStream.stream);
       rc != 0)
     recordError("cannot copy " + std::to_string(bytes) + " bytes " +
                 (toDevice ? "to" : "from") + " the GPU: " + errorName(*d, rc));
@@ -528,7 +540,7 @@ void synchronize() {
   Driver *d = ready();
   if (!d)
     return;
-  if (CUresult rc = d->streamSynchronize(threadStream); rc != 0)
+  if (CUresult rc = d->streamSynchronize(ownStream.stream); rc != 0)
     recordError("CUDA error " + errorName(*d, rc) +
                 " while running the model (AICC_CUDA_PROFILE=1 makes every "
                 "launch wait, to name the kernel)");
@@ -549,11 +561,12 @@ unsigned long long unrepeatableCalls() { return unrepeatable; }
 
 bool beginCapture() {
   Driver *d = ready();
-  if (!d || !threadStream || !d->streamBeginCapture || !d->streamEndCapture ||
-      !d->graphInstantiate || !d->graphLaunch || !d->graphExecDestroy ||
-      !d->graphDestroy)
+  if (!d || !ownStream.stream || !d->streamBeginCapture ||
+      !d->streamEndCapture || !d->graphInstantiate || !d->graphLaunch ||
+      !d->graphExecDestroy || !d->graphDestroy)
     return false;
-  CUresult rc = d->streamBeginCapture(threadStream, kCaptureModeThreadLocal);
+  CUresult rc =
+      d->streamBeginCapture(ownStream.stream, kCaptureModeThreadLocal);
   TRACE("capture begins (%d)\n", rc);
   return rc == 0;
 }
@@ -564,7 +577,7 @@ void *endCapture() {
     return nullptr;
   CUgraph graph = nullptr;
   CUgraphExec exec = nullptr;
-  CUresult rc = d->streamEndCapture(threadStream, &graph);
+  CUresult rc = d->streamEndCapture(ownStream.stream, &graph);
   if (rc == 0 && threadError.empty())
     rc = d->graphInstantiate(&exec, graph, 0);
   if (graph)
@@ -586,7 +599,7 @@ void launchGraph(void *graph) {
   inFlight = true;
   TRACE("graph launch %p\n", graph);
   if (CUresult rc =
-          d->graphLaunch(static_cast<CUgraphExec>(graph), threadStream);
+          d->graphLaunch(static_cast<CUgraphExec>(graph), ownStream.stream);
       rc != 0)
     recordError("CUDA error " + errorName(*d, rc) +
                 " launching the model's CUDA graph (AICC_CUDA_GRAPHS=0 "
@@ -712,21 +725,21 @@ AICC_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
       (!(timing.before = takeEvent(*d)) || !(timing.after = takeEvent(*d))))
     events = false;
   if (events)
-    d->eventRecord(timing.before, threadStream);
+    d->eventRecord(timing.before, ownStream.stream);
   auto start = std::chrono::steady_clock::now();
   CUresult rc = 0;
   for (int i = 0, n = profiling() ? profileRepeat() : 1; rc == 0 && i < n; ++i)
     rc = d->launchKernel(static_cast<CUfunction>(function), gridX, gridY, gridZ,
-                         blockX, blockY, blockZ, sharedMemBytes, threadStream,
-                         params, extra);
+                         blockX, blockY, blockZ, sharedMemBytes,
+                         ownStream.stream, params, extra);
   inFlight = true;
   if (events && rc == 0) {
-    d->eventRecord(timing.after, threadStream);
+    d->eventRecord(timing.after, ownStream.stream);
     pendingTimings.push_back(timing);
   }
   // Synchronous profiling waits even when launches need not.
   if (rc == 0 && (!asyncLaunches || (profiling() && !profilingAsync())))
-    rc = d->streamSynchronize(threadStream);
+    rc = d->streamSynchronize(ownStream.stream);
   if (rc == 0 && events && !profilingAsync())
     collectTimings(*d);
   if (profiling() && !events) {

@@ -22,7 +22,7 @@
  *   need them.
  * - AICC_FAKE_CUDA_REPORT=1: at exit, one line on stderr with the counts
  *   (launches, allocations and bytes by kind, copies, device blocks and
- *   bytes still allocated, streams, graph launches).
+ *   bytes still allocated, streams made and destroyed, graph launches).
  *
  *===----------------------------------------------------------------------===*/
 
@@ -60,6 +60,7 @@ static struct Block *blocks;
 static size_t numBlocks, capacity;
 static int stickyError;
 static long launches, failLaunch = -1, hostToDevice, deviceToHost, streams;
+static long destroyedStreams;
 static long deviceAllocs, managedAllocs;
 static int capturing;
 static unsigned long long memoryLimit = ~0ull, inUse;
@@ -78,10 +79,10 @@ static void report(void) {
           "fake-cuda: %ld launches, %ld device allocations (%llu bytes), "
           "%ld managed allocations (%llu bytes), %ld host-to-device copies, "
           "%ld device-to-host copies, %ld device blocks (%llu bytes) still "
-          "allocated, %ld streams, %ld graph launches\n",
+          "allocated, %ld streams (%ld destroyed), %ld graph launches\n",
           launches, deviceAllocs, deviceBytes, managedAllocs, managedBytes,
           hostToDevice, deviceToHost, liveBlocks, liveBytes, streams,
-          graphLaunches);
+          destroyedStreams, graphLaunches);
 }
 
 EXPORT int cuInit(unsigned flags) {
@@ -300,6 +301,11 @@ EXPORT int cuStreamCreate(void **stream, unsigned flags) {
   (void)flags;
   ++streams;
   *stream = &streamTag;
+  return SUCCESS;
+}
+EXPORT int cuStreamDestroy_v2(void *stream) {
+  (void)stream;
+  ++destroyedStreams;
   return SUCCESS;
 }
 EXPORT int cuStreamSynchronize(void *stream) {
