@@ -1210,10 +1210,9 @@ LogicalResult WarpTile::run() {
   // wgmma: the warpgroup's accumulators, wn / 2 per thread, as the
   // instruction takes and returns them (d[4j + 2h + e]: row g + 8h,
   // column 8j + 2t + e of the warp's 16 rows).
-  Type f32 = rw.getF32Type();
-  auto wgmmaAccType = LLVM::LLVMStructType::getLiteral(
-      rw.getContext(), SmallVector<Type>(wgmma ? wn / 2 : 0, f32));
   if (wgmma) {
+    auto wgmmaAccType = LLVM::LLVMStructType::getLiteral(
+        rw.getContext(), SmallVector<Type>(wn / 2, rw.getF32Type()));
     Value acc = LLVM::PoisonOp::create(rw, loc, wgmmaAccType);
     for (int64_t i = 0; i < wn / 2; ++i)
       acc = LLVM::InsertValueOp::create(rw, loc, acc, fill.getInputs()[0], i);

@@ -243,14 +243,11 @@ static int emitStage(mlir::MLIRContext &ctx) {
       std::optional<aicc::CudaPipelineOptions> cuda = cudaOptions();
       if (!cuda)
         return 1;
-      if (emit == Emit::Kernels) {
+      cuda->ptxOnly = emit == Emit::Asm;
+      if (emit == Emit::Kernels)
         aicc::buildCudaKernelsPipeline(pm, *cuda);
-      } else if (emit == Emit::Asm) {
-        cuda->ptxOnly = true;
+      else
         aicc::buildCudaPipeline(pm, *cuda);
-      } else {
-        aicc::buildCudaPipeline(pm, *cuda);
-      }
     } else if (optLevel == 0 && emit != Emit::Kernels) {
       aicc::buildCpuReferencePipeline(pm);
     } else {
